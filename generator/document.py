@@ -1,0 +1,135 @@
+"""The render-neutral document: headings, paragraphs and tables, every text final.
+
+:func:`generator.report.build_document` builds one :class:`Document` from the model; the
+DOCX and PDF renderers only lay it out, so both files carry the same text and figures.
+Table cells hold display strings (``1,234.56``), never numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass
+class Heading:
+    """A heading.  ``level`` 1 = 第X部分, 2 = 一、, 3 = （一）, 4 = table/self-assessment title."""
+
+    level: int
+    text: str
+    anchor: str = ""
+    in_toc: bool = True
+
+
+@dataclass
+class Paragraph:
+    """A body paragraph.  ``style``: ``body`` (indented 仿宋), ``center``, ``note``, ``plain``."""
+
+    text: str
+    style: str = "body"
+    bold_prefix: str = ""  # e.g. the term of a 名词解释 entry, printed bold before ``text``
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    align: Align = "left"
+    bold: bool = False
+
+
+@dataclass
+class Table:
+    """A table: the nine 公开表 and the 绩效自评表.
+
+    ``header`` and ``body`` are grids in HTML fashion: a spanning cell stands once, at its
+    top-left position, and later rows omit the positions it covers.  ``widths`` are relative
+    column widths.  ``code`` is the 表号 (公开01表), ``unit_line`` the line under the title
+    (``单位：… 金额单位：万元``), ``note`` the 注 under the table, ``empty_note`` the statement
+    printed under an empty table.
+    """
+
+    key: str
+    title: str
+    header: list[list[Cell]]
+    body: list[list[Cell]]
+    widths: list[float]
+    code: str = ""
+    subtitle: str = ""
+    unit_name: str = ""
+    money_unit: str = "金额单位：万元"
+    note: str = ""
+    empty_note: str = ""
+    landscape: bool = False
+    new_page: bool = True
+    anchor: str = ""
+    font_size: float = 9.0
+
+    @property
+    def columns(self) -> int:
+        return len(self.widths)
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class TocEntry:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass
+class Toc:
+    """The 目录: the headings with ``in_toc``; renderers fill page numbers."""
+
+    entries: list[TocEntry] = field(default_factory=list)
+
+
+Block = Heading | Paragraph | Table | PageBreak | Toc
+
+
+@dataclass
+class Document:
+    title: str  # e.g. 乌鲁木齐市政务服务中心2024年单位决算公开说明
+    author: str  # the unit
+    year: int
+    blocks: list[Block] = field(default_factory=list)
+    language: str = "zh-CN"
+
+    def add(self, block: Block) -> Block:
+        self.blocks.append(block)
+        return block
+
+    def headings(self) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def plain_text(self) -> str:
+        """All text in reading order, one block or table row per line (for tests/golden)."""
+        lines: list[str] = []
+        for b in self.blocks:
+            if isinstance(b, Heading):
+                lines.append(b.text)
+            elif isinstance(b, Paragraph):
+                lines.append(b.bold_prefix + b.text)
+            elif isinstance(b, Toc):
+                lines.extend(e.text for e in b.entries)
+            elif isinstance(b, Table):
+                lines.extend(x for x in (b.code, b.title, b.subtitle) if x)
+                lines.append(f"单位：{b.unit_name}\t{b.money_unit}" if b.unit_name else b.money_unit)
+                for row in b.header + b.body:
+                    lines.append("\t".join(c.text for c in row))
+                if b.empty_note:
+                    lines.append(b.empty_note)
+                if b.note:
+                    lines.append(b.note)
+        return "\n".join(lines) + "\n"

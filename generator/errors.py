@@ -1,0 +1,82 @@
+"""Findings about the user's data (values) and the conditions that stop a run (exceptions).
+
+A :class:`Finding` is data: a check or the reader returns a list of them, so one run shows
+every problem.  A :class:`JuesuanError` stops the processing of one input; the command line
+catches it, prints its Chinese message and exits with its ``exit_code``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "错误"
+    WARNING = "警告"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a unit's data.
+
+    ``rule`` is a stable identifier (``t01.income_total``); ``message`` the plain Chinese
+    sentence; ``cells`` where the values stand (``公开05表!C9``), or model paths when the
+    input was JSON.
+    """
+
+    severity: Severity
+    rule: str
+    message: str
+    cells: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        data["cells"] = list(self.cells)
+        return data
+
+    def __str__(self) -> str:
+        where = f"（{'、'.join(self.cells)}）" if self.cells else ""
+        return f"[{self.severity}] {self.message}{where}"
+
+
+class JuesuanError(Exception):
+    """Base of every condition that stops processing one input; message in Chinese."""
+
+    exit_code = 2
+
+
+class InputUnreadable(JuesuanError):
+    """Raised when a workbook or JSON file cannot be opened or parsed at all."""
+
+    exit_code = 2
+
+
+class InputInvalid(JuesuanError):
+    """Raised when an input opened but its content cannot make a model.
+
+    ``findings`` lists every problem found (each with its sheet and cell).
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, findings: list[Finding] | None = None):
+        super().__init__(message)
+        self.findings = findings or []
+
+
+class ChecksFailed(JuesuanError):
+    """Raised when the 勾稽 checks report 错误 and generation was not forced."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, findings: list[Finding]):
+        super().__init__(message)
+        self.findings = findings
+
+
+class RenderError(JuesuanError):
+    """Raised when a document cannot be rendered (fonts missing, template error…)."""
+
+    exit_code = 1
