@@ -1,0 +1,135 @@
+"""Many units in one run: a process pool, a progress bar, failure isolation.
+
+Each input is an independent job.  A worker process keeps its renderers (fonts, templates)
+for every unit it renders.  A unit that cannot be read, fails its checks or crashes the
+renderer is reported and the others complete; a worker that dies takes down only the unit it
+was rendering (the pool is restarted for the rest).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from generator.errors import JuesuanError
+from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, build_unit, output_stem
+
+_renderers: Renderers | None = None
+
+
+def _init_worker(options: BuildOptions) -> None:
+    global _renderers
+    _renderers = Renderers(options)
+
+
+def _work(path: Path, stem: str | None, options: BuildOptions) -> UnitResult:
+    global _renderers
+    if _renderers is None:
+        _renderers = Renderers(options)
+    return build_unit(path, options, _renderers, stem=stem)
+
+
+def assign_stems(files: list[Path]) -> dict[Path, str | None]:
+    """Output stems, distinct within the run: the second workbook of a unit gets ``（2）``.
+
+    Files that cannot be read get ``None`` (their job reports why)."""
+    from generator.inputs import load_input
+
+    used: set[str] = set()
+    stems: dict[Path, str | None] = {}
+    for path in files:
+        try:
+            unit = load_input(path).disclosure.unit
+        except JuesuanError:
+            stems[path] = None
+            continue
+        except Exception:  # noqa: BLE001 - the job itself reports it
+            stems[path] = None
+            continue
+        base = stem = output_stem(unit.name, unit.year)
+        n = 2
+        while stem in used:
+            stem = f"{base}（{n}）"
+            n += 1
+        used.add(stem)
+        stems[path] = stem
+    return stems
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run_batch(
+    files: list[Path], options: BuildOptions, jobs: int | None = None, console: Console | None = None
+) -> list[UnitResult]:
+    """Process every file; results in the order of ``files``."""
+    jobs = max(1, min(jobs or default_jobs(), len(files)))
+    stems = assign_stems(files) if len(files) > 1 else {files[0]: None}
+    console = console or Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("失败 {task.fields[failed]}"),
+        TimeElapsedColumn(),
+        TextColumn("剩余"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal or len(files) < 2,
+        transient=True,
+    )
+    results: dict[Path, UnitResult] = {}
+    with progress:
+        task = progress.add_task("生成中", total=len(files), failed=0)
+
+        def done(result: UnitResult) -> None:
+            results[result.source] = result
+            failed = sum(1 for r in results.values() if r.exit_code)
+            progress.update(task, advance=1, failed=failed)
+
+        if jobs == 1:
+            renderers = Renderers(options)
+            for path in files:
+                done(build_unit(path, options, renderers, stem=stems.get(path)))
+        else:
+            _run_pool(files, stems, options, jobs, done)
+    return [results[p] for p in files]
+
+
+def _run_pool(files, stems, options, jobs, done) -> None:
+    pending = list(files)
+    crashes: dict[Path, int] = {}
+    while pending:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
+            futures: dict[Future, Path] = {pool.submit(_work, p, stems.get(p), options): p for p in pending}
+            pending = []
+            broken = False
+            while futures:
+                finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    path = futures.pop(fut)
+                    try:
+                        done(fut.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        crashes[path] = crashes.get(path, 0) + 1
+                        if crashes[path] >= 2:
+                            done(UnitResult(path, Status.RENDER_FAILED, message="处理该单位时工作进程意外退出"))
+                        else:
+                            pending.append(path)
+                    except Exception as exc:  # noqa: BLE001
+                        done(UnitResult(path, Status.RENDER_FAILED, message=f"处理时出现程序错误：{exc}"))
+                if broken:
+                    for fut, path in list(futures.items()):
+                        futures.pop(fut)
+                        try:
+                            done(fut.result(timeout=0))
+                        except Exception:  # noqa: BLE001
+                            pending.append(path)
+                    break

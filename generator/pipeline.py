@@ -1,0 +1,231 @@
+"""Orchestration: input file → model → checks → document → DOCX/PDF.  Never prints.
+
+:func:`build_unit` processes one unit and returns a :class:`UnitResult`; it never raises for
+a problem of the unit's own data (that becomes the result's status), so a batch goes on.
+Files are written under a temporary name and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from generator.errors import Finding, JuesuanError, Severity
+
+INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".json")
+FORMATS = ("docx", "pdf")
+
+
+class Status:
+    OK = "成功"
+    WARNINGS = "成功（有警告）"
+    CHECKS_FAILED = "未通过检查"
+    UNREADABLE = "无法读取"
+    RENDER_FAILED = "生成失败"
+    SKIPPED = "已存在，跳过"
+
+
+EXIT_OF_STATUS = {
+    Status.OK: 0,
+    Status.WARNINGS: 0,
+    Status.SKIPPED: 0,
+    Status.CHECKS_FAILED: 1,
+    Status.RENDER_FAILED: 1,
+    Status.UNREADABLE: 2,
+}
+
+
+@dataclass
+class UnitResult:
+    """What happened to one input file."""
+
+    source: Path
+    status: str
+    unit_name: str = ""
+    year: int | None = None
+    findings: list[Finding] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    message: str = ""
+    key_figures: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OF_STATUS.get(self.status, 1)
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Input files named or found in the named folders (not recursive).
+
+    Excel's ``~$`` lock files and hidden files are skipped.  A path that does not exist is
+    returned as is, so the caller reports it.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.is_file()
+                    and p.suffix.lower() in INPUT_SUFFIXES
+                    and not p.name.startswith(("~$", "."))
+                )
+            )
+        else:
+            found.append(path)
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for p in found:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_stem(name: str) -> str:
+    """A file-name stem from a unit name that cannot leave the output folder."""
+    stem = _UNSAFE.sub("_", name).strip().strip(".")
+    stem = re.sub(r"\.{2,}", "_", stem)
+    return stem[:150] or "未命名单位"
+
+
+def output_stem(unit_name: str, year: int) -> str:
+    """``<单位名称><年度>年度单位决算公开``."""
+    return safe_stem(f"{unit_name}{year}年度单位决算公开")
+
+
+def key_figures(d) -> dict[str, Decimal]:
+    """The figures a bureau's summary shows for each unit (万元)."""
+    return {
+        "收入总计": d.t01.income_grand_total,
+        "支出总计": d.t01.expense_grand_total,
+        "财政拨款收入": d.t04.income_total,
+        "一般公共预算财政拨款支出": d.t05.totals.total,
+        "“三公”经费决算": d.t09.actual.total,
+    }
+
+
+@dataclass
+class BuildOptions:
+    out_dir: Path = Path("output")
+    formats: tuple[str, ...] = FORMATS
+    force: bool = False
+    templates_dir: Path | None = None
+    font_dir: Path | None = None
+    skip_existing: bool = False
+    reason_threshold: Decimal = Decimal("0")
+
+
+def load_and_check(path: Path, reason_threshold: Decimal = Decimal("0")):
+    """Read one input and run the checks: ``(loaded, findings)``.  Raises JuesuanError."""
+    from generator.checks import CheckSettings, run_checks
+    from generator.inputs import load_input
+
+    loaded = load_input(path)
+    findings = list(loaded.findings)
+    findings += run_checks(
+        loaded.disclosure, loaded.sources, CheckSettings(reason_threshold=reason_threshold)
+    )
+    return loaded, findings
+
+
+def check_file(path: Path, reason_threshold: Decimal = Decimal("0")) -> UnitResult:
+    """Validate only."""
+    return _check(path, reason_threshold)[0]
+
+
+def _check(path: Path, reason_threshold: Decimal):
+    """``(result, loaded or None)`` for one input."""
+    try:
+        loaded, findings = load_and_check(path, reason_threshold)
+    except JuesuanError as exc:
+        return _failed(path, exc), None
+    d = loaded.disclosure
+    has_errors = any(f.severity is Severity.ERROR for f in findings)
+    status = Status.CHECKS_FAILED if has_errors else (Status.WARNINGS if findings else Status.OK)
+    result = UnitResult(path, status, d.unit.name, d.unit.year, findings, key_figures=key_figures(d))
+    return result, loaded
+
+
+def _failed(path: Path, exc: JuesuanError) -> UnitResult:
+    from generator.errors import InputUnreadable
+
+    status = Status.UNREADABLE if isinstance(exc, InputUnreadable) or exc.exit_code == 2 else (
+        Status.CHECKS_FAILED
+    )
+    return UnitResult(path, status, findings=list(getattr(exc, "findings", [])), message=str(exc))
+
+
+class Renderers:
+    """Renderers kept for the life of a process: fonts and templates are loaded once."""
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self._pdf = None
+
+    @property
+    def pdf(self):
+        if self._pdf is None:
+            from generator.render.pdf import PdfRenderer
+
+            self._pdf = PdfRenderer(
+                font_dir=self.options.font_dir, templates_dir=self.options.templates_dir
+            )
+        return self._pdf
+
+
+def build_unit(path: Path, options: BuildOptions, renderers: Renderers | None = None,
+               stem: str | None = None) -> UnitResult:
+    """Read, check and render one unit.
+
+    ``stem`` is the output file name without suffix (the batch assigns distinct stems when two
+    workbooks are of the same unit); by default ``<单位名称><年度>年度单位决算公开``.
+    """
+    from generator.report import build_document
+
+    result, loaded = _check(path, options.reason_threshold)
+    if loaded is None:
+        return result
+    if result.status == Status.CHECKS_FAILED and not options.force:
+        result.message = f"检查发现 {len(result.errors)} 个错误，未生成文件（核对后可用 --force 强制生成）"
+        return result
+    d = loaded.disclosure
+    stem = stem or output_stem(d.unit.name, d.unit.year)
+    targets = [options.out_dir / f"{stem}.{fmt}" for fmt in options.formats]
+    if options.skip_existing and targets and all(t.exists() for t in targets):
+        result.status = Status.SKIPPED
+        result.outputs = targets
+        return result
+    renderers = renderers or Renderers(options)
+    try:
+        options.out_dir.mkdir(parents=True, exist_ok=True)
+        document = build_document(d, templates_dir=options.templates_dir)
+        for target in targets:
+            if target.suffix == ".docx":
+                from generator.render.docx import write_docx
+
+                write_docx(document, target)
+            else:
+                renderers.pdf.write(document, target)
+            result.outputs.append(target)
+    except JuesuanError as exc:
+        result.status = Status.RENDER_FAILED
+        result.message = str(exc)
+    except Exception as exc:  # a renderer bug must not stop a batch  # noqa: BLE001
+        result.status = Status.RENDER_FAILED
+        result.message = f"生成文件时出现程序错误：{type(exc).__name__}: {exc}"
+    return result
