@@ -1,0 +1,2196 @@
+"""The 勾稽 checks: consistency rules between the nine tables and the narrative's inputs.
+
+Each rule is one small pure function registered in :data:`CHECKS` with a stable rule id
+(``t01.income_total``); its docstring states the rule in Chinese and where it comes from
+(``official-tables.md §4 #n`` — D: holds in a real disclosure, T: stated in the official
+template, I: inferred from the layout).  :func:`run_checks` runs every rule and returns all
+findings, so one run shows every problem.
+
+Severities: 错误 when the tables do not balance (generation refuses unless forced), 警告
+when something is suspicious (generation proceeds).  All amounts are in 万元 and printed
+rounded to 0.01, so a sum of rounded figures may legitimately differ from the rounded total
+by up to 0.01 per addend (:attr:`CheckSettings.rounding_tolerance_per_addend`): a difference
+within that tolerance is reported as a 警告 only, and every message states the tolerance.
+
+Cells come from the :class:`~generator.source.SourceMap` (``公开05表!C9``); without one,
+from the model path (``t05.rows[3].total``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.errors import Finding, Severity
+from generator.model import (
+    Comparisons,
+    Disclosure,
+    ExpenseRow,
+    FundRow,
+    FundSplit,
+    GpbRow,
+    IncomeRow,
+    Project,
+    SanGong,
+    Staff,
+    SubjectComparison,
+    Vehicles,
+)
+from generator.numbers import ZERO, fmt_money, q2
+from generator.source import Path, SourceMap
+from generator.yeardata import YearData, load_year
+
+__all__ = [
+    "CHECKS",
+    "CheckContext",
+    "CheckSettings",
+    "rule_ids",
+    "rules_markdown",
+    "run_checks",
+]
+
+
+@dataclass
+class CheckSettings:
+    """Knobs of the checks (amounts in 万元)."""
+
+    reason_threshold: Decimal = Decimal("0")
+    """A compared item whose change (or budget difference) in 万元 exceeds this needs a reason."""
+
+    rounding_tolerance_per_addend: Decimal = Decimal("0.01")
+    """How far (万元) a sum of rounded figures may be off, per addend, before it is an 错误."""
+
+
+@dataclass
+class CheckContext:
+    """What every rule sees: the model, where its values came from, settings and year data."""
+
+    d: Disclosure
+    sources: SourceMap
+    settings: CheckSettings
+    year: YearData
+    _index: dict[str, dict[str, tuple[int, Any]]] = field(default_factory=dict, repr=False)
+
+    def cells(self, *paths: Path | None) -> tuple[str, ...]:
+        """Places of the given model paths (``公开05表!C9`` or ``t05.rows[3].total``)."""
+        return self.sources.cells(*(p for p in paths if p is not None))
+
+    def row_index(self, key: str) -> dict[str, tuple[int, Any]]:
+        """Code → (index, row) of a 科目 table's first row with that code (cached per run)."""
+        if key not in self._index:
+            self._index[key] = _first_by_code(enumerate(getattr(self.d, key).rows))
+        return self._index[key]
+
+    def tolerance(self, addends: int) -> Decimal:
+        """Rounding tolerance in 万元 for a comparison involving ``addends`` rounded figures."""
+        return self.settings.rounding_tolerance_per_addend * max(addends, 1)
+
+
+Check = Callable[[CheckContext], Iterable[Finding]]
+
+CHECKS: list[Check] = []
+"""The registry, in the order the findings are reported."""
+
+
+def _rule(rule_id: str, severity: str) -> Callable[[Check], Check]:
+    """Register a check under a stable rule id; ``severity`` is for the documentation."""
+
+    def register(fn: Check) -> Check:
+        fn.rule_id = rule_id  # type: ignore[attr-defined]
+        fn.severity = severity  # type: ignore[attr-defined]
+        CHECKS.append(fn)
+        return fn
+
+    return register
+
+
+ERR = "错误"
+WARN = "警告"
+ERR_TOL = "错误（四舍五入允许误差内为警告）"
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class Term:
+    """One figure of a rule: its label in the message, value (万元 unless told) and model path."""
+
+    label: str
+    value: Decimal
+    path: Path | None = None
+    sign: int = 1
+
+
+def _title(model: type[BaseModel] | BaseModel, name: str) -> str:
+    cls = model if isinstance(model, type) else type(model)
+    return cls.model_fields[name].title or name
+
+
+def _fmt_diff(value: Decimal) -> str:
+    """A difference in 万元; shown exactly when rounding to 0.01 would hide it."""
+    value = abs(value)
+    if value and q2(value) == 0:
+        return f"{value.normalize():f}"
+    return fmt_money(value)
+
+
+def _fmt_count(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def _table(ctx: CheckContext, key: str) -> str:
+    info = ctx.year.tables.get(key)
+    return info.code if info else key
+
+
+def _expr(terms: Sequence[Term], fmt: Callable[[Decimal], str]) -> str:
+    out = ""
+    for i, t in enumerate(terms):
+        piece = f"{t.label} {fmt(t.value)}"
+        if i == 0:
+            out = piece if t.sign > 0 else f"−{piece}"
+        else:
+            out += f" {'+' if t.sign > 0 else '−'} {piece}"
+    return out
+
+
+def _judge(
+    ctx: CheckContext,
+    rule: str,
+    text: str,
+    diff: Decimal,
+    n_rounded: int,
+    cells: tuple[str, ...],
+    *,
+    unit: str,
+    exact: bool,
+) -> Finding:
+    """A finding for a nonzero difference: 警告 within the rounding tolerance, else 错误."""
+    if exact:
+        return Finding(Severity.ERROR, rule, text, cells)
+    tol = ctx.tolerance(n_rounded)
+    if abs(diff) <= tol:
+        return Finding(
+            Severity.WARNING, rule, f"{text}，在四舍五入允许误差 {fmt_money(tol)} {unit}以内，请核对", cells
+        )
+    return Finding(Severity.ERROR, rule, f"{text}（四舍五入允许误差 {fmt_money(tol)} {unit}）", cells)
+
+
+def _sum_rule(
+    ctx: CheckContext,
+    rule: str,
+    statement: str,
+    total: Term,
+    addends: Sequence[Term],
+    *,
+    unit: str = "万元",
+    exact: bool = False,
+) -> Finding | None:
+    """``total = Σ addends`` (signed); ``None`` when it holds exactly."""
+    computed = sum((t.value * t.sign for t in addends), ZERO)
+    diff = total.value - computed
+    if diff == 0:
+        return None
+    fmt = _fmt_count if exact else fmt_money
+    lhs = f"{total.label} {fmt(total.value)} {unit}"
+    if len(addends) == 1 and addends[0].sign > 0:
+        rhs = f"{addends[0].label} {fmt(addends[0].value)} {unit}"
+    elif len(addends) > 8:
+        rhs = f"{_expr(addends[:3], fmt)} + …（共 {len(addends)} 项）= {fmt(computed)} {unit}"
+    else:
+        rhs = f"{_expr(addends, fmt)} = {fmt(computed)} {unit}"
+    shown = _fmt_count(abs(diff)) if exact else _fmt_diff(diff)
+    text = f"{statement}：{lhs}，{rhs}，相差 {shown} {unit}"
+    cells = ctx.cells(total.path, *(t.path for t in addends))
+    return _judge(ctx, rule, text, diff, len(addends), cells, unit=unit, exact=exact)
+
+
+def _at_most(
+    ctx: CheckContext,
+    rule: str,
+    statement: str,
+    small: Term,
+    big: Term,
+    *,
+    unit: str = "万元",
+    exact: bool = False,
+) -> Finding | None:
+    """``small ≤ big``; ``None`` when it holds."""
+    if small.value <= big.value:
+        return None
+    diff = small.value - big.value
+    fmt = _fmt_count if exact else fmt_money
+    shown = _fmt_count(diff) if exact else _fmt_diff(diff)
+    text = (
+        f"{statement}：{small.label} {fmt(small.value)} {unit}，"
+        f"{big.label} {fmt(big.value)} {unit}，超出 {shown} {unit}"
+    )
+    return _judge(ctx, rule, text, diff, 1, ctx.cells(small.path, big.path), unit=unit, exact=exact)
+
+
+def _keep(findings: Iterable[Finding | None]) -> Iterator[Finding]:
+    return (f for f in findings if f is not None)
+
+
+# The amount columns of the 科目 tables, and each table's row type (for the column titles).
+_SUBJECT_TABLES: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
+    "t02": (IncomeRow, ("total", "fiscal", "superior", "business", "operating", "affiliated", "other")),
+    "t03": (ExpenseRow, ("total", "basic", "project", "to_superior", "operating", "to_affiliated")),
+    "t05": (GpbRow, ("total", "basic", "project")),
+    "t07": (FundRow, ("carry_in", "income", "expense", "basic", "project", "carry_out")),
+    "t08": (FundRow, ("carry_in", "income", "expense", "basic", "project", "carry_out")),
+}
+_LEVEL = {3: "款", 5: "项"}
+
+
+def _rows(ctx: CheckContext, key: str) -> list[tuple[int, Any]]:
+    return list(enumerate(getattr(ctx.d, key).rows))
+
+
+def _row_label(row: Any) -> str:
+    return f"{row.code} {row.name}"
+
+
+def _first_by_code(rows: Iterable[tuple[int, Any]]) -> dict[str, tuple[int, Any]]:
+    out: dict[str, tuple[int, Any]] = {}
+    for i, r in rows:
+        out.setdefault(r.code, (i, r))
+    return out
+
+
+def _children(rows: Iterable[tuple[int, Any]]) -> dict[str, list[tuple[int, Any]]]:
+    """Rows by their parent code (类 ``201`` → its 款 ``201xx``; 款 → its 项), in table order."""
+    out: dict[str, list[tuple[int, Any]]] = {}
+    for i, r in rows:
+        if len(r.code) > 3:
+            out.setdefault(r.code[:-2], []).append((i, r))
+    return out
+
+
+def _class_label(ctx: CheckContext, code: str) -> str:
+    name = ctx.year.class_names.get(code)
+    return f"{code} {name}" if name else code
+
+
+_PARENS = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": ""})
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"\s+", "", name).translate(_PARENS)
+
+
+# ---------------------------------------------------------------------------- structure
+
+
+_COMPARISON_LISTS = ("gpb_items", "fund_items", "soe_items")
+
+
+@_rule("structure.duplicate_codes", ERR)
+def check_duplicate_codes(ctx: CheckContext) -> Iterator[Finding]:
+    """同一张表中科目编码不得重复（02/03/05/06/07/08表及各项级科目对比清单）。
+
+    依据：表样（每个科目一行，official-tables.md §3）。
+    """
+    for key in (*_SUBJECT_TABLES, "t06"):
+        seen: dict[str, int] = {}
+        for i, row in _rows(ctx, key):
+            if row.code in seen:
+                first = seen[row.code]
+                yield Finding(
+                    Severity.ERROR,
+                    "structure.duplicate_codes",
+                    f"{_table(ctx, key)}科目编码 {row.code} 重复出现（第 {first + 1} 行与第 {i + 1} 行）",
+                    ctx.cells((key, "rows", first, "code"), (key, "rows", i, "code")),
+                )
+            else:
+                seen[row.code] = i
+    for name in _COMPARISON_LISTS:
+        seen = {}
+        for i, item in enumerate(getattr(ctx.d.comparisons, name)):
+            if item.code in seen:
+                yield Finding(
+                    Severity.ERROR,
+                    "structure.duplicate_codes",
+                    f"{_title(ctx.d.comparisons, name)}中科目编码 {item.code} 重复出现",
+                    ctx.cells(
+                        ("comparisons", name, seen[item.code], "code"), ("comparisons", name, i, "code")
+                    ),
+                )
+            else:
+                seen[item.code] = i
+
+
+@_rule("structure.orphan_rows", ERR)
+def check_orphan_rows(ctx: CheckContext) -> Iterator[Finding]:
+    """项级科目须有其款级科目行，款级科目须有其类级科目行（02/03/05/07/08表）。
+
+    依据：表样按类、款、项逐级列示（official-tables.md §3.2）。
+    """
+    for key in _SUBJECT_TABLES:
+        codes = {r.code for _, r in _rows(ctx, key)}
+        for i, row in _rows(ctx, key):
+            code = row.code
+            if len(code) == 3:
+                continue
+            parent = code[: len(code) - 2]
+            if parent not in codes:
+                level = "款" if len(parent) == 5 else "类"
+                yield Finding(
+                    Severity.ERROR,
+                    "structure.orphan_rows",
+                    f"{_table(ctx, key)}科目 {_row_label(row)} 缺少其{level}级科目 {parent} 所在行",
+                    ctx.cells((key, "rows", i, "code")),
+                )
+
+
+@_rule("structure.class_codes", ERR)
+def check_class_codes(ctx: CheckContext) -> Iterator[Finding]:
+    """01表、04表支出栏的类级科目编码须为本年度支出功能分类的类级科目。
+
+    依据：official-tables.md §3.1、§6.1；年度数据 generator/years/<年度>.toml。
+    """
+    known = ctx.year.class_names
+    for key in ("t01", "t04"):
+        for code in getattr(ctx.d, key).expense_by_class:
+            if code not in known:
+                yield Finding(
+                    Severity.ERROR,
+                    "structure.class_codes",
+                    f"{_table(ctx, key)}支出栏的类级科目编码 {code} "
+                    f"不是 {ctx.year.source_year} 年度支出功能分类的类级科目",
+                    ctx.cells((key, "expense_by_class", code)),
+                )
+
+
+@_rule("structure.subject_names", WARN)
+def check_subject_names(ctx: CheckContext) -> Iterator[Finding]:
+    """科目名称应与本年度《政府收支分类科目》名称一致；类级科目编码应为本年度的类级科目。
+
+    比较时忽略空格及全角、半角括号的差别。
+
+    依据：official-tables.md §6；年度数据。
+    """
+    items: list[tuple[str, str, Path, str]] = []
+    for key in _SUBJECT_TABLES:
+        for i, row in _rows(ctx, key):
+            items.append((row.code, row.name, (key, "rows", i, "name"), _table(ctx, key)))
+    for name in _COMPARISON_LISTS:
+        for i, item in enumerate(getattr(ctx.d.comparisons, name)):
+            if item.name:
+                items.append(
+                    (item.code, item.name, ("comparisons", name, i, "name"), _title(ctx.d.comparisons, name))
+                )
+    for code, name, path, where in items:
+        official = ctx.year.subject_name(code)
+        if official is None:
+            if len(code) == 3:
+                yield Finding(
+                    Severity.WARNING,
+                    "structure.subject_names",
+                    f"{where}科目编码 {code}（{name}）不是 {ctx.year.source_year} 年度支出功能分类的类级科目",
+                    ctx.cells(path),
+                )
+            continue
+        if _norm_name(name) != _norm_name(official):
+            yield Finding(
+                Severity.WARNING,
+                "structure.subject_names",
+                f"{where}科目 {code} 的名称“{name}”与 {ctx.year.source_year} 年度科目名称“{official}”不一致",
+                ctx.cells(path),
+            )
+
+
+# ---------------------------------------------------------------------------- 公开01表
+
+
+def _t01_income_terms(ctx: CheckContext) -> list[Term]:
+    t = ctx.d.t01
+    names = (
+        "gpb_income",
+        "fund_income",
+        "soe_income",
+        "superior_income",
+        "business_income",
+        "operating_income",
+        "affiliated_income",
+        "other_income",
+    )
+    return [Term(_title(t, n), getattr(t, n), ("t01", n)) for n in names]
+
+
+@_rule("t01.income_total", ERR_TOL)
+def check_t01_income_total(ctx: CheckContext) -> Iterator[Finding]:
+    """01表：本年收入合计 = 收入栏一至八项之和。
+
+    依据：official-tables.md §4 #1（D）。
+    """
+    t = ctx.d.t01
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t01.income_total",
+                f"{_table(ctx, 't01')}本年收入合计应等于各项收入之和",
+                Term("本年收入合计", t.income_total, ("t01", "income_total")),
+                [x for x in _t01_income_terms(ctx) if x.value] or _t01_income_terms(ctx)[:1],
+            )
+        ]
+    )
+
+
+@_rule("t01.income_grand_total", ERR_TOL)
+def check_t01_income_grand_total(ctx: CheckContext) -> Iterator[Finding]:
+    """01表：收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余。
+
+    依据：official-tables.md §4 #2（D）。
+    """
+    t = ctx.d.t01
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t01.income_grand_total",
+                f"{_table(ctx, 't01')}收入总计应等于本年收入合计、使用非财政拨款结余、年初结转和结余之和",
+                Term("收入总计", t.income_grand_total, ("t01", "income_grand_total")),
+                [
+                    Term("本年收入合计", t.income_total, ("t01", "income_total")),
+                    Term("使用非财政拨款结余", t.use_nonfiscal_balance, ("t01", "use_nonfiscal_balance")),
+                    Term("年初结转和结余", t.carry_in, ("t01", "carry_in")),
+                ],
+            )
+        ]
+    )
+
+
+@_rule("t01.expense_grand_total", ERR_TOL)
+def check_t01_expense_grand_total(ctx: CheckContext) -> Iterator[Finding]:
+    """01表：支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余。
+
+    依据：official-tables.md §4 #3（D）。
+    """
+    t = ctx.d.t01
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t01.expense_grand_total",
+                f"{_table(ctx, 't01')}支出总计应等于本年支出合计、结余分配、年末结转和结余之和",
+                Term("支出总计", t.expense_grand_total, ("t01", "expense_grand_total")),
+                [
+                    Term("本年支出合计", t.expense_total, ("t01", "expense_total")),
+                    Term("结余分配", t.balance_distribution, ("t01", "balance_distribution")),
+                    Term("年末结转和结余", t.carry_out, ("t01", "carry_out")),
+                ],
+            )
+        ]
+    )
+
+
+@_rule("t01.balance", ERR_TOL)
+def check_t01_balance(ctx: CheckContext) -> Iterator[Finding]:
+    """01表：收入总计 = 支出总计。
+
+    依据：official-tables.md §4 #4（D）。
+    """
+    t = ctx.d.t01
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t01.balance",
+                f"{_table(ctx, 't01')}收入总计应等于支出总计",
+                Term("收入总计", t.income_grand_total, ("t01", "income_grand_total")),
+                [Term("支出总计", t.expense_grand_total, ("t01", "expense_grand_total"))],
+            )
+        ]
+    )
+
+
+@_rule("t01.expense_total", ERR_TOL)
+def check_t01_expense_total(ctx: CheckContext) -> Iterator[Finding]:
+    """01表：本年支出合计 = 支出栏各类级科目之和。
+
+    依据：official-tables.md §4 #5（D）。
+    """
+    t = ctx.d.t01
+    terms = [
+        Term(_class_label(ctx, c), v, ("t01", "expense_by_class", c)) for c, v in t.expense_by_class.items()
+    ]
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t01.expense_total",
+                f"{_table(ctx, 't01')}本年支出合计应等于各类级科目支出之和",
+                Term("本年支出合计", t.expense_total, ("t01", "expense_total")),
+                terms,
+            )
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------- 科目 tables: shared rules
+
+
+def _make_hierarchy_check(key: str) -> Check:
+    rule = f"{key}.hierarchy"
+
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        row_type, cols = _SUBJECT_TABLES[key]
+        rows = _rows(ctx, key)
+        tname = _table(ctx, key)
+        by_parent = _children(rows)
+        for i, row in rows:
+            code = row.code
+            if len(code) == 7:
+                continue
+            children = by_parent.get(code, [])
+            if not children:
+                continue
+            level = _LEVEL[len(code)]
+            for col in cols:
+                f = _sum_rule(
+                    ctx,
+                    rule,
+                    f"{tname}{_row_label(row)}的{_title(row_type, col)}应等于所属{level}级科目之和",
+                    Term(code, getattr(row, col), (key, "rows", i, col)),
+                    [Term(r.code, getattr(r, col), (key, "rows", j, col)) for j, r in children],
+                )
+                if f:
+                    yield f
+        totals = getattr(ctx.d, key).totals
+        classes = [(j, r) for j, r in rows if len(r.code) == 3]
+        for col in cols:
+            f = _sum_rule(
+                ctx,
+                rule,
+                f"{tname}合计行的{_title(row_type, col)}应等于各类级科目之和",
+                Term("合计", getattr(totals, col), (key, "totals", col)),
+                [Term(r.code, getattr(r, col), (key, "rows", j, col)) for j, r in classes]
+                or [Term("各类级科目", ZERO)],
+            )
+            if f:
+                yield f
+
+    number = {"t02": "02", "t03": "03", "t05": "05", "t07": "07", "t08": "08"}[key]
+    check.__name__ = f"check_{key}_hierarchy"
+    check.__doc__ = (
+        f"{number}表：每一列，类级科目 = 所属款级科目之和，款级科目 = 所属项级科目之和，"
+        f"合计 = 各类级科目之和。\n\n"
+        "    依据：official-tables.md §4 #8（D）。\n    "
+    )
+    return _rule(rule, ERR_TOL)(check)
+
+
+def _row_sum_findings(
+    ctx: CheckContext, key: str, rule: str, total_col: str, parts: Sequence[str], what: str
+) -> Iterator[Finding]:
+    """``row.total_col = Σ row.parts`` for every row and the 合计 row of a 科目 table."""
+    row_type, _ = _SUBJECT_TABLES[key]
+    tname = _table(ctx, key)
+    table = getattr(ctx.d, key)
+    targets: list[tuple[str, Any, Path]] = [
+        (f"{tname}{_row_label(r)}", r, (key, "rows", i)) for i, r in enumerate(table.rows)
+    ]
+    targets.append((f"{tname}合计行", table.totals, (key, "totals")))
+    for label, row, base in targets:
+        terms = [Term(_title(row_type, p), getattr(row, p), (*base, p)) for p in parts]
+        f = _sum_rule(
+            ctx,
+            rule,
+            f"{label}的{_title(row_type, total_col)}应等于{what}",
+            Term(_title(row_type, total_col), getattr(row, total_col), (*base, total_col)),
+            terms,
+        )
+        if f:
+            yield f
+
+
+# ---------------------------------------------------------------------------- 公开02表
+
+
+@_rule("t02.vs_t01", ERR_TOL)
+def check_t02_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
+    """02表合计行与01表一致：本年收入合计相等；财政拨款收入 = 01表收入一、二、三之和；上级补助、事业、
+    经营、附属单位上缴、其他收入分别相等。
+
+    依据：official-tables.md §4 #6（D）。
+    """
+    t1, tot = ctx.d.t01, ctx.d.t02.totals
+    t02, t01 = _table(ctx, "t02"), _table(ctx, "t01")
+    rule = "t02.vs_t01"
+    out = [
+        _sum_rule(
+            ctx,
+            rule,
+            f"{t02}合计的本年收入合计应等于{t01}本年收入合计",
+            Term(f"{t02}本年收入合计", tot.total, ("t02", "totals", "total")),
+            [Term(f"{t01}本年收入合计", t1.income_total, ("t01", "income_total"))],
+        ),
+        _sum_rule(
+            ctx,
+            rule,
+            f"{t02}合计的财政拨款收入应等于{t01}三项财政拨款收入之和",
+            Term(f"{t02}财政拨款收入", tot.fiscal, ("t02", "totals", "fiscal")),
+            [
+                Term(_title(t1, n), getattr(t1, n), ("t01", n))
+                for n in ("gpb_income", "fund_income", "soe_income")
+            ],
+        ),
+    ]
+    for col, src in (
+        ("superior", "superior_income"),
+        ("business", "business_income"),
+        ("operating", "operating_income"),
+        ("affiliated", "affiliated_income"),
+        ("other", "other_income"),
+    ):
+        out.append(
+            _sum_rule(
+                ctx,
+                rule,
+                f"{t02}合计的{_title(tot, col)}应等于{t01}{_title(t1, src)}",
+                Term(t02, getattr(tot, col), ("t02", "totals", col)),
+                [Term(t01, getattr(t1, src), ("t01", src))],
+            )
+        )
+    yield from _keep(out)
+
+
+@_rule("t02.row_sum", ERR_TOL)
+def check_t02_row_sum(ctx: CheckContext) -> Iterator[Finding]:
+    """02表每一行：本年收入合计 = 财政拨款收入 + 上级补助收入 + 事业收入 + 经营收入 +
+    附属单位上缴收入 + 其他收入。
+
+    依据：official-tables.md §4 #7（D）。
+    """
+    yield from _row_sum_findings(
+        ctx,
+        "t02",
+        "t02.row_sum",
+        "total",
+        ("fiscal", "superior", "business", "operating", "affiliated", "other"),
+        "各项收入之和",
+    )
+
+
+check_t02_hierarchy = _make_hierarchy_check("t02")
+
+
+# ---------------------------------------------------------------------------- 公开03表
+
+
+@_rule("t03.vs_t01", ERR_TOL)
+def check_t03_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
+    """03表合计行的本年支出合计 = 01表本年支出合计。
+
+    依据：official-tables.md §4 #9（D）。
+    """
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t03.vs_t01",
+                f"{_table(ctx, 't03')}合计的本年支出合计应等于{_table(ctx, 't01')}本年支出合计",
+                Term(f"{_table(ctx, 't03')}本年支出合计", ctx.d.t03.totals.total, ("t03", "totals", "total")),
+                [
+                    Term(
+                        f"{_table(ctx, 't01')}本年支出合计", ctx.d.t01.expense_total, ("t01", "expense_total")
+                    )
+                ],
+            )
+        ]
+    )
+
+
+@_rule("t03.row_sum", ERR_TOL)
+def check_t03_row_sum(ctx: CheckContext) -> Iterator[Finding]:
+    """03表每一行：本年支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出 + 对附属单位补助支出。
+
+    依据：official-tables.md §4 #9（D）。
+    """
+    yield from _row_sum_findings(
+        ctx,
+        "t03",
+        "t03.row_sum",
+        "total",
+        ("basic", "project", "to_superior", "operating", "to_affiliated"),
+        "各项支出之和",
+    )
+
+
+check_t03_hierarchy = _make_hierarchy_check("t03")
+
+
+@_rule("t03.class_vs_t01", ERR_TOL)
+def check_t03_class_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
+    """03表每个类级科目的本年支出合计 = 01表支出栏同一类级科目的金额（一方缺少该类视为 0）。
+
+    依据：official-tables.md §4 #10（D）。
+    """
+    t03rows = {c: v for c, v in ctx.row_index("t03").items() if len(c) == 3}
+    t01 = ctx.d.t01.expense_by_class
+    for code in sorted(set(t03rows) | set(t01)):
+        i, row = t03rows.get(code, (None, None))
+        left = Term(
+            f"{_table(ctx, 't03')}", row.total if row else ZERO, ("t03", "rows", i, "total") if row else None
+        )
+        right = Term(
+            f"{_table(ctx, 't01')}",
+            t01.get(code, ZERO),
+            ("t01", "expense_by_class", code) if code in t01 else None,
+        )
+        f = _sum_rule(
+            ctx,
+            "t03.class_vs_t01",
+            f"{_class_label(ctx, code)}的支出在{_table(ctx, 't03')}与{_table(ctx, 't01')}中应相等",
+            left,
+            [right],
+        )
+        if f:
+            yield f
+
+
+@_rule("t03.covers_t05", ERR_TOL)
+def check_t03_covers_t05(ctx: CheckContext) -> Iterator[Finding]:
+    """03表（全部资金）不小于05表（一般公共预算财政拨款）：基本支出、项目支出合计及同一科目的本年支出合计。
+
+    依据：official-tables.md §4 #20（I）。
+    """
+    t03, t05 = ctx.d.t03, ctx.d.t05
+    n3, n5 = _table(ctx, "t03"), _table(ctx, "t05")
+    out = [
+        _at_most(
+            ctx,
+            "t03.covers_t05",
+            f"{n5}基本支出不应大于{n3}基本支出",
+            Term(f"{n5}基本支出", t05.totals.basic, ("t05", "totals", "basic")),
+            Term(f"{n3}基本支出", t03.totals.basic, ("t03", "totals", "basic")),
+        ),
+        _at_most(
+            ctx,
+            "t03.covers_t05",
+            f"{n5}项目支出不应大于{n3}项目支出",
+            Term(f"{n5}项目支出", t05.totals.project, ("t05", "totals", "project")),
+            Term(f"{n3}项目支出", t03.totals.project, ("t03", "totals", "project")),
+        ),
+    ]
+    rows3 = ctx.row_index("t03")
+    for i, row in _rows(ctx, "t05"):
+        j, r3 = rows3.get(row.code, (None, None))
+        out.append(
+            _at_most(
+                ctx,
+                "t03.covers_t05",
+                f"{_row_label(row)}：{n5}支出不应大于{n3}本年支出合计",
+                Term(n5, row.total, ("t05", "rows", i, "total")),
+                Term(n3, r3.total if r3 else ZERO, ("t03", "rows", j, "total") if r3 else ("t03", "rows")),
+            )
+        )
+    yield from _keep(out)
+
+
+# ---------------------------------------------------------------------------- 公开04表
+
+
+_FUNDS = ("gpb", "fund", "soe")
+
+
+@_rule("t04.income_vs_t01", ERR_TOL)
+def check_t04_income_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
+    """04表收入栏一般公共预算、政府性基金、国有资本经营预算财政拨款 = 01表收入栏一、二、三。
+
+    依据：official-tables.md §4 #11（D）。
+    """
+    t1, t4 = ctx.d.t01, ctx.d.t04
+    out = []
+    for fund in _FUNDS:
+        name = f"{fund}_income"
+        out.append(
+            _sum_rule(
+                ctx,
+                "t04.income_vs_t01",
+                f"{_table(ctx, 't04')}{_title(t4, name)}收入应等于{_table(ctx, 't01')}{_title(t1, name)}",
+                Term(_table(ctx, "t04"), getattr(t4, name), ("t04", name)),
+                [Term(_table(ctx, "t01"), getattr(t1, name), ("t01", name))],
+            )
+        )
+    yield from _keep(out)
+
+
+@_rule("t04.income_total", ERR_TOL)
+def check_t04_income_total(ctx: CheckContext) -> Iterator[Finding]:
+    """04表：本年收入合计 = 一般公共预算 + 政府性基金预算 + 国有资本经营预算财政拨款。
+
+    依据：official-tables.md §4 #11（D）。
+    """
+    t = ctx.d.t04
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t04.income_total",
+                f"{_table(ctx, 't04')}本年收入合计应等于三项财政拨款收入之和",
+                Term("本年收入合计", t.income_total, ("t04", "income_total")),
+                [
+                    Term(_title(t, f"{f}_income"), getattr(t, f"{f}_income"), ("t04", f"{f}_income"))
+                    for f in _FUNDS
+                ],
+            )
+        ]
+    )
+
+
+@_rule("t04.income_grand_total", ERR_TOL)
+def check_t04_income_grand_total(ctx: CheckContext) -> Iterator[Finding]:
+    """04表：收入总计 = 本年收入合计 + 年初财政拨款结转和结余。
+
+    依据：official-tables.md §4 #12（D）。
+    """
+    t = ctx.d.t04
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t04.income_grand_total",
+                f"{_table(ctx, 't04')}收入总计应等于本年收入合计与年初财政拨款结转和结余之和",
+                Term("收入总计", t.income_grand_total, ("t04", "income_grand_total")),
+                [
+                    Term("本年收入合计", t.income_total, ("t04", "income_total")),
+                    Term("年初财政拨款结转和结余", t.carry_in.total, ("t04", "carry_in", "total")),
+                ],
+            )
+        ]
+    )
+
+
+@_rule("t04.expense_grand_total", ERR_TOL)
+def check_t04_expense_grand_total(ctx: CheckContext) -> Iterator[Finding]:
+    """04表每一列：支出总计 = 本年支出合计 + 年末财政拨款结转和结余。
+
+    依据：official-tables.md §4 #12（D）。
+    """
+    t = ctx.d.t04
+    out = []
+    for col in ("total", *_FUNDS):
+        label = "" if col == "total" else f"（{_title(FundSplit, col)}列）"
+        out.append(
+            _sum_rule(
+                ctx,
+                "t04.expense_grand_total",
+                f"{_table(ctx, 't04')}支出总计{label}应等于本年支出合计与年末财政拨款结转和结余之和",
+                Term("支出总计", getattr(t.expense_grand_total, col), ("t04", "expense_grand_total", col)),
+                [
+                    Term("本年支出合计", getattr(t.expense_total, col), ("t04", "expense_total", col)),
+                    Term("年末财政拨款结转和结余", getattr(t.carry_out, col), ("t04", "carry_out", col)),
+                ],
+            )
+        )
+    yield from _keep(out)
+
+
+@_rule("t04.balance", ERR_TOL)
+def check_t04_balance(ctx: CheckContext) -> Iterator[Finding]:
+    """04表：收入总计 = 支出总计。
+
+    依据：official-tables.md §4 #12（D）。
+    """
+    t = ctx.d.t04
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t04.balance",
+                f"{_table(ctx, 't04')}收入总计应等于支出总计",
+                Term("收入总计", t.income_grand_total, ("t04", "income_grand_total")),
+                [Term("支出总计", t.expense_grand_total.total, ("t04", "expense_grand_total", "total"))],
+            )
+        ]
+    )
+
+
+@_rule("t04.fund_balance", ERR_TOL)
+def check_t04_fund_balance(ctx: CheckContext) -> Iterator[Finding]:
+    """04表每种财政拨款：年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余（各种拨款之间不能互相抵补）。
+
+    依据：official-tables.md §4 #12 按列展开（I）。
+    """
+    t = ctx.d.t04
+    out = []
+    for fund in _FUNDS:
+        name = _title(FundSplit, fund)
+        out.append(
+            _sum_rule(
+                ctx,
+                "t04.fund_balance",
+                f"{_table(ctx, 't04')}{name}的年末结转和结余应等于年初结转和结余加本年收入减本年支出",
+                Term("年末结转和结余", getattr(t.carry_out, fund), ("t04", "carry_out", fund)),
+                [
+                    Term("年初结转和结余", getattr(t.carry_in, fund), ("t04", "carry_in", fund)),
+                    Term("本年收入", getattr(t, f"{fund}_income"), ("t04", f"{fund}_income")),
+                    Term("本年支出", getattr(t.expense_total, fund), ("t04", "expense_total", fund), sign=-1),
+                ],
+            )
+        )
+    yield from _keep(out)
+
+
+@_rule("t04.split", ERR_TOL)
+def check_t04_split(ctx: CheckContext) -> Iterator[Finding]:
+    """04表支出栏每一行（含本年支出合计、年初/年末结转和结余、总计）：
+    合计 = 一般公共预算 + 政府性基金预算 + 国有资本经营预算财政拨款。
+
+    依据：official-tables.md §4 #13（I）。
+    """
+    t = ctx.d.t04
+    lines: list[tuple[str, FundSplit, Path]] = [
+        (_class_label(ctx, c), s, ("t04", "expense_by_class", c)) for c, s in t.expense_by_class.items()
+    ]
+    for name in ("expense_total", "carry_in", "carry_out", "expense_grand_total"):
+        lines.append((_title(t, name), getattr(t, name), ("t04", name)))
+    for label, split, base in lines:
+        f = _sum_rule(
+            ctx,
+            "t04.split",
+            f"{_table(ctx, 't04')}{label}的合计应等于三种财政拨款之和",
+            Term("合计", split.total, (*base, "total")),
+            [Term(_title(FundSplit, f), getattr(split, f), (*base, f)) for f in _FUNDS],
+        )
+        if f:
+            yield f
+
+
+@_rule("t04.expense_total", ERR_TOL)
+def check_t04_expense_total(ctx: CheckContext) -> Iterator[Finding]:
+    """04表每一列：本年支出合计 = 支出栏各类级科目之和。
+
+    依据：official-tables.md §3.4 表样（同 §4 #5）。
+    """
+    t = ctx.d.t04
+    out = []
+    for col in ("total", *_FUNDS):
+        label = "" if col == "total" else f"（{_title(FundSplit, col)}列）"
+        out.append(
+            _sum_rule(
+                ctx,
+                "t04.expense_total",
+                f"{_table(ctx, 't04')}本年支出合计{label}应等于各类级科目支出之和",
+                Term("本年支出合计", getattr(t.expense_total, col), ("t04", "expense_total", col)),
+                [
+                    Term(_class_label(ctx, c), getattr(s, col), ("t04", "expense_by_class", c, col))
+                    for c, s in t.expense_by_class.items()
+                ]
+                or [Term("各类级科目", ZERO)],
+            )
+        )
+    yield from _keep(out)
+
+
+@_rule("t04.carry_vs_t01", ERR_TOL)
+def check_t04_carry_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
+    """04表年初（年末）财政拨款结转和结余 ≤ 01表年初（年末）结转和结余。
+
+    依据：official-tables.md §4 #14（I）。
+    """
+    t1, t4 = ctx.d.t01, ctx.d.t04
+    n1, n4 = _table(ctx, "t01"), _table(ctx, "t04")
+    yield from _keep(
+        [
+            _at_most(
+                ctx,
+                "t04.carry_vs_t01",
+                f"{n4}年初财政拨款结转和结余不应大于{n1}年初结转和结余",
+                Term(n4, t4.carry_in.total, ("t04", "carry_in", "total")),
+                Term(n1, t1.carry_in, ("t01", "carry_in")),
+            ),
+            _at_most(
+                ctx,
+                "t04.carry_vs_t01",
+                f"{n4}年末财政拨款结转和结余不应大于{n1}年末结转和结余",
+                Term(n4, t4.carry_out.total, ("t04", "carry_out", "total")),
+                Term(n1, t1.carry_out, ("t01", "carry_out")),
+            ),
+        ]
+    )
+
+
+@_rule("t04.class_vs_t01", ERR_TOL)
+def check_t04_class_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
+    """04表（财政拨款）各类级科目支出及本年支出合计 ≤ 01表（全部资金）同一项目。
+
+    依据：财政拨款是全部资金的一部分（official-tables.md §3.1、§3.4；I）。
+    """
+    t1, t4 = ctx.d.t01, ctx.d.t04
+    n1, n4 = _table(ctx, "t01"), _table(ctx, "t04")
+    out = [
+        _at_most(
+            ctx,
+            "t04.class_vs_t01",
+            f"{n4}本年支出合计不应大于{n1}本年支出合计",
+            Term(n4, t4.expense_total.total, ("t04", "expense_total", "total")),
+            Term(n1, t1.expense_total, ("t01", "expense_total")),
+        )
+    ]
+    for code, split in t4.expense_by_class.items():
+        out.append(
+            _at_most(
+                ctx,
+                "t04.class_vs_t01",
+                f"{_class_label(ctx, code)}：{n4}支出不应大于{n1}支出",
+                Term(n4, split.total, ("t04", "expense_by_class", code, "total")),
+                Term(n1, t1.expense_by_class.get(code, ZERO), ("t01", "expense_by_class", code)),
+            )
+        )
+    yield from _keep(out)
+
+
+@_rule("t04.vs_t05", ERR_TOL)
+def check_t04_vs_t05(ctx: CheckContext) -> Iterator[Finding]:
+    """05表各类级科目合计 = 04表同一类级科目的一般公共预算财政拨款列；
+    05表合计 = 04表本年支出合计（一般公共预算列）。
+
+    依据：official-tables.md §4 #15（D）。
+    """
+    t4 = ctx.d.t04
+    n4, n5 = _table(ctx, "t04"), _table(ctx, "t05")
+    classes5 = {c: v for c, v in ctx.row_index("t05").items() if len(c) == 3}
+    out = [
+        _sum_rule(
+            ctx,
+            "t04.vs_t05",
+            f"{n5}合计应等于{n4}本年支出合计的一般公共预算财政拨款列",
+            Term(n5, ctx.d.t05.totals.total, ("t05", "totals", "total")),
+            [Term(n4, t4.expense_total.gpb, ("t04", "expense_total", "gpb"))],
+        )
+    ]
+    for code in sorted(set(classes5) | {c for c, s in t4.expense_by_class.items() if s.gpb}):
+        i, row = classes5.get(code, (None, None))
+        split = t4.expense_by_class.get(code)
+        out.append(
+            _sum_rule(
+                ctx,
+                "t04.vs_t05",
+                f"{_class_label(ctx, code)}：{n5}合计应等于{n4}一般公共预算财政拨款列",
+                Term(n5, row.total if row else ZERO, ("t05", "rows", i, "total") if row else None),
+                [
+                    Term(
+                        n4,
+                        split.gpb if split else ZERO,
+                        ("t04", "expense_by_class", code, "gpb") if split else None,
+                    )
+                ],
+            )
+        )
+    yield from _keep(out)
+
+
+# ---------------------------------------------------------------------------- 公开05表
+
+
+@_rule("t05.row_sum", ERR_TOL)
+def check_t05_row_sum(ctx: CheckContext) -> Iterator[Finding]:
+    """05表每一行：合计 = 基本支出 + 项目支出。
+
+    依据：official-tables.md §4 #16（D）。
+    """
+    yield from _row_sum_findings(
+        ctx, "t05", "t05.row_sum", "total", ("basic", "project"), "基本支出与项目支出之和"
+    )
+
+
+check_t05_hierarchy = _make_hierarchy_check("t05")
+
+
+@_rule("t05.basic_vs_t06", ERR_TOL)
+def check_t05_basic_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
+    """05表基本支出合计 = 06表人员经费合计 + 公用经费合计。
+
+    依据：official-tables.md §4 #17（D）。
+    """
+    t6 = ctx.d.t06
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "t05.basic_vs_t06",
+                f"{_table(ctx, 't05')}基本支出合计应等于{_table(ctx, 't06')}人员经费合计与公用经费合计之和",
+                Term(f"{_table(ctx, 't05')}基本支出", ctx.d.t05.totals.basic, ("t05", "totals", "basic")),
+                [
+                    Term("人员经费", t6.personnel_total, ("t06", "personnel_total")),
+                    Term("公用经费", t6.public_total, ("t06", "public_total")),
+                ],
+            )
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------- 公开06表
+
+
+def _t06_class_amounts(ctx: CheckContext) -> list[tuple[str, Decimal, list[Path]]]:
+    """Each economic 类 of 06: (code, amount, paths) — the 类 row, or the sum of its 款 rows."""
+    rows = _rows(ctx, "t06")
+    out: list[tuple[str, Decimal, list[Path]]] = []
+    codes = sorted({r.code[:3] for _, r in rows}, key=lambda c: next(i for i, r in rows if r.code[:3] == c))
+    for cls in codes:
+        head = [(i, r) for i, r in rows if r.code == cls]
+        if head:
+            i, r = head[0]
+            out.append((cls, r.amount, [("t06", "rows", i, "amount")]))
+        else:
+            items = [(i, r) for i, r in rows if r.code[:3] == cls]
+            out.append(
+                (
+                    cls,
+                    sum((r.amount for _, r in items), ZERO),
+                    [("t06", "rows", i, "amount") for i, _ in items],
+                )
+            )
+    return out
+
+
+@_rule("t06.group_totals", ERR_TOL)
+def check_t06_group_totals(ctx: CheckContext) -> Iterator[Finding]:
+    """06表：人员经费合计 = 301 工资福利支出 + 303 对个人和家庭的补助；
+    公用经费合计 = 302 商品和服务支出 + 310 资本性支出（及其他类）。
+
+    依据：official-tables.md §4 #18（D）。
+    """
+    t6 = ctx.d.t06
+    names = ctx.year.econ_names
+    groups: dict[str, list[Term]] = {"personnel": [], "public": []}
+    for code, amount, paths in _t06_class_amounts(ctx):
+        group = ctx.year.econ_group(code) or "public"
+        label = f"{code} {names.get(code, '')}".strip()
+        groups[group].append(Term(label, amount, paths[0] if paths else None))
+    for group, field_name, label in (
+        ("personnel", "personnel_total", "人员经费合计"),
+        ("public", "public_total", "公用经费合计"),
+    ):
+        f = _sum_rule(
+            ctx,
+            "t06.group_totals",
+            f"{_table(ctx, 't06')}{label}应等于所属经济分类类级科目之和",
+            Term(label, getattr(t6, field_name), ("t06", field_name)),
+            groups[group] or [Term("所属科目", ZERO)],
+        )
+        if f:
+            yield f
+
+
+@_rule("t06.class_sum", ERR_TOL)
+def check_t06_class_sum(ctx: CheckContext) -> Iterator[Finding]:
+    """06表：经济分类类级科目 = 所属款级科目之和（如 301 = Σ301xx）。
+
+    依据：official-tables.md §4 #19（D）。
+    """
+    rows = _rows(ctx, "t06")
+    by_parent = _children(rows)
+    for i, row in rows:
+        if len(row.code) != 3:
+            continue
+        items = by_parent.get(row.code, [])
+        if not items:
+            continue
+        f = _sum_rule(
+            ctx,
+            "t06.class_sum",
+            f"{_table(ctx, 't06')}{_row_label(row)}应等于所属款级科目之和",
+            Term(row.code, row.amount, ("t06", "rows", i, "amount")),
+            [Term(r.code, r.amount, ("t06", "rows", j, "amount")) for j, r in items],
+        )
+        if f:
+            yield f
+
+
+@_rule("t06.codes", WARN)
+def check_t06_codes(ctx: CheckContext) -> Iterator[Finding]:
+    """06表的经济分类科目编码应在本年度经济分类科目表中，名称应与之一致。
+
+    依据：official-tables.md §5；年度数据。
+    """
+    names = ctx.year.econ_names
+    for i, row in _rows(ctx, "t06"):
+        code, name = row.code, row.name
+        if code not in names:
+            yield Finding(
+                Severity.WARNING,
+                "t06.codes",
+                f"{_table(ctx, 't06')}经济分类科目编码 {code}（{name}）"
+                f"不在 {ctx.year.source_year} 年度经济分类科目表中",
+                ctx.cells(("t06", "rows", i, "code")),
+            )
+        elif _norm_name(name) != _norm_name(names[code]):
+            yield Finding(
+                Severity.WARNING,
+                "t06.codes",
+                f"{_table(ctx, 't06')}经济分类科目 {code} 的名称“{name}”"
+                f"与 {ctx.year.source_year} 年度科目名称“{names[code]}”不一致",
+                ctx.cells(("t06", "rows", i, "name")),
+            )
+
+
+# ---------------------------------------------------------------------------- 公开07表 / 公开08表
+
+
+def _make_fund_row_balance(key: str) -> Check:
+    rule = f"{key}.row_balance"
+
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        table = getattr(ctx.d, key)
+        tname = _table(ctx, key)
+        targets = [(f"{tname}{_row_label(r)}", r, (key, "rows", i)) for i, r in enumerate(table.rows)]
+        targets.append((f"{tname}合计行", table.totals, (key, "totals")))
+        for label, row, base in targets:
+            f = _sum_rule(
+                ctx,
+                rule,
+                f"{label}的年末结转和结余应等于年初结转和结余加本年收入减本年支出",
+                Term("年末结转和结余", row.carry_out, (*base, "carry_out")),
+                [
+                    Term("年初结转和结余", row.carry_in, (*base, "carry_in")),
+                    Term("本年收入", row.income, (*base, "income")),
+                    Term("本年支出", row.expense, (*base, "expense"), sign=-1),
+                ],
+            )
+            if f:
+                yield f
+
+    number = key[1:]
+    check.__name__ = f"check_{key}_row_balance"
+    check.__doc__ = (
+        f"{number}表每一行：年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余。\n\n"
+        f"    依据：official-tables.md §4 #{21 if key == 't07' else 23}（I）。\n    "
+    )
+    return _rule(rule, ERR_TOL)(check)
+
+
+def _make_fund_row_expense(key: str) -> Check:
+    rule = f"{key}.row_expense"
+
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        yield from _row_sum_findings(
+            ctx, key, rule, "expense", ("basic", "project"), "基本支出与项目支出之和"
+        )
+
+    number = key[1:]
+    check.__name__ = f"check_{key}_row_expense"
+    check.__doc__ = (
+        f"{number}表每一行：本年支出合计 = 基本支出 + 项目支出。\n\n"
+        f"    依据：official-tables.md §4 #{21 if key == 't07' else 23}（I）。\n    "
+    )
+    return _rule(rule, ERR_TOL)(check)
+
+
+def _make_fund_vs_t04(key: str, fund: str) -> Check:
+    rule = f"{key}.vs_t04"
+
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        table, t1, t4 = getattr(ctx.d, key), ctx.d.t01, ctx.d.t04
+        tot = table.totals
+        nk, n1, n4 = _table(ctx, key), _table(ctx, "t01"), _table(ctx, "t04")
+        col = _title(FundSplit, fund)
+        income = f"{fund}_income"
+        out = [
+            _sum_rule(
+                ctx,
+                rule,
+                f"{nk}合计的本年收入应等于{n1}{_title(t1, income)}收入",
+                Term(nk, tot.income, (key, "totals", "income")),
+                [Term(n1, getattr(t1, income), ("t01", income))],
+            ),
+            _sum_rule(
+                ctx,
+                rule,
+                f"{nk}合计的本年收入应等于{n4}{col}收入",
+                Term(nk, tot.income, (key, "totals", "income")),
+                [Term(n4, getattr(t4, income), ("t04", income))],
+            ),
+            _sum_rule(
+                ctx,
+                rule,
+                f"{nk}合计的本年支出应等于{n4}本年支出合计的{col}列",
+                Term(nk, tot.expense, (key, "totals", "expense")),
+                [Term(n4, getattr(t4.expense_total, fund), ("t04", "expense_total", fund))],
+            ),
+            _sum_rule(
+                ctx,
+                rule,
+                f"{nk}合计的年初结转和结余应等于{n4}年初财政拨款结转和结余的{col}",
+                Term(nk, tot.carry_in, (key, "totals", "carry_in")),
+                [Term(n4, getattr(t4.carry_in, fund), ("t04", "carry_in", fund))],
+            ),
+            _sum_rule(
+                ctx,
+                rule,
+                f"{nk}合计的年末结转和结余应等于{n4}年末财政拨款结转和结余的{col}",
+                Term(nk, tot.carry_out, (key, "totals", "carry_out")),
+                [Term(n4, getattr(t4.carry_out, fund), ("t04", "carry_out", fund))],
+            ),
+        ]
+        classes = {c: v for c, v in ctx.row_index(key).items() if len(c) == 3}
+        for code in sorted(set(classes) | {c for c, s in t4.expense_by_class.items() if getattr(s, fund)}):
+            i, row = classes.get(code, (None, None))
+            split = t4.expense_by_class.get(code)
+            out.append(
+                _sum_rule(
+                    ctx,
+                    rule,
+                    f"{_class_label(ctx, code)}：{nk}本年支出应等于{n4}{col}列",
+                    Term(nk, row.expense if row else ZERO, (key, "rows", i, "expense") if row else None),
+                    [
+                        Term(
+                            n4,
+                            getattr(split, fund) if split else ZERO,
+                            ("t04", "expense_by_class", code, fund) if split else None,
+                        )
+                    ],
+                )
+            )
+        yield from _keep(out)
+
+    number = key[1:]
+    roman = "二" if fund == "fund" else "三"
+    check.__name__ = f"check_{key}_vs_t04"
+    check.__doc__ = (
+        f"{number}表合计与01/04表一致：本年收入 = 01表收入{roman} = 04表收入{roman}；"
+        f"本年支出 = 04表本年支出合计的"
+        f"{_title(FundSplit, fund)}列；年初/年末结转和结余 = 04表年初/年末“{roman}、"
+        f"{_title(FundSplit, fund)}”；"
+        f"各类级科目本年支出 = 04表同一类级科目的{_title(FundSplit, fund)}列。\n\n"
+        f"    依据：official-tables.md §4 #{22 if key == 't07' else 23}（I）。\n    "
+    )
+    return _rule(rule, ERR_TOL)(check)
+
+
+check_t07_row_balance = _make_fund_row_balance("t07")
+check_t07_row_expense = _make_fund_row_expense("t07")
+check_t07_hierarchy = _make_hierarchy_check("t07")
+check_t07_vs_t04 = _make_fund_vs_t04("t07", "fund")
+check_t08_row_balance = _make_fund_row_balance("t08")
+check_t08_row_expense = _make_fund_row_expense("t08")
+check_t08_hierarchy = _make_hierarchy_check("t08")
+check_t08_vs_t04 = _make_fund_vs_t04("t08", "soe")
+
+
+# ---------------------------------------------------------------------------- 公开09表
+
+
+_SANGONG_COLUMNS = (("budget", "预算数"), ("actual", "决算数"))
+
+
+@_rule("t09.total", ERR_TOL)
+def check_t09_total(ctx: CheckContext) -> Iterator[Finding]:
+    """09表（预算数、决算数分别）：合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费。
+
+    依据：official-tables.md §4 #24（D）。
+    """
+    for col, label in _SANGONG_COLUMNS:
+        s: SanGong = getattr(ctx.d.t09, col)
+        base: Path = ("t09", col)
+        f = _sum_rule(
+            ctx,
+            "t09.total",
+            f"{_table(ctx, 't09')}“三公”经费{label}合计应等于三项经费之和",
+            Term("合计", s.total, (*base, "total")),
+            [
+                Term("因公出国（境）费", s.abroad, (*base, "abroad")),
+                Term("公务用车购置及运行维护费", s.car_total, (*base, "car_total")),
+                Term("公务接待费", s.reception, (*base, "reception")),
+            ],
+        )
+        if f:
+            yield f
+
+
+@_rule("t09.car_total", ERR_TOL)
+def check_t09_car_total(ctx: CheckContext) -> Iterator[Finding]:
+    """09表（预算数、决算数分别）：公务用车购置及运行维护费小计 = 公务用车购置费 + 公务用车运行维护费。
+
+    依据：official-tables.md §4 #24（D）。
+    """
+    for col, label in _SANGONG_COLUMNS:
+        s: SanGong = getattr(ctx.d.t09, col)
+        base: Path = ("t09", col)
+        f = _sum_rule(
+            ctx,
+            "t09.car_total",
+            f"{_table(ctx, 't09')}公务用车购置及运行维护费{label}应等于购置费与运行维护费之和",
+            Term("小计", s.car_total, (*base, "car_total")),
+            [
+                Term("公务用车购置费", s.car_purchase, (*base, "car_purchase")),
+                Term("公务用车运行维护费", s.car_operation, (*base, "car_operation")),
+            ],
+        )
+        if f:
+            yield f
+
+
+@_rule("t09.vs_t06", ERR_TOL)
+def check_t09_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
+    """06表（一般公共预算基本支出）30231 公务用车运行维护费、30217 公务接待费、30212 因公出国（境）费用、
+    31013 公务用车购置分别不大于09表（全部财政拨款）相应决算数。
+
+    依据：official-tables.md §4 #25（I，另见“三公”经费定义）。
+    """
+    actual = ctx.d.t09.actual
+    rows = ctx.row_index("t06")
+    n6, n9 = _table(ctx, "t06"), _table(ctx, "t09")
+    out = []
+    for code, part in (
+        ("30231", "car_operation"),
+        ("30217", "reception"),
+        ("30212", "abroad"),
+        ("31013", "car_purchase"),
+    ):
+        if code not in rows:
+            continue
+        i, row = rows[code]
+        out.append(
+            _at_most(
+                ctx,
+                "t09.vs_t06",
+                f"{n6}{code} {row.name}不应大于{n9}{_title(SanGong, part)}决算数",
+                Term(n6, row.amount, ("t06", "rows", i, "amount")),
+                Term(n9, getattr(actual, part), ("t09", "actual", part)),
+            )
+        )
+    yield from _keep(out)
+
+
+# ---------------------------------------------------------------------------- 人员、采购、资产
+
+
+def _staff_rule(ctx: CheckContext, rule: str, suffix: str, what: str) -> Iterator[Finding]:
+    s = ctx.d.unit.staff
+    terms = [
+        Term(
+            _title(Staff, f"{n}{suffix}"),
+            Decimal(getattr(s, f"{n}{suffix}")),
+            ("unit", "staff", f"{n}{suffix}"),
+        )
+        for n in ("active", "retired_cadres", "retirees")
+    ]
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                rule,
+                f"{what}应等于在职、离休、退休人员{'增加数' if suffix else '人数'}之和",
+                Term(
+                    _title(Staff, f"total{suffix}"),
+                    Decimal(getattr(s, f"total{suffix}")),
+                    ("unit", "staff", f"total{suffix}"),
+                ),
+                terms,
+                unit="人",
+                exact=True,
+            )
+        ]
+    )
+
+
+@_rule("staff.total", ERR)
+def check_staff_total(ctx: CheckContext) -> Iterator[Finding]:
+    """人员情况：实有人数 = 在职人员 + 离休人员 + 退休人员。
+
+    依据：参考公开说明（000：11 = 10 + 0 + 1；001：35 = 32 + 0 + 3）。
+    """
+    yield from _staff_rule(ctx, "staff.total", "", "实有人数")
+
+
+@_rule("staff.total_change", ERR)
+def check_staff_total_change(ctx: CheckContext) -> Iterator[Finding]:
+    """人员情况：实有人数增加数 = 在职、离休、退休人员增加数之和。
+
+    依据：参考公开说明 001（“在职人员 32 人，增加 2 人；离休人员 0 人，增加 0 人；
+    退休人员 3 人，增加 0 人”）。
+    """
+    yield from _staff_rule(ctx, "staff.total_change", "_change", "实有人数增加数")
+
+
+@_rule("procurement.total", ERR_TOL)
+def check_procurement_total(ctx: CheckContext) -> Iterator[Finding]:
+    """政府采购支出总额 = 货物 + 工程 + 服务支出。
+
+    依据：政府采购情况说明（参考公开说明 001 的 900.52 ≠ 6.54 + 0.00 + 893.58 = 900.12 即违反本规则）。
+    """
+    p = ctx.d.procurement
+    base: Path = ("procurement",)
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "procurement.total",
+                "政府采购支出总额应等于货物、工程、服务支出之和",
+                Term("总额", p.total, (*base, "total")),
+                [
+                    Term("货物", p.goods, (*base, "goods")),
+                    Term("工程", p.works, (*base, "works")),
+                    Term("服务", p.services, (*base, "services")),
+                ],
+            )
+        ]
+    )
+
+
+@_rule("procurement.sme", ERR_TOL)
+def check_procurement_sme(ctx: CheckContext) -> Iterator[Finding]:
+    """授予中小企业合同金额 ≤ 政府采购支出总额。
+
+    依据：政府采购情况说明（中小企业金额为总额的一部分，占比按总额计算）。
+    """
+    p = ctx.d.procurement
+    yield from _keep(
+        [
+            _at_most(
+                ctx,
+                "procurement.sme",
+                "授予中小企业合同金额不应大于政府采购支出总额",
+                Term("中小企业", p.sme, ("procurement", "sme")),
+                Term("总额", p.total, ("procurement", "total")),
+            )
+        ]
+    )
+
+
+@_rule("procurement.small_micro", ERR_TOL)
+def check_procurement_small_micro(ctx: CheckContext) -> Iterator[Finding]:
+    """授予小微企业合同金额 ≤ 授予中小企业合同金额。
+
+    依据：政府采购情况说明（“其中：授予小微企业合同金额”）。
+    """
+    p = ctx.d.procurement
+    yield from _keep(
+        [
+            _at_most(
+                ctx,
+                "procurement.small_micro",
+                "授予小微企业合同金额不应大于授予中小企业合同金额",
+                Term("小微企业", p.small_micro, ("procurement", "small_micro")),
+                Term("中小企业", p.sme, ("procurement", "sme")),
+            )
+        ]
+    )
+
+
+@_rule("assets.vehicle_count", ERR)
+def check_assets_vehicle_count(ctx: CheckContext) -> Iterator[Finding]:
+    """国有资产：车辆合计 = 八类车辆之和。
+
+    依据：国有资产占用情况说明（参考公开说明 001：2 辆 = 其他用车 2 辆）。
+    """
+    a = ctx.d.assets
+    terms = [
+        Term(_title(Vehicles, n), Decimal(getattr(a.vehicles, n)), ("assets", "vehicles", n))
+        for n in Vehicles.model_fields
+    ]
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "assets.vehicle_count",
+                "车辆合计应等于八类车辆之和",
+                Term("车辆合计", Decimal(a.vehicle_count), ("assets", "vehicle_count")),
+                [t for t in terms if t.value] or terms[:1],
+                unit="辆",
+                exact=True,
+            )
+        ]
+    )
+
+
+@_rule("assets.vehicle_holding", WARN)
+def check_assets_vehicle_holding(ctx: CheckContext) -> Iterator[Finding]:
+    """固定资产车辆数应等于公务用车保有量；不等时须填写差异原因。
+
+    依据：参考公开说明“国有资产占用情况中固定资产车辆 N 辆，与公务用车保有量差异原因是：…”。
+    """
+    a, s = ctx.d.assets, ctx.d.sangong
+    if a.vehicle_count != s.car_holding and not s.vehicle_difference_reason.strip():
+        yield Finding(
+            Severity.WARNING,
+            "assets.vehicle_holding",
+            f"固定资产车辆 {a.vehicle_count} 辆与公务用车保有量 {s.car_holding} 辆不一致，"
+            f"相差 {abs(a.vehicle_count - s.car_holding)} 辆，未填写差异原因",
+            ctx.cells(
+                ("assets", "vehicle_count"),
+                ("sangong", "car_holding"),
+                ("sangong", "vehicle_difference_reason"),
+            ),
+        )
+
+
+# ---------------------------------------------------------------------------- 绩效
+
+
+def _projects(ctx: CheckContext) -> Iterator[tuple[int, Project, Path]]:
+    for i, p in enumerate(ctx.d.performance.projects):
+        yield i, p, ("performance", "projects", i)
+
+
+@_rule("performance.fund_lines", ERR_TOL)
+def check_performance_fund_lines(ctx: CheckContext) -> Iterator[Finding]:
+    """绩效自评表：年度资金总额 = 当年财政拨款 + 其他资金（年初预算数、全年预算数、全年执行数分别）。
+
+    依据：项目支出绩效自评表表样。
+    """
+    for _, p, base in _projects(ctx):
+        for col in ("initial_budget", "full_budget", "executed"):
+            label = _title(p.total, col)
+            f = _sum_rule(
+                ctx,
+                "performance.fund_lines",
+                f"绩效自评表“{p.name}”的年度资金总额{label}应等于当年财政拨款与其他资金之和",
+                Term("年度资金总额", getattr(p.total, col), (*base, "total", col)),
+                [
+                    Term("当年财政拨款", getattr(p.fiscal, col), (*base, "fiscal", col)),
+                    Term("其他资金", getattr(p.other, col), (*base, "other", col)),
+                ],
+            )
+            if f:
+                yield f
+
+
+@_rule("performance.execution_rate", WARN)
+def check_performance_execution_rate(ctx: CheckContext) -> Iterator[Finding]:
+    """绩效自评表：执行率 = 全年执行数 ÷ 全年预算数，超过 100% 时提示核对；全年预算数为 0 而有执行数时提示。
+
+    依据：项目支出绩效自评表表样（参考公开说明：执行率 100.00%）。
+    """
+    for _, p, base in _projects(ctx):
+        full, done = p.total.full_budget, p.total.executed
+        cells = ctx.cells((*base, "total", "full_budget"), (*base, "total", "executed"))
+        if full == 0:
+            if done:
+                yield Finding(
+                    Severity.WARNING,
+                    "performance.execution_rate",
+                    f"绩效自评表“{p.name}”全年预算数为 0.00 万元，全年执行数 {fmt_money(done)} 万元，"
+                    f"无法计算执行率",
+                    cells,
+                )
+            continue
+        if done > full:
+            rate = q2(done / full * 100)
+            yield Finding(
+                Severity.WARNING,
+                "performance.execution_rate",
+                f"绩效自评表“{p.name}”执行率超过 100%：全年执行数 {fmt_money(done)} 万元，"
+                f"全年预算数 {fmt_money(full)} 万元，执行率 {rate:.2f}%，超出 {fmt_money(done - full)} 万元",
+                cells,
+            )
+
+
+@_rule("performance.fund_score", WARN)
+def check_performance_fund_score(ctx: CheckContext) -> Iterator[Finding]:
+    """绩效自评表：资金得分应等于资金分值 × 执行率（执行率超过 100% 时按分值封顶），按 0.01 分四舍五入，
+    相差超过 0.01 分提示。
+
+    依据：项目支出绩效自评表评分规则（参考公开说明：分值 10、执行率 100.00%、得分 10.00）。
+    """
+    for _, p, base in _projects(ctx):
+        full = p.total.full_budget
+        if full == 0:
+            continue
+        expected = q2(min(p.fund_weight * p.total.executed / full, p.fund_weight))
+        diff = p.fund_score - expected
+        if abs(diff) > Decimal("0.01"):
+            rate = q2(p.total.executed / full * 100)
+            yield Finding(
+                Severity.WARNING,
+                "performance.fund_score",
+                f"绩效自评表“{p.name}”资金得分应等于分值 × 执行率：得分 {fmt_money(p.fund_score)} 分，"
+                f"分值 {fmt_money(p.fund_weight)} × 执行率 {rate:.2f}% = {fmt_money(expected)} 分，"
+                f"相差 {_fmt_diff(diff)} 分",
+                ctx.cells(
+                    (*base, "fund_score"),
+                    (*base, "fund_weight"),
+                    (*base, "total", "executed"),
+                    (*base, "total", "full_budget"),
+                ),
+            )
+
+
+@_rule("performance.indicator_score", ERR)
+def check_performance_indicator_score(ctx: CheckContext) -> Iterator[Finding]:
+    """绩效自评表：每个指标的得分 ≤ 分值；资金得分 ≤ 资金分值。
+
+    依据：项目支出绩效自评表评分规则。
+    """
+    for _, p, base in _projects(ctx):
+        if p.fund_score > p.fund_weight:
+            yield Finding(
+                Severity.ERROR,
+                "performance.indicator_score",
+                f"绩效自评表“{p.name}”资金得分 {fmt_money(p.fund_score)} 分"
+                f"大于分值 {fmt_money(p.fund_weight)} 分，"
+                f"超出 {_fmt_diff(p.fund_score - p.fund_weight)} 分",
+                ctx.cells((*base, "fund_score"), (*base, "fund_weight")),
+            )
+        for k, ind in enumerate(p.indicators):
+            if ind.score > ind.weight:
+                name = ind.level3 or ind.level2 or ind.level1
+                yield Finding(
+                    Severity.ERROR,
+                    "performance.indicator_score",
+                    f"绩效自评表“{p.name}”指标“{name}”得分 {fmt_money(ind.score)} 分"
+                    f"大于分值 {fmt_money(ind.weight)} 分，"
+                    f"超出 {_fmt_diff(ind.score - ind.weight)} 分",
+                    ctx.cells((*base, "indicators", k, "score"), (*base, "indicators", k, "weight")),
+                )
+
+
+@_rule("performance.total_score", ERR_TOL)
+def check_performance_total_score(ctx: CheckContext) -> Iterator[Finding]:
+    """绩效自评表（填写了总分时）：总分 = 资金得分 + 各指标得分之和。
+
+    依据：参考公开说明 000 第一张自评表 10 + 1 + 25.66 + 13.34 + 19 + 0.8 + 20 + 10 = 99.80。
+    """
+    for _, p, base in _projects(ctx):
+        if p.total_score is None:
+            continue
+        terms = [Term("资金得分", p.fund_score, (*base, "fund_score"))]
+        terms += [
+            Term(ind.level3 or ind.level2 or ind.level1, ind.score, (*base, "indicators", k, "score"))
+            for k, ind in enumerate(p.indicators)
+        ]
+        f = _sum_rule(
+            ctx,
+            "performance.total_score",
+            f"绩效自评表“{p.name}”总分应等于资金得分与各指标得分之和",
+            Term("总分", p.total_score, (*base, "total_score")),
+            terms,
+            unit="分",
+        )
+        if f:
+            yield f
+
+
+@_rule("performance.weights", WARN)
+def check_performance_weights(ctx: CheckContext) -> Iterator[Finding]:
+    """绩效自评表：资金分值与各指标分值之和应为 100 分。
+
+    依据：项目支出绩效自评表（参考公开说明：总分栏分值 100）。
+    """
+    hundred = Decimal(100)
+    for _, p, base in _projects(ctx):
+        total = p.fund_weight + sum((ind.weight for ind in p.indicators), ZERO)
+        if total != hundred:
+            yield Finding(
+                Severity.WARNING,
+                "performance.weights",
+                f"绩效自评表“{p.name}”分值合计应为 100 分：资金分值 {fmt_money(p.fund_weight)} + "
+                f"{len(p.indicators)} 个指标分值 = {fmt_money(total)} 分，"
+                f"相差 {_fmt_diff(total - hundred)} 分",
+                ctx.cells((*base, "fund_weight"), (*base, "indicators")),
+            )
+
+
+@_rule("performance.summary", ERR_TOL)
+def check_performance_summary(ctx: CheckContext) -> Iterator[Finding]:
+    """预算绩效情况（填写时）：评价项目个数 = 自评表个数；全年预算数、全年执行数 = 各自评表年度资金总额之和。
+
+    依据：参考公开说明 000：项目 2 个，全年预算数 4.68 + 249.17 = 253.85。
+    """
+    perf = ctx.d.performance
+    if perf.project_count is not None and perf.project_count != len(perf.projects):
+        yield Finding(
+            Severity.ERROR,
+            "performance.summary",
+            f"绩效评价项目个数应等于项目支出绩效自评表个数：填写 {perf.project_count} 个，"
+            f"自评表 {len(perf.projects)} 个，"
+            f"相差 {abs(perf.project_count - len(perf.projects))} 个",
+            ctx.cells(("performance", "project_count"), ("performance", "projects")),
+        )
+    for name, col in (("full_budget", "全年预算数"), ("executed", "全年执行数")):
+        value = getattr(perf, name)
+        if value is None:
+            continue
+        f = _sum_rule(
+            ctx,
+            "performance.summary",
+            f"绩效评价项目{col}应等于各自评表年度资金总额{col}之和",
+            Term(col, value, ("performance", name)),
+            [
+                Term(f"“{p.name}”", getattr(p.total, name), (*base, "total", name))
+                for _, p, base in _projects(ctx)
+            ]
+            or [Term("自评表", ZERO)],
+        )
+        if f:
+            yield f
+
+
+# ---------------------------------------------------------------------------- comparisons
+
+
+# Headings of the narrative sections whose sentences need the compared figures.
+_SECTIONS = {
+    "total": "一、收入支出决算总体情况说明",
+    "fiscal": "四、财政拨款收入支出决算总体情况说明",
+    "gpb_expense": "五、一般公共预算财政拨款支出决算情况说明",
+    "gpb_items": "五、（三）一般公共预算财政拨款支出决算具体情况",
+    "fund": "七、政府性基金预算财政拨款收入支出决算情况说明",
+    "soe": "八、国有资本经营预算财政拨款收入支出决算情况说明",
+    "sangong": "九、财政拨款“三公”经费支出决算情况说明",
+    "public_expense": "十、（一）机关运行经费及公用经费支出情况",
+}
+_SECTIONS["fund_items"] = _SECTIONS["fund"]
+_SECTIONS["soe_items"] = _SECTIONS["soe"]
+
+# 三公 parts the narrative compares with last year, and with the 全年预算 (reference 001, 九).
+_SANGONG_VS_PRIOR = ("total", "abroad", "car_total", "reception")
+_SANGONG_VS_BUDGET = ("total", "abroad", "car_purchase", "car_operation", "reception")
+
+
+def _fund_active(ctx: CheckContext, key: str) -> bool:
+    """Whether section 七/八 is written in full (the fund has figures this year or last year)."""
+    name = "fund" if key == "t07" else "soe"
+    cmp = getattr(ctx.d.comparisons, name)
+    items = getattr(ctx.d.comparisons, f"{name}_items")
+    return not getattr(ctx.d, key).is_empty or bool(cmp.prior) or bool(items)
+
+
+def _item_current(ctx: CheckContext, key: str, code: str) -> tuple[Decimal, Any]:
+    """This year's amount of a 项 in 05 (合计) or 07/08 (本年支出), and its row (or None)."""
+    _, row = ctx.row_index(key).get(code, (None, None))
+    return (getattr(row, "total" if key == "t05" else "expense"), row) if row is not None else (ZERO, None)
+
+
+def _item_name(ctx: CheckContext, key: str, item: SubjectComparison) -> str:
+    _, row = _item_current(ctx, key, item.code)
+    name = (row.name if row else "") or item.name or ctx.year.subject_name(item.code) or ""
+    return f"{item.code} {name}".strip()
+
+
+def _sangong_label(part: str) -> str:
+    return "“三公”经费" + ("合计" if part == "total" else _title(SanGong, part))
+
+
+@dataclass(frozen=True)
+class _Compared:
+    """One compared item: its label, this year's figure (万元) and where its comparison is."""
+
+    label: str
+    current: Decimal
+    base: Path  # the Comparison object in the model
+    vs_prior: bool = True  # the text compares it with last year
+    budget_path: Path | None = None  # the budget it is compared with, if any
+
+
+def _compared_items(ctx: CheckContext) -> list[_Compared]:
+    d = ctx.d
+    c = d.comparisons
+    items = [
+        _Compared(_title(c, "total"), d.t01.income_grand_total, ("comparisons", "total")),
+        _Compared(
+            _title(c, "fiscal"),
+            d.t04.income_grand_total,
+            ("comparisons", "fiscal"),
+            budget_path=("comparisons", "fiscal", "budget"),
+        ),
+        _Compared(
+            _title(c, "gpb_expense"),
+            d.t05.totals.total,
+            ("comparisons", "gpb_expense"),
+            budget_path=("comparisons", "gpb_expense", "budget"),
+        ),
+    ]
+    for i, item in enumerate(c.gpb_items):
+        items.append(
+            _Compared(
+                f"{_title(c, 'gpb_items')} {_item_name(ctx, 't05', item)}",
+                _item_current(ctx, "t05", item.code)[0],
+                ("comparisons", "gpb_items", i),
+            )
+        )
+    for key, name in (("t07", "fund"), ("t08", "soe")):
+        if not _fund_active(ctx, key):
+            continue
+        tot = getattr(d, key).totals
+        items.append(
+            _Compared(
+                _title(c, name),
+                tot.carry_in + tot.income,  # 收入总计 of the fund
+                ("comparisons", name),
+                budget_path=("comparisons", name, "budget"),
+            )
+        )
+        for i, item in enumerate(getattr(c, f"{name}_items")):
+            items.append(
+                _Compared(
+                    f"{_title(c, f'{name}_items')} {_item_name(ctx, key, item)}",
+                    _item_current(ctx, key, item.code)[0],
+                    ("comparisons", f"{name}_items", i),
+                )
+            )
+    for part in dict.fromkeys(_SANGONG_VS_PRIOR + _SANGONG_VS_BUDGET):
+        items.append(
+            _Compared(
+                _sangong_label(part),
+                getattr(d.t09.actual, part),
+                ("comparisons", "sangong", part),
+                vs_prior=part in _SANGONG_VS_PRIOR,
+                budget_path=("t09", "budget", part) if part in _SANGONG_VS_BUDGET else None,
+            )
+        )
+    items.append(
+        _Compared(_title(c, "public_expense"), d.t06.public_total, ("comparisons", "public_expense"))
+    )
+    return items
+
+
+def _get(obj: Any, path: Path) -> Any:
+    for part in path:
+        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+    return obj
+
+
+@_rule("comparisons.reason", WARN)
+def check_comparisons_reason(ctx: CheckContext) -> Iterator[Finding]:
+    """与上年相比有变动（|本年 − 上年| 超过设定阈值，默认 0）或决算数与预算数有差异的对比项目，
+    应填写主要原因。
+
+    对比项目：收入支出总计；财政拨款收入支出总计、一般公共预算财政拨款支出（及年初预算）及其各项级科目；
+    政府性基金、国有资本经营预算财政拨款（有数据时，及年初预算）及其各项级科目；“三公”经费合计及各项
+    （上年、全年预算）；公用经费。未填上年决算数或预算数的项目由 comparisons.missing 报告。
+
+    依据：official-tables.md §7.1 模板句“主要原因：…”；参考公开说明的对比句式。
+    """
+    threshold = ctx.settings.reason_threshold
+    for item in _compared_items(ctx):
+        cmp = _get(ctx.d, item.base)
+        prior = cmp.prior
+        changed = prior is not None and abs(item.current - prior) > threshold
+        if item.vs_prior and changed and not cmp.reason.strip():
+            diff = item.current - prior
+            yield Finding(
+                Severity.WARNING,
+                "comparisons.reason",
+                f"{item.label}与上年相比有变动，未填写变动主要原因：本年 {fmt_money(item.current)} 万元，"
+                f"上年 {fmt_money(prior)} 万元，{'增加' if diff > 0 else '减少'} {_fmt_diff(diff)} 万元",
+                ctx.cells((*item.base, "reason"), (*item.base, "prior")),
+            )
+        if item.budget_path is None:
+            continue
+        budget = _get(ctx.d, item.budget_path)
+        if budget is not None and abs(item.current - budget) > threshold and not cmp.budget_reason.strip():
+            diff = item.current - budget
+            which = "全年预算数" if item.budget_path[0] == "t09" else "年初预算数"
+            yield Finding(
+                Severity.WARNING,
+                "comparisons.reason",
+                f"{item.label}决算数与{which}有差异，未填写预决算差异主要原因："
+                f"决算数 {fmt_money(item.current)} 万元，"
+                f"{which} {fmt_money(budget)} 万元，相差 {_fmt_diff(diff)} 万元",
+                ctx.cells((*item.base, "budget_reason"), item.budget_path),
+            )
+
+
+def _missing(ctx: CheckContext, base: Path, field_name: str, label: str, section: str) -> Finding:
+    what = _title(type(_get(ctx.d, base)), field_name)
+    return Finding(
+        Severity.ERROR,
+        "comparisons.missing",
+        f"缺少{label}的{what}，无法写出“{_SECTIONS[section]}”中的对比",
+        ctx.cells((*base, field_name)),
+    )
+
+
+@_rule("comparisons.missing", ERR)
+def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
+    """说明文字需要的上年决算数、年初预算数不得为空：收入支出总计（上年）；财政拨款收入支出总计、
+    一般公共预算财政拨款支出（上年、年初预算）；政府性基金、国有资本经营预算财政拨款（本年或上年有数据时，
+    上年、年初预算）；“三公”经费合计、因公出国（境）费、公务用车购置及运行维护费、公务接待费（上年）；
+    公用经费（上年）。
+
+    依据：说明第二部分一、四、五、七、八、九、十（一）的对比句式（参考公开说明）。
+    """
+    c = ctx.d.comparisons
+    needed: list[tuple[str, tuple[str, ...]]] = [
+        ("total", ("prior",)),
+        ("fiscal", ("prior", "budget")),
+        ("gpb_expense", ("prior", "budget")),
+    ]
+    needed += [
+        (name, ("prior", "budget"))
+        for key, name in (("t07", "fund"), ("t08", "soe"))
+        if _fund_active(ctx, key)
+    ]
+    for name, fields in needed:
+        for field_name in fields:
+            if getattr(getattr(c, name), field_name) is None:
+                yield _missing(ctx, ("comparisons", name), field_name, _title(c, name), name)
+    for part in _SANGONG_VS_PRIOR:
+        if getattr(c.sangong, part).prior is None:
+            yield _missing(ctx, ("comparisons", "sangong", part), "prior", _sangong_label(part), "sangong")
+    if c.public_expense.prior is None:
+        yield _missing(
+            ctx, ("comparisons", "public_expense"), "prior", _title(c, "public_expense"), "public_expense"
+        )
+
+
+def _make_items_check(key: str, name: str) -> Check:
+    """The rule that every 项 with spending in table ``key`` has a comparison entry in ``name``."""
+    rule = f"comparisons.{name}"
+    section = _SECTIONS[name]
+
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        if key != "t05" and not _fund_active(ctx, key):
+            return
+        items = getattr(ctx.d.comparisons, name)
+        listed = {item.code for item in items}
+        col = "total" if key == "t05" else "expense"
+        label = _title(Comparisons, name)
+        for i, row in _rows(ctx, key):
+            if len(row.code) != 7 or not getattr(row, col) or row.code in listed:
+                continue
+            yield Finding(
+                Severity.ERROR,
+                rule,
+                f"{_table(ctx, key)}项级科目 {_row_label(row)}（支出 {fmt_money(getattr(row, col))} 万元）"
+                f"在“{label}”中没有对应条目，缺少上年决算数，无法写出“{section}”中的逐项说明",
+                ctx.cells((key, "rows", i, "code"), ("comparisons", name)),
+            )
+        for i, item in enumerate(items):
+            base: Path = ("comparisons", name, i)
+            if item.prior is None:
+                yield Finding(
+                    Severity.ERROR,
+                    rule,
+                    f"“{label}”中科目 {_item_name(ctx, key, item)} 缺少上年决算数，"
+                    f"无法写出“{section}”中的逐项说明",
+                    ctx.cells((*base, "prior")),
+                )
+            if _item_current(ctx, key, item.code)[1] is not None:
+                continue
+            # Absent this year: the text names it from the entry or from the year data.
+            year = ctx.year
+            missing = [
+                what
+                for what, known in (
+                    ("类级科目名称", item.class_name or year.subject_name(item.code[:3])),
+                    ("款级科目名称", item.item_name or year.subject_name(item.code[:5])),
+                    ("科目名称", item.name or year.subject_name(item.code)),
+                )
+                if not known
+            ]
+            if missing:
+                yield Finding(
+                    Severity.ERROR,
+                    rule,
+                    f"“{label}”中科目 {item.code} 本年表中没有，且缺少{'、'.join(missing)}，"
+                    f"无法写出“{section}”中的逐项说明",
+                    ctx.cells(*((*base, f) for f in ("class_name", "item_name", "name"))),
+                )
+
+    number = key[1:]
+    check.__name__ = f"check_comparisons_{name}"
+    check.__doc__ = (
+        f"{number}表每个本年有支出的项级科目须在“{_title(Comparisons, name)}”中有条目，"
+        "每个条目须有上年决算数；"
+        "本年表中没有的科目须能确定类、款、项名称（填写，或由年度数据得到）。"
+        + ("" if key == "t05" else "仅在该项资金本年或上年有数据时检查。")
+        + f"\n\n    依据：说明“{section}”逐项列出本年或上年有支出的项级科目（参考公开说明）。\n    "
+    )
+    return _rule(rule, ERR)(check)
+
+
+check_comparisons_gpb_items = _make_items_check("t05", "gpb_items")
+check_comparisons_fund_items = _make_items_check("t07", "fund_items")
+check_comparisons_soe_items = _make_items_check("t08", "soe_items")
+
+
+# ---------------------------------------------------------------------------- running
+
+
+def run_checks(
+    d: Disclosure, sources: SourceMap | None = None, settings: CheckSettings | None = None
+) -> list[Finding]:
+    """Run every registered check on ``d`` and return all findings (amounts in 万元).
+
+    ``sources`` names the input cells; without it the findings carry model paths
+    (``t05.rows[3].total``).  The year data is the one for ``d.unit.year``.
+    """
+    ctx = CheckContext(
+        d=d,
+        sources=sources if sources is not None else SourceMap(is_json=True),
+        settings=settings or CheckSettings(),
+        year=load_year(d.unit.year),
+    )
+    findings: list[Finding] = []
+    for check in CHECKS:
+        findings.extend(check(ctx))
+    return findings
+
+
+def rule_ids() -> list[str]:
+    """The stable id of every registered rule, in registry order."""
+    return [fn.rule_id for fn in CHECKS]  # type: ignore[attr-defined]
+
+
+def _doc_paragraphs(fn: Check) -> list[str]:
+    """The docstring's paragraphs, each on one line (wrapped Chinese text joins without spaces)."""
+    paragraphs = []
+    for block in inspect.cleandoc(fn.__doc__ or "").split("\n\n"):
+        text = ""
+        for line in block.split("\n"):
+            line = line.strip()
+            if text and line.startswith("依据"):  # the source always gets its own paragraph
+                paragraphs.append(text)
+                text = ""
+            if text and (text[-1].isascii() or line[:1].isascii()):
+                text += " "
+            text += line
+        paragraphs.append(text)
+    return paragraphs
+
+
+def rules_markdown() -> str:
+    """The rule list as Markdown (``docs/checks.md``), generated from the registry docstrings."""
+    lines = [
+        "# 勾稽检查规则",
+        "",
+        "本文件由 `generator.checks.rules_markdown()` 生成，请勿手工修改；规则变化后重新生成：",
+        "",
+        "```",
+        '.venv/bin/python -c "from generator.checks import rules_markdown; '
+        "print(rules_markdown(), end='')\" > docs/checks.md",
+        "```",
+        "",
+        "金额单位均为万元。严重程度：**错误**表示表间不平衡，除非强制生成，否则不生成公开说明；"
+        "**警告**表示需要核对，照常生成。",
+        "",
+        "公开表金额四舍五入到 0.01 万元，若干数相加可能与合计差 0.01 万元/项：差额在"
+        "“每个加数 0.01 万元”（`CheckSettings.rounding_tolerance_per_addend`）以内的只报警告，"
+        "消息中写明允许误差。“依据”中的 §4 #n 指 official-tables.md 第 4 节第 n 条"
+        "（D：真实公开数据中成立；T：官方模板规定；I：由表样推断）。",
+        "",
+        "| 规则编号 | 严重程度 | 规则 |",
+        "|---|---|---|",
+    ]
+    for fn in CHECKS:
+        summary = _doc_paragraphs(fn)[0].replace("|", "\\|")
+        lines.append(f"| `{fn.rule_id}` | {fn.severity} | {summary} |")  # type: ignore[attr-defined]
+    lines += ["", "## 规则说明", ""]
+    for fn in CHECKS:
+        lines += [f"### `{fn.rule_id}` — {fn.severity}", ""]  # type: ignore[attr-defined]
+        for paragraph in _doc_paragraphs(fn):
+            lines += [paragraph, ""]
+    lines += [
+        "## 不单独检查的规则",
+        "",
+        "- official-tables.md §4 #26（行政单位、参公事业单位的机关运行经费 = 06表公用经费合计）："
+        "说明中的机关运行经费直接取自06表公用经费合计，不另行录入，因此总是成立。",
+        "- §4 #27、#28（说明文字与表格一致、增长率算法）：说明文字中的数字全部由程序从表中计算，不另行录入。",
+        "",
+    ]
+    return "\n".join(lines)
