@@ -103,33 +103,41 @@ def run_batch(
 
 
 def _run_pool(files, stems, options, jobs, done) -> None:
-    pending = list(files)
-    crashes: dict[Path, int] = {}
-    while pending:
+    """Run in a pool, at most ``jobs`` units in flight, so that when a worker dies the units
+    that were in flight are known: each of them is then run again alone, and only the one that
+    kills its worker again is reported as failed."""
+    queue = list(files)
+    suspects: list[Path] = []
+    while queue:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
-            futures: dict[Future, Path] = {pool.submit(_work, p, stems.get(p), options): p for p in pending}
-            pending = []
+            in_flight: dict[Future, Path] = {}
             broken = False
-            while futures:
-                finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+            while (queue or in_flight) and not broken:
+                while queue and len(in_flight) < jobs:
+                    path = queue.pop(0)
+                    in_flight[pool.submit(_work, path, stems.get(path), options)] = path
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    path = futures.pop(fut)
-                    try:
-                        done(fut.result())
-                    except BrokenProcessPool:
-                        broken = True
-                        crashes[path] = crashes.get(path, 0) + 1
-                        if crashes[path] >= 2:
-                            done(UnitResult(path, Status.RENDER_FAILED, message="处理该单位时工作进程意外退出"))
-                        else:
-                            pending.append(path)
-                    except Exception as exc:  # noqa: BLE001
-                        done(UnitResult(path, Status.RENDER_FAILED, message=f"处理时出现程序错误：{exc}"))
-                if broken:
-                    for fut, path in list(futures.items()):
-                        futures.pop(fut)
-                        try:
-                            done(fut.result(timeout=0))
-                        except Exception:  # noqa: BLE001
-                            pending.append(path)
-                    break
+                    path = in_flight.pop(fut)
+                    broken |= _collect(fut, path, done, suspects)
+            if broken:
+                for fut, path in in_flight.items():
+                    _collect(fut, path, done, suspects)
+    for path in suspects:
+        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(options,)) as pool:
+            fut = pool.submit(_work, path, stems.get(path), options)
+            if _collect(fut, path, done, None):
+                done(UnitResult(path, Status.RENDER_FAILED, message="处理该单位时工作进程意外退出，未生成文件"))
+
+
+def _collect(fut: Future, path: Path, done, suspects: list[Path] | None) -> bool:
+    """Hand a finished job's result to ``done``; True when its worker died."""
+    try:
+        done(fut.result())
+    except BrokenProcessPool:
+        if suspects is not None:
+            suspects.append(path)
+        return True
+    except Exception as exc:  # noqa: BLE001 - a bug in one unit must not stop the batch
+        done(UnitResult(path, Status.RENDER_FAILED, message=f"处理时出现程序错误：{type(exc).__name__}: {exc}"))
+    return False

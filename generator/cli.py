@@ -145,8 +145,19 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None) -> int
             out.print(f"[red]✗[/red] {label}：{r.status}。{r.message}")
         _print_findings(r, out, limit=20)
     if len(results) > 1:
+        from generator.summary import SUMMARY_NAME, summary_rows, write_summary
+
+        table = Table(title="汇总", show_lines=False)
+        for col in ("文件", "单位", "状态", "错误", "警告", "收入总计", "支出总计"):
+            table.add_column(col, justify="right" if col in ("错误", "警告", "收入总计", "支出总计") else "left")
+        for r, row in zip(results, summary_rows(results), strict=True):
+            income, expense = row[8], row[9]
+            table.add_row(row[0], row[1], row[3], str(row[4]), str(row[5]),
+                          f"{income:,.2f}" if income is not None else "", f"{expense:,.2f}" if expense is not None else "")
+        out.print(table)
+        path = write_summary(results, options.out_dir / SUMMARY_NAME)
         ok = sum(1 for r in results if r.exit_code == 0)
-        out.print(f"共 {len(results)} 个单位：成功 {ok} 个，失败 {len(results) - ok} 个")
+        out.print(f"共 {len(results)} 个单位：成功 {ok} 个，失败 {len(results) - ok} 个。汇总表：{path}")
     return _exit_code(results)
 
 

@@ -1,0 +1,130 @@
+"""Benchmark one unit end to end, stage by stage, cold and warm, against LibreOffice.
+
+    .venv/bin/python bench/bench_unit.py [WORKBOOK] [--runs N] [--no-soffice]
+
+Stages: read (workbook → model), check, compute (derived figures + document), DOCX, PDF.
+*warm* repeats the stages in this process (fonts and templates already loaded); *cold*
+runs the whole command line in a new process each time.  The PDF stage is compared with
+converting the same DOCX by LibreOffice headless (``soffice --headless --convert-to pdf``).
+Peak memory is the maximum resident set size of the process (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _peak_mb_children() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def warm(workbook: Path, runs: int, out: Path) -> dict[str, list[float]]:
+    from generator.checks import run_checks
+    from generator.inputs import load_input
+    from generator.pipeline import BuildOptions, Renderers
+    from generator.render.docx import write_docx
+    from generator.report import build_document
+
+    renderers = Renderers(BuildOptions(out_dir=out))
+    times: dict[str, list[float]] = {k: [] for k in ("read", "check", "compute", "docx", "pdf", "total")}
+    for i in range(runs + 1):  # the first run loads fonts and templates: not counted as warm
+        t0 = time.perf_counter()
+        loaded = load_input(workbook)
+        t1 = time.perf_counter()
+        run_checks(loaded.disclosure, loaded.sources)
+        t2 = time.perf_counter()
+        doc = build_document(loaded.disclosure)
+        t3 = time.perf_counter()
+        write_docx(doc, out / "bench.docx")
+        t4 = time.perf_counter()
+        renderers.pdf.write(doc, out / "bench.pdf")
+        t5 = time.perf_counter()
+        if i == 0:
+            first = t5 - t0
+            continue
+        for key, value in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0), strict=True):
+            times[key].append(value)
+    times["first_in_process"] = [first]
+    return times
+
+
+def cold(workbook: Path, runs: int, out: Path) -> list[float]:
+    exe = ROOT / ".venv" / "bin" / "juesuan-gen"
+    results = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([str(exe), str(workbook), "-o", str(out)], check=True, capture_output=True)
+        results.append(time.perf_counter() - t0)
+    return results
+
+
+def soffice(docx: Path, runs: int, out: Path) -> list[float] | None:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        return None
+    profile = out / "lo-profile"
+    results = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+             "--outdir", str(out / "lo"), str(docx)],
+            check=True, capture_output=True,
+        )
+        results.append(time.perf_counter() - t0)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workbook", nargs="?", type=Path,
+                        default=ROOT / "samples" / "乌鲁木齐市12345政务服务热线中心.xlsx")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-soffice", action="store_true")
+    args = parser.parse_args()
+    out = Path(tempfile.mkdtemp(prefix="bench-unit-"))
+    try:
+        w = warm(args.workbook, args.runs, out)
+        peak_warm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        c = cold(args.workbook, args.runs, out / "cold")
+        peak_cold = _peak_mb_children()
+        lo = None if args.no_soffice else soffice(out / "bench.docx", args.runs, out)
+        pdf_size = (out / "bench.pdf").stat().st_size / 1024
+        docx_size = (out / "bench.docx").stat().st_size / 1024
+        pages = subprocess.run(["pdfinfo", str(out / "bench.pdf")], capture_output=True, text=True).stdout
+        pages = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages")), "?")
+
+        print(f"单位：{args.workbook.name}；PDF {pages} 页，{pdf_size:.0f} KB；DOCX {docx_size:.0f} KB；重复 {args.runs} 次，取中位数")
+        print(f"{'阶段':<10}{'warm 中位数 (s)':>18}")
+        for key in ("read", "check", "compute", "docx", "pdf", "total"):
+            print(f"{key:<10}{_median(w[key]):>18.3f}")
+        print(f"首次（进程内，加载字体与模板）：{w['first_in_process'][0]:.2f} s")
+        print(f"cold（新进程，命令行，DOCX+PDF）：中位数 {_median(c):.2f} s（{', '.join(f'{x:.2f}' for x in c)}）")
+        print(f"峰值内存：warm 进程 {peak_warm:.0f} MB；cold 命令行进程 {peak_cold:.0f} MB")
+        if lo is not None:
+            print(f"对照：LibreOffice 将同一 DOCX 转为 PDF，中位数 {_median(lo):.2f} s（{', '.join(f'{x:.2f}' for x in lo)}）；"
+                  f"本工具 PDF 阶段 {_median(w['pdf']):.2f} s")
+        else:
+            print("对照：未找到 soffice，跳过 LibreOffice 比较")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
