@@ -1,0 +1,638 @@
+"""The figures engine: every figure the disclosure's text states, derived once from the model.
+
+:func:`derive` turns a :class:`~generator.model.Disclosure` into a :class:`Figures` tree of
+plain values that the narrative templates and the tables read.  Nothing here produces words:
+a change carries its amount, its rate and its ``sign``; the templates choose
+“增加/增长” or “减少/下降”.
+
+Conventions (all amounts in 万元, all rates and shares in percent):
+
+* Every input amount is first rounded to 0.01 by 四舍五入 (:func:`generator.numbers.q2`),
+  i.e. to the figure the document prints, and every derived figure is computed from those
+  printed figures and rounded again to 0.01.  A reader who recomputes a rate from the
+  amounts in the text therefore gets the rate the text states.
+* Each share is rounded on its own, so the shares of one base may add up to 100.01%.
+* A change against last year: ``amount = 本年 − 上年``; ``rate = amount ÷ 上年 × 100``.
+  Last year 0 and this year > 0 → +100.00%; this year 0 and last year > 0 → −100.00%
+  (the ordinary formula); both 0 → 0.00% (the references print “增加0.00万元，增长0.00%”).
+* 预决算差异率 = (决算 − 预算) ÷ 预算 × 100; 预算 0 with spending → 100.00%; both 0 → 0.00%.
+* A last-year figure or a budget the input left empty (``None``) counts as 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from generator.model import (
+    Disclosure,
+    ExpenseTotals,
+    FundTable,
+    IncomeTotals,
+    Project,
+    SanGong,
+    SubjectComparison,
+    Vehicles,
+)
+from generator.numbers import HUNDRED, ZERO, q2, ratio_percent
+from generator.yeardata import YearData, load_year
+
+# ---------------------------------------------------------------------------- primitives
+
+
+def _m(value: Decimal | None) -> Decimal:
+    """An input amount as printed: ``None`` → 0, else rounded to 0.01 (万元)."""
+    return ZERO if value is None else q2(value)
+
+
+def _sign(value: Decimal) -> int:
+    return (value > 0) - (value < 0)
+
+
+def share_of(part: Decimal, base: Decimal) -> Decimal:
+    """``part ÷ base`` in percent, rounded to 0.01; 0 when the base is 0."""
+    rate = ratio_percent(_m(part), _m(base))
+    return ZERO if rate is None else rate
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure compared with last year's 决算 (amounts 万元, rate in percent).
+
+    ``sign`` is 1, 0 or -1; both ``amount`` and ``rate`` carry the sign.  ``reason`` is the
+    user's 主要原因 text, unchanged.
+    """
+
+    current: Decimal
+    prior: Decimal
+    amount: Decimal
+    rate: Decimal
+    reason: str = ""
+
+    @property
+    def sign(self) -> int:
+        """1 for an increase, -1 for a decrease, 0 when unchanged."""
+        return _sign(self.amount) or _sign(self.rate)
+
+    @property
+    def amount_abs(self) -> Decimal:
+        return abs(self.amount)
+
+    @property
+    def rate_abs(self) -> Decimal:
+        return abs(self.rate)
+
+    @property
+    def both_zero(self) -> bool:
+        """Nothing this year and nothing last year."""
+        return self.current == 0 and self.prior == 0
+
+
+def change(current: Decimal | None, prior: Decimal | None, reason: str = "") -> Change:
+    """Compare ``current`` with ``prior`` (万元) under the rules of the module docstring."""
+    cur, pri = _m(current), _m(prior)
+    amount = cur - pri
+    if pri == 0:
+        rate = HUNDRED if cur > 0 else ZERO
+    else:
+        rate = q2(amount / pri * HUNDRED)
+    return Change(cur, pri, q2(amount), rate, reason.strip())
+
+
+@dataclass(frozen=True)
+class BudgetDiff:
+    """决算 against 预算 (年初预算 or 全年预算): amounts 万元, ``rate`` = 预决算差异率 in percent."""
+
+    budget: Decimal
+    actual: Decimal
+    amount: Decimal
+    rate: Decimal
+    reason: str = ""
+
+    @property
+    def sign(self) -> int:
+        return _sign(self.amount) or _sign(self.rate)
+
+    @property
+    def both_zero(self) -> bool:
+        """No budget and no spending."""
+        return self.budget == 0 and self.actual == 0
+
+
+def budget_diff(actual: Decimal | None, budget: Decimal | None, reason: str = "") -> BudgetDiff:
+    """(决算 − 预算) ÷ 预算 in percent; 预算 0 with spending → 100.00%; both 0 → 0.00%."""
+    act, bud = _m(actual), _m(budget)
+    amount = act - bud
+    if bud == 0:
+        rate = HUNDRED if act > 0 else ZERO
+    else:
+        rate = q2(amount / bud * HUNDRED)
+    return BudgetDiff(bud, act, q2(amount), rate, reason.strip())
+
+
+@dataclass(frozen=True)
+class Share:
+    """A part of a whole: ``amount`` (万元) and ``share`` (percent of the base).
+
+    ``key`` is the model field name, ``label`` its Chinese title.
+    """
+
+    key: str
+    label: str
+    amount: Decimal
+    share: Decimal
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class Totals:
+    """一、收入支出决算总体情况 (公开01表; 万元)."""
+
+    income_grand_total: Decimal
+    income_total: Decimal
+    use_nonfiscal_balance: Decimal
+    carry_in: Decimal
+    expense_grand_total: Decimal
+    expense_total: Decimal
+    balance_distribution: Decimal
+    carry_out: Decimal
+    change: Change
+
+
+@dataclass(frozen=True)
+class Fiscal:
+    """四、财政拨款收入支出决算总体情况 (公开04表; 万元)."""
+
+    income_grand_total: Decimal
+    carry_in: Decimal
+    income_total: Decimal
+    expense_grand_total: Decimal
+    carry_out: Decimal
+    expense_total: Decimal
+    change: Change
+    budget: BudgetDiff
+
+
+@dataclass(frozen=True)
+class ClassShare:
+    """A 类 of the 一般公共预算财政拨款支出 and its share of that total (万元, percent)."""
+
+    code: str
+    name: str
+    amount: Decimal
+    share: Decimal
+
+
+@dataclass(frozen=True)
+class Item:
+    """A 项 (7-digit 科目) with this year's spending compared with last year's (万元)."""
+
+    code: str
+    class_name: str
+    item_name: str
+    name: str
+    change: Change
+
+    @property
+    def amount(self) -> Decimal:
+        return self.change.current
+
+
+@dataclass(frozen=True)
+class Gpb:
+    """五、一般公共预算财政拨款支出 (公开05表; 万元)."""
+
+    total: Decimal
+    basic: Decimal
+    project: Decimal
+    share_of_expense: Decimal  # of 本年支出合计 (01表)
+    change: Change
+    budget: BudgetDiff
+    classes: tuple[ClassShare, ...]
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Basic:
+    """六、一般公共预算财政拨款基本支出 (公开05/06表; 万元).
+
+    ``personnel_items`` / ``public_items`` are the names of the 06表 款 items that are
+    non-zero, in the table's order.
+    """
+
+    total: Decimal
+    personnel: Decimal
+    personnel_items: tuple[str, ...]
+    public: Decimal
+    public_items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FundSection:
+    """七/八、政府性基金 or 国有资本经营预算财政拨款收入支出 (公开07/08表; 万元).
+
+    ``income_grand_total`` = 年初结转和结余 + 本年收入; ``expense_grand_total`` = 年末结转和结余
+    + 本年支出.  ``empty`` means nothing this year and nothing last year: the text then
+    states that the table is empty.
+    """
+
+    empty: bool
+    table_empty: bool
+    carry_in: Decimal
+    income: Decimal
+    income_grand_total: Decimal
+    carry_out: Decimal
+    expense: Decimal
+    expense_grand_total: Decimal
+    change: Change
+    budget: BudgetDiff
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class SanGongPart:
+    """One 三公 figure (合计 or a part): 决算 vs last year and vs 全年预算 (万元, percent).
+
+    ``share`` is the part's share of the 三公 合计 决算 (100% or 0% for the 合计 itself).
+    """
+
+    key: str
+    label: str
+    actual: Decimal
+    budget: Decimal
+    share: Decimal
+    change: Change
+    budget_diff: BudgetDiff
+
+
+@dataclass(frozen=True)
+class SanGongFigures:
+    """九、财政拨款“三公”经费 (公开09表; 万元)."""
+
+    total: SanGongPart
+    abroad: SanGongPart
+    car_total: SanGongPart
+    car_purchase: SanGongPart
+    car_operation: SanGongPart
+    reception: SanGongPart
+
+    @property
+    def parts(self) -> tuple[SanGongPart, ...]:
+        """The three parts compared with last year, in the references' order."""
+        return (self.abroad, self.car_total, self.reception)
+
+    @property
+    def budget_parts(self) -> tuple[SanGongPart, ...]:
+        """The four parts compared with the 全年预算, in the references' order."""
+        return (self.abroad, self.car_purchase, self.car_operation, self.reception)
+
+
+@dataclass(frozen=True)
+class ProcurementFigures:
+    """十(二)、政府采购 (万元); 中小企业 and 小微企业 as shares of the 总额."""
+
+    total: Decimal
+    goods: Decimal
+    works: Decimal
+    services: Decimal
+    sme: Share
+    small_micro: Share
+
+
+@dataclass(frozen=True)
+class Count:
+    """A labelled count (e.g. 车辆 of one category, 辆)."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class FundLineFigures:
+    """A 资金 row of a 自评表 (万元)."""
+
+    initial_budget: Decimal
+    full_budget: Decimal
+    executed: Decimal
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    """Derived figures of one 项目支出绩效自评表.
+
+    ``execution_rate`` = 全年执行数 ÷ 全年预算数 (percent); ``fund_score`` is the score the
+    input gives, or when it gives none 分值 × min(执行率, 100%); ``total_weight`` and
+    ``total_score`` are the 分值 and 得分 summed over the 资金 row and every indicator.
+    """
+
+    key: str
+    index: int
+    total: FundLineFigures
+    fiscal: FundLineFigures
+    other: FundLineFigures
+    execution_rate: Decimal
+    fund_weight: Decimal
+    fund_score: Decimal
+    total_weight: Decimal
+    total_score: Decimal
+
+
+@dataclass(frozen=True)
+class PerformanceFigures:
+    """十一、预算绩效 (万元): project count and sums over the 自评表 unless the input states them."""
+
+    count: int
+    full_budget: Decimal
+    executed: Decimal
+    projects: tuple[ProjectFigures, ...]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every derived figure of one disclosure, computed once by :func:`derive`."""
+
+    year: int
+    prior_year: int
+    totals: Totals
+    income_total: Decimal
+    income_parts: tuple[Share, ...]
+    expense_total: Decimal
+    expense_parts: tuple[Share, ...]
+    fiscal: Fiscal
+    gpb: Gpb
+    basic: Basic
+    fund: FundSection
+    soe: FundSection
+    sangong: SanGongFigures
+    public: Change
+    procurement: ProcurementFigures
+    vehicles: tuple[Count, ...]
+    performance: PerformanceFigures
+
+
+# ---------------------------------------------------------------------------- derivation
+
+
+def _titles(model: type) -> dict[str, str]:
+    return {name: (info.title or name) for name, info in model.model_fields.items()}
+
+
+def _income_parts(d: Disclosure) -> tuple[Share, ...]:
+    """二: each source of 本年收入合计 (公开01表) with its share."""
+    t = d.t01
+    titles = _titles(IncomeTotals)
+    base = t.income_total
+    amounts = {
+        "fiscal": _m(t.gpb_income) + _m(t.fund_income) + _m(t.soe_income),
+        "superior": _m(t.superior_income),
+        "business": _m(t.business_income),
+        "operating": _m(t.operating_income),
+        "affiliated": _m(t.affiliated_income),
+        "other": _m(t.other_income),
+    }
+    return tuple(Share(k, titles[k], v, share_of(v, base)) for k, v in amounts.items())
+
+
+def _expense_parts(d: Disclosure) -> tuple[Share, ...]:
+    """三: 基本/项目/… of the 支出决算表 合计 (公开03表) as shares of 本年支出合计 (01表)."""
+    t = d.t03.totals
+    titles = _titles(ExpenseTotals)
+    base = d.t01.expense_total
+    keys = ("basic", "project", "to_superior", "operating", "to_affiliated")
+    return tuple(Share(k, titles[k], _m(getattr(t, k)), share_of(getattr(t, k), base)) for k in keys)
+
+
+class _Names:
+    """Names of 功能分类 科目 for one table: the table's rows first, then comparisons, then year data."""
+
+    def __init__(self, rows, yd: YearData):
+        self.table = {r.code: r.name for r in rows}
+        self.yd = yd
+
+    def get(self, code: str, *fallbacks: str) -> str:
+        if code in self.table:
+            return self.table[code]
+        for fb in fallbacks:
+            if fb:
+                return fb
+        return self.yd.subject_name(code) or code
+
+
+def _items(rows, amount_of, comparisons: list[SubjectComparison], yd: YearData) -> tuple[Item, ...]:
+    """Every 项 with an amount this year, plus every compared 项 (spending last year), in code order."""
+    names = _Names(rows, yd)
+    current = {r.code: _m(amount_of(r)) for r in rows if r.level == 3}
+    compared = {c.code: c for c in comparisons}
+    codes = sorted({c for c, v in current.items() if v != 0} | set(compared))
+    items = []
+    for code in codes:
+        c = compared.get(code)
+        items.append(
+            Item(
+                code=code,
+                class_name=names.get(code[:3], c.class_name if c else ""),
+                item_name=names.get(code[:5], c.item_name if c else ""),
+                name=names.get(code, c.name if c else ""),
+                change=change(current.get(code, ZERO), c.prior if c else None, c.reason if c else ""),
+            )
+        )
+    return tuple(items)
+
+
+def _gpb_classes(d: Disclosure, yd: YearData) -> tuple[ClassShare, ...]:
+    """五(二): each 类 of 公开05表 with spending, and its share of the 05表 合计."""
+    rows = d.t05.rows
+    names = _Names(rows, yd)
+    amounts: dict[str, Decimal] = {}
+    if any(r.level == 1 for r in rows):
+        for r in rows:
+            if r.level == 1:
+                amounts[r.code] = amounts.get(r.code, ZERO) + _m(r.total)
+    else:  # only 款/项 rows given: add up the 项 (or 款 when there are no 项)
+        level = 3 if any(r.level == 3 for r in rows) else 2
+        for r in rows:
+            if r.level == level:
+                amounts[r.code[:3]] = amounts.get(r.code[:3], ZERO) + _m(r.total)
+    base = d.t05.totals.total
+    return tuple(
+        ClassShare(code, names.get(code), amount, share_of(amount, base))
+        for code, amount in sorted(amounts.items())
+        if amount != 0
+    )
+
+
+def _basic(d: Disclosure, yd: YearData) -> Basic:
+    personnel: list[str] = []
+    public: list[str] = []
+    for r in d.t06.rows:
+        if len(r.code) != 5 or _m(r.amount) == 0:
+            continue
+        (personnel if yd.econ_group(r.code) == "personnel" else public).append(r.name)
+    return Basic(
+        total=_m(d.t05.totals.basic),
+        personnel=_m(d.t06.personnel_total),
+        personnel_items=tuple(personnel),
+        public=_m(d.t06.public_total),
+        public_items=tuple(public),
+    )
+
+
+def _fund(table: FundTable, comp, items: list[SubjectComparison], yd: YearData) -> FundSection:
+    t = table.totals
+    income_grand = _m(t.carry_in) + _m(t.income)
+    expense_grand = _m(t.carry_out) + _m(t.expense)
+    nothing_last_year = (comp.prior is None or comp.prior == 0) and not items
+    return FundSection(
+        empty=table.is_empty and nothing_last_year,
+        table_empty=table.is_empty,
+        carry_in=_m(t.carry_in),
+        income=_m(t.income),
+        income_grand_total=income_grand,
+        carry_out=_m(t.carry_out),
+        expense=_m(t.expense),
+        expense_grand_total=expense_grand,
+        change=change(income_grand, comp.prior, comp.reason),
+        budget=budget_diff(income_grand, comp.budget, comp.budget_reason),
+        items=_items(table.rows, lambda r: r.expense, items, yd),
+    )
+
+
+def _sangong(d: Disclosure) -> SanGongFigures:
+    titles = _titles(SanGong)
+    actual, budget, comps = d.t09.actual, d.t09.budget, d.comparisons.sangong
+    parts = {}
+    for key in ("total", "abroad", "car_total", "car_purchase", "car_operation", "reception"):
+        a, b, c = getattr(actual, key), getattr(budget, key), getattr(comps, key)
+        parts[key] = SanGongPart(
+            key=key,
+            label=titles[key],
+            actual=_m(a),
+            budget=_m(b),
+            share=share_of(a, actual.total),
+            change=change(a, c.prior, c.reason),
+            budget_diff=budget_diff(a, b, c.budget_reason),
+        )
+    return SanGongFigures(**parts)
+
+
+def _procurement(d: Disclosure) -> ProcurementFigures:
+    p = d.procurement
+    titles = _titles(type(p))
+    return ProcurementFigures(
+        total=_m(p.total),
+        goods=_m(p.goods),
+        works=_m(p.works),
+        services=_m(p.services),
+        sme=Share("sme", titles["sme"], _m(p.sme), share_of(p.sme, p.total)),
+        small_micro=Share(
+            "small_micro", titles["small_micro"], _m(p.small_micro), share_of(p.small_micro, p.total)
+        ),
+    )
+
+
+def _fund_line(line) -> FundLineFigures:
+    return FundLineFigures(_m(line.initial_budget), _m(line.full_budget), _m(line.executed))
+
+
+def project_figures(p: Project, index: int) -> ProjectFigures:
+    """The derived figures of the ``index``-th (1-based) 自评表."""
+    total = _fund_line(p.total)
+    rate = share_of(total.executed, total.full_budget)
+    if p.fund_score:
+        fund_score = q2(p.fund_score)
+    else:
+        fund_score = q2(p.fund_weight * min(rate, HUNDRED) / HUNDRED)
+    return ProjectFigures(
+        key=f"perf{index}",
+        index=index,
+        total=total,
+        fiscal=_fund_line(p.fiscal),
+        other=_fund_line(p.other),
+        execution_rate=rate,
+        fund_weight=p.fund_weight,
+        fund_score=fund_score,
+        total_weight=p.fund_weight + sum((i.weight for i in p.indicators), ZERO),
+        total_score=q2(fund_score + sum((i.score for i in p.indicators), ZERO)),
+    )
+
+
+def _performance(d: Disclosure) -> PerformanceFigures:
+    perf = d.performance
+    projects = tuple(project_figures(p, i) for i, p in enumerate(perf.projects, start=1))
+    full = perf.full_budget
+    if full is None:
+        full = sum((p.total.full_budget for p in projects), ZERO)
+    executed = perf.executed
+    if executed is None:
+        executed = sum((p.total.executed for p in projects), ZERO)
+    return PerformanceFigures(
+        count=perf.project_count if perf.project_count is not None else len(projects),
+        full_budget=_m(full),
+        executed=_m(executed),
+        projects=projects,
+    )
+
+
+def derive(d: Disclosure) -> Figures:
+    """Every figure the disclosure states beyond the input amounts themselves (万元, percent)."""
+    yd = load_year(d.unit.year)
+    c = d.comparisons
+    t01, t04, t05 = d.t01, d.t04, d.t05
+
+    totals = Totals(
+        income_grand_total=_m(t01.income_grand_total),
+        income_total=_m(t01.income_total),
+        use_nonfiscal_balance=_m(t01.use_nonfiscal_balance),
+        carry_in=_m(t01.carry_in),
+        expense_grand_total=_m(t01.expense_grand_total),
+        expense_total=_m(t01.expense_total),
+        balance_distribution=_m(t01.balance_distribution),
+        carry_out=_m(t01.carry_out),
+        change=change(t01.income_grand_total, c.total.prior, c.total.reason),
+    )
+    fiscal = Fiscal(
+        income_grand_total=_m(t04.income_grand_total),
+        carry_in=_m(t04.carry_in.total),
+        income_total=_m(t04.income_total),
+        expense_grand_total=_m(t04.expense_grand_total.total),
+        carry_out=_m(t04.carry_out.total),
+        expense_total=_m(t04.expense_total.total),
+        change=change(t04.income_grand_total, c.fiscal.prior, c.fiscal.reason),
+        budget=budget_diff(t04.income_grand_total, c.fiscal.budget, c.fiscal.budget_reason),
+    )
+    gpb = Gpb(
+        total=_m(t05.totals.total),
+        basic=_m(t05.totals.basic),
+        project=_m(t05.totals.project),
+        share_of_expense=share_of(t05.totals.total, t01.expense_total),
+        change=change(t05.totals.total, c.gpb_expense.prior, c.gpb_expense.reason),
+        budget=budget_diff(t05.totals.total, c.gpb_expense.budget, c.gpb_expense.budget_reason),
+        classes=_gpb_classes(d, yd),
+        items=_items(t05.rows, lambda r: r.total, c.gpb_items, yd),
+    )
+    vehicle_titles = _titles(Vehicles)
+    vehicles = tuple(
+        Count(k, vehicle_titles[k], getattr(d.assets.vehicles, k)) for k in Vehicles.model_fields
+    )
+    return Figures(
+        year=d.unit.year,
+        prior_year=d.unit.year - 1,
+        totals=totals,
+        income_total=_m(t01.income_total),
+        income_parts=_income_parts(d),
+        expense_total=_m(t01.expense_total),
+        expense_parts=_expense_parts(d),
+        fiscal=fiscal,
+        gpb=gpb,
+        basic=_basic(d, yd),
+        fund=_fund(d.t07, c.fund, c.fund_items, yd),
+        soe=_fund(d.t08, c.soe, c.soe_items, yd),
+        sangong=_sangong(d),
+        public=change(d.t06.public_total, c.public_expense.prior, c.public_expense.reason),
+        procurement=_procurement(d),
+        vehicles=vehicles,
+        performance=_performance(d),
+    )

@@ -1,0 +1,53 @@
+"""Shared pytest options and fixtures.
+
+``pytest --update-golden`` rewrites the golden snapshots under ``tests/golden/`` from the
+current output instead of comparing with them (review the diff, then commit).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES_DIR = REPO / "samples" / "data"
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+SHARED_DIR = REPO.parent / "shared"
+
+# Sample file stem → the reference disclosure it reproduces (in ../shared/reference/).
+SAMPLE_REFERENCES = {
+    "乌鲁木齐市政务服务中心": "000_231f36b53a508436.txt",
+    "乌鲁木齐市12345政务服务热线中心": "001_16ebc67f39443ec3.txt",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/*.txt from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was started with ``--update-golden``."""
+    return bool(request.config.getoption("--update-golden"))
+
+
+def sample_paths() -> list[Path]:
+    """The sample disclosures (JSON) present in the checkout, sorted by name."""
+    return sorted(SAMPLES_DIR.glob("*.json")) if SAMPLES_DIR.is_dir() else []
+
+
+def load_sample(path: Path):
+    from generator.model import Disclosure
+
+    return Disclosure.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def document_text(doc) -> str:
+    """The whole text of a Document: its title line, then ``Document.plain_text()``."""
+    return doc.title + "\n" + doc.plain_text()
