@@ -1,0 +1,252 @@
+"""Load a unit's data from the standard workbook (.xlsx/.xls) or JSON; write JSON and its schema.
+
+:func:`load_input` is the one entry point: it reads the file (by content, not only by
+extension), validates it into a :class:`~generator.model.Disclosure` and maps every
+validation error back to the workbook cell (``公开05表!C9``) or JSON path
+(``t05.rows[3].total``) it came from, in Chinese.  A file that cannot be opened raises
+:class:`~generator.errors.InputUnreadable` (exit 2); a file whose data cannot make a model
+raises :class:`~generator.errors.InputInvalid` (exit 1) carrying every finding.  No other
+exception escapes for any input.
+
+:func:`dump_json` writes a Disclosure as canonical JSON (amounts in 万元 as strings with at
+least two decimals, ``"415.84"``), so JSON → model → JSON and workbook → JSON are stable.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.errors import Finding, InputInvalid, InputUnreadable, JuesuanError, Severity
+from generator.model import Disclosure
+from generator.source import SourceMap, json_path
+
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+@dataclass
+class LoadedInput:
+    """A validated input: the model, where each value came from, and reading warnings."""
+
+    disclosure: Disclosure
+    sources: SourceMap
+    findings: list[Finding] = field(default_factory=list)
+    path: Path = Path()
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_input(path: Path) -> LoadedInput:
+    """Read ``path`` (.xlsx, .xls or .json) into a validated Disclosure (amounts 万元).
+
+    Raises InputUnreadable (cannot open or parse the file) or InputInvalid (data errors,
+    with all findings, each naming its sheet and cell or JSON path)."""
+    path = Path(path)
+    try:
+        return _load(path)
+    except JuesuanError:
+        raise
+    except Exception as exc:  # a bug must still not show a traceback for some input
+        raise InputUnreadable(f"{path}：读取时出错（{type(exc).__name__}：{exc}）") from exc
+
+
+def _is_json(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return path.suffix.lower() == ".json"
+    if head.startswith(_WORKBOOK_MAGIC):
+        return False
+    if path.suffix.lower() == ".json":
+        return True
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
+
+
+def _load(path: Path) -> LoadedInput:
+    if not path.exists():
+        raise InputUnreadable(f"{path}：文件不存在")
+    if path.is_dir():
+        raise InputUnreadable(f"{path}：这是一个文件夹，不是工作簿或 JSON 文件")
+    if _is_json(path):
+        raw, sources = _read_json(path)
+        findings: list[Finding] = []
+    else:
+        from generator.workbook import read_workbook
+
+        data = read_workbook(path)
+        raw, sources, findings = data.raw, data.sources, data.findings
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    warnings = [f for f in findings if f.severity != Severity.ERROR]
+    disclosure = None
+    if not (errors and any(f.rule in ("input.empty",) for f in errors)):
+        try:
+            disclosure = Disclosure.model_validate(raw)
+        except ValidationError as exc:
+            errors += validation_findings(exc, sources)
+    if errors or disclosure is None:
+        what = "JSON 文件" if sources.is_json else "工作簿"
+        raise InputInvalid(
+            f"{path}：{what}中有 {len(errors)} 处错误，无法生成（逐条见下）", findings=errors + warnings
+        )
+    return LoadedInput(disclosure, sources, warnings, path)
+
+
+def _read_json(path: Path) -> tuple[dict[str, Any], SourceMap]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputUnreadable(f"{path}：不是 UTF-8 编码的文本，无法按 JSON 读取") from None
+    except OSError as exc:
+        raise InputUnreadable(f"{path}：无法读取文件（{exc.strerror or exc}）") from None
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputUnreadable(
+            f"{path}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
+        ) from None
+    except RecursionError:
+        raise InputUnreadable(f"{path}：JSON 嵌套过深，无法读取") from None
+    sources = SourceMap(origin=str(path), is_json=True)
+    if not isinstance(data, dict):
+        finding = Finding(
+            Severity.ERROR, "input.json_root", "JSON 顶层应为一个对象（{…}），实为" + type(data).__name__
+        )
+        raise InputInvalid(f"{path}：JSON 文件格式不对", findings=[finding])
+    return data, sources
+
+
+# ---------------------------------------------------------------------------- messages
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _message(err: dict[str, Any], label: str) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "missing":
+        return f"{label}必须填写"
+    if kind == "greater_than_equal":
+        if Decimal(str(ctx.get("ge", 0))) == 0:
+            return f"{label}不能为负数，实为 {_show(value)}"
+        return f"{label}应不小于 {ctx.get('ge')}，实为 {_show(value)}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"{label}应不大于 {ctx.get('le', ctx.get('lt'))}，实为 {_show(value)}"
+    if kind == "greater_than":
+        return f"{label}应大于 {ctx.get('gt')}，实为 {_show(value)}"
+    if kind == "string_too_long":
+        return f"{label}太长：最多 {ctx.get('max_length')} 字，实为 {len(str(value))} 字"
+    if kind == "string_too_short":
+        return f"{label}不能为空"
+    if kind == "string_pattern_mismatch":
+        if "编码" in label:
+            digits = {"^\\d{7}$": "7位"}.get(
+                str(ctx.get("pattern")), "3、5或7位" if "经济" not in label else "3或5位"
+            )
+            return f"{label}“{_show(value)}”格式不对，应为{digits}数字"
+        return f"{label}“{_show(value)}”格式不对"
+    if kind == "enum":
+        return f"{label}应为 {ctx.get('expected', '')} 之一，实为“{_show(value)}”"
+    if kind in (
+        "decimal_parsing",
+        "decimal_type",
+        "float_parsing",
+        "float_type",
+        "int_parsing",
+        "int_type",
+        "finite_number",
+    ):
+        return f"{label}应为数字，实为“{_show(value)}”"
+    if kind in ("int_from_float",):
+        return f"{label}应为整数，实为“{_show(value)}”"
+    if kind in ("decimal_max_places", "decimal_max_digits", "decimal_whole_digits"):
+        return f"{label}数字位数过多：“{_show(value)}”"
+    if kind == "extra_forbidden":
+        return f"不认识的字段“{label}”（数据格式中没有这一项，可能拼写有误）"
+    if kind in ("string_type",):
+        return f"{label}应为文字，实为 {_show(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{label}应为对象（{{…}}），实为 {_show(value)}"
+    if kind == "list_type":
+        return f"{label}应为列表（[…]），实为 {_show(value)}"
+    if kind == "bool_parsing":
+        return f"{label}应为是/否，实为“{_show(value)}”"
+    return f"{label}：{err.get('msg', '')}"
+
+
+def validation_findings(exc: ValidationError, sources: SourceMap) -> list[Finding]:
+    """One Chinese :class:`Finding` per pydantic error, placed at its cell or JSON path."""
+    from generator.workbook.spec import title_of
+
+    out: list[Finding] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err.get("loc", ()))
+        place = sources.cell(loc) if loc else ""
+        if sources.is_json:
+            place = json_path(loc) if loc else "（顶层）"
+        label = title_of(loc) if loc else "数据"
+        if err.get("type") == "extra_forbidden" or not label:
+            label = str(loc[-1]) if loc else "数据"
+        message = _message(err, label)
+        out.append(
+            Finding(
+                Severity.ERROR,
+                f"input.{err.get('type', 'invalid')}",
+                f"{place}：{message}" if place else message,
+                (place,) if place else (),
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def _decimal_text(value: Decimal) -> str:
+    """Exact, at least two decimals, never an exponent: 0 → ``0.00``, 1.234567 → ``1.234567``."""
+    if value == 0:
+        return "0.00"
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:
+        return f"{value.quantize(Decimal('0.01')):f}"
+    return f"{value.normalize():f}"
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def dump_json(d: Disclosure) -> str:
+    """``d`` as pretty JSON (UTF-8 text, not ASCII-escaped); amounts (万元) and other
+    decimals as exact strings with at least two decimals (``"415.84"``, ``"0.00"``)."""
+    return json.dumps(_canonical(d.model_dump(mode="python")), ensure_ascii=False, indent=2)
+
+
+def write_json_schema(path: Path) -> None:
+    """Write the JSON Schema of :class:`Disclosure` (titles are the Chinese labels)."""
+    schema = Disclosure.model_json_schema()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

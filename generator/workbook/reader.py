@@ -1,0 +1,1422 @@
+"""Read a filled workbook into raw model data, tolerant of how the tables got there.
+
+Tables are found by their titles inside any sheet (sheet names are only the first guess),
+columns by their header labels (merged, multi-level, shifted right or down), rows by
+科目编码 (one column — ``2010601``, ``201 06 01``, ``201.06.01`` — or split 类/款/项) or by
+label (公开01/04表).  Blank cells are zero, numbers stored as text are accepted, and a sheet
+or workbook declaring ``金额单位：元`` is converted to 万元 exactly (÷10000).
+
+Every value read is recorded in a :class:`~generator.source.SourceMap` (model path → cell),
+so validation and checks can name the cell.  Problems in the data (text in a number cell,
+a formula without a calculated value, a missing table, a row without 科目编码) become
+:class:`~generator.errors.Finding` values; all of them are collected before anything stops.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Finding, InputUnreadable, Severity
+from generator.numbers import yuan_to_wan
+from generator.source import SourceMap
+from generator.workbook import spec
+from generator.workbook.grid import Book, Sheet, open_book
+from generator.yeardata import YearData, available_years, load_year
+
+_BLANK_MARKS = frozenset({"-", "—", "－", "——", "--", "/"})
+_UNIT_RE = re.compile(r"金额单位\s*[：:]\s*(万元|元)")
+_UNIT_ONLY_RE = re.compile(r"^[（(]?\s*单位\s*[：:]\s*(万元|元)\s*[）)]?$")
+_TITLE_PREFIX_RE = re.compile(r"^.*\d{4}年度?(?:单位|部门)?$")
+_CODE_LABEL_RE = re.compile(r"^公开(\d{2})表$")
+
+Path_ = spec.ModelPath
+
+
+def _numberish(value: Any) -> bool:
+    """A text cell holding a number (``"1,234.56"``), as amounts stored as text are."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip().replace(",", "").replace(" ", "")
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
+
+
+class _Bad:
+    """Marker for a cell that could not be read (a finding was recorded)."""
+
+
+BAD = _Bad()
+
+
+@dataclass
+class WorkbookData:
+    """What :func:`read_workbook` returns: raw model data (dicts/lists of Decimal, int and
+    str, amounts in 万元), the cells they came from, and the reading findings."""
+
+    raw: dict[str, Any]
+    sources: SourceMap
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Region:
+    """Where one table stands: a sheet and the rows from its title to the next table."""
+
+    key: str
+    sheet: Sheet
+    top: int
+    bottom: int
+    title_col: int = 1
+    unit: str | None = None  # "元"/"万元" declared by the table itself
+
+
+def _set(raw: dict[str, Any], path: Path_, value: Any) -> None:
+    obj: Any = raw
+    for part, nxt in itertools.pairwise(path):
+        if isinstance(obj, list):
+            while len(obj) <= part:
+                obj.append({})
+            obj = obj[part]
+            continue
+        if part not in obj:
+            obj[part] = [] if isinstance(nxt, int) else {}
+        obj = obj[part]
+    last = path[-1]
+    if isinstance(obj, list):
+        while len(obj) <= last:
+            obj.append(None)
+    obj[last] = value
+
+
+class WorkbookReader:
+    """Reads one :class:`Book`; see :func:`read_workbook`."""
+
+    def __init__(self, book: Book):
+        self.book = book
+        self.raw: dict[str, Any] = {}
+        self.sources = SourceMap(origin=str(book.path))
+        self.findings: list[Finding] = []
+        self.unit = "万元"
+        self.unit_name = ""  # normalised, to accept titles like "<单位>收入支出决算总表"
+        self.yd: YearData = load_year(max(available_years()))
+        self.regions: dict[str, Region] = {}
+        self._rows_cache: dict[str, dict[int, list[tuple[int, Any]]]] = {}
+
+    # -- findings and cells ------------------------------------------------------------
+
+    def error(self, rule: str, message: str, *cells: str) -> None:
+        self.findings.append(Finding(Severity.ERROR, rule, message, tuple(cells)))
+
+    def warn(self, rule: str, message: str, *cells: str) -> None:
+        self.findings.append(Finding(Severity.WARNING, rule, message, tuple(cells)))
+
+    def rows_of(self, sheet: Sheet) -> dict[int, list[tuple[int, Any]]]:
+        if sheet.name not in self._rows_cache:
+            self._rows_cache[sheet.name] = sheet.rows_index()
+        return self._rows_cache[sheet.name]
+
+    def cell(self, sheet: Sheet, row: int, col: int) -> Any:
+        """A cell's value; a formula without cached value is reported and read as BAD."""
+        value = sheet.get(row, col)
+        if value is None and sheet.is_formula(row, col):
+            addr = sheet.addr(row, col)
+            self.error(
+                "input.formula",
+                f"{addr}：公式没有计算结果（文件由程序生成后未在 Excel/WPS 中保存过）。"
+                "请用 Excel 或 WPS 打开此文件并保存，使公式算出数值后再读取",
+                addr,
+            )
+            return BAD
+        return value
+
+    def number(
+        self, sheet: Sheet, row: int, col: int, kind: str, unit: str | None = None, label: str = ""
+    ) -> Any:
+        """The cell as a number for a field of ``kind``: Decimal (money converted from 元),
+        int for counts, ``None`` when blank, BAD after a finding."""
+        value = self.cell(sheet, row, col)
+        if value is BAD:
+            return BAD
+        addr = sheet.addr(row, col)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            self.error("input.number", f"{addr}：{label}应为数字，实为“{'TRUE' if value else 'FALSE'}”", addr)
+            return BAD
+        if isinstance(value, (int, float, Decimal)):
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        else:
+            text = (
+                str(value).strip().replace(",", "").replace("，", "").replace(" ", "").replace("\u3000", "")
+            )
+            if text in _BLANK_MARKS or text == "":
+                return None
+            negative = False
+            if text.startswith(("(", "（")) and text.endswith((")", "）")):
+                text, negative = text[1:-1], True
+            try:
+                number = Decimal(text)
+                if not number.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.error("input.number", f"{addr}：{label}应为数字，实为“{str(value).strip()[:40]}”", addr)
+                return BAD
+            if negative:
+                number = -number
+        if kind in ("count", "int"):
+            if number != number.to_integral_value():
+                self.error("input.integer", f"{addr}：{label}应为整数，实为“{value}”", addr)
+                return BAD
+            return int(number)
+        if kind in ("money", "signed_money") and (unit or self.unit) == "元":
+            return yuan_to_wan(number)
+        return number
+
+    def text(self, sheet: Sheet, row: int, col: int) -> Any:
+        value = self.cell(sheet, row, col)
+        if value is BAD:
+            return BAD
+        return spec.clean_text(value)
+
+    def put(self, path: Path_, value: Any, place: str) -> None:
+        """Record where ``path`` came from and store ``value`` unless blank or BAD."""
+        self.sources.record(path, place)
+        if value is None or value is BAD:
+            return
+        _set(self.raw, path, value)
+
+    def read_field(self, path: Path_, sheet: Sheet, row: int, col: int, unit: str | None = None) -> Any:
+        """Read one cell into the model field at ``path`` (kind from the model)."""
+        found = spec.resolve(path)
+        assert found is not None, path
+        kind = spec.field_kind(*found)
+        if kind.kind in ("money", "signed_money", "decimal", "count", "int"):
+            value = self.number(sheet, row, col, kind.kind, unit, label=f"“{kind.title}”")
+        else:
+            value = self.cell(sheet, row, col)
+            if value is not BAD:
+                if (kind.max_length or 0) >= 1000 and isinstance(value, str):
+                    # long texts keep their own line breaks and spacing
+                    value = value.replace("\r\n", "\n") if value.strip() else ""
+                else:
+                    value = spec.clean_text(value)
+            if value == "":
+                value = None
+        self.put(path, value, sheet.addr(row, col))
+        return value
+
+    # -- the whole book ----------------------------------------------------------------
+
+    def read(self) -> WorkbookData:
+        if not any(s.cells or s.formulas for s in self.book.sheets):
+            self.error("input.empty", f"{self.book.path}：工作簿是空的（所有工作表都没有内容）")
+            return WorkbookData(self.raw, self.sources, self.findings)
+        self.read_money_unit_and_year()
+        self.locate_tables()
+        self.read_form(spec.UNIT_FORM, required=True)
+        self.read_guide()
+        readers = {
+            "t01": self.read_t01,
+            "t04": self.read_t04,
+            "t06": self.read_t06,
+            "t09": self.read_t09,
+        }
+        for key in spec.TABLE_KEYS:
+            region = self.regions.get(key)
+            info = self.yd.tables[key]
+            if region is None:
+                self.error(
+                    "input.missing_table",
+                    f"未找到{info.code}《{info.title}》：工作簿中没有这个表的标题（可能被删除、改名或粘贴时漏掉了标题行）",
+                )
+                continue
+            self.sources.record((key,), region.sheet.addr(region.top, region.title_col))
+            readers.get(key, self.read_row_table)(region)
+        self.read_compare()
+        for form in (spec.SANGONG_FORM, spec.ASSETS_FORM, spec.PERF_FORM):
+            self.read_form(form)
+        self.read_projects()
+        return WorkbookData(self.raw, self.sources, self.findings)
+
+    # -- 金额单位 and 年度 ---------------------------------------------------------------
+
+    def find_label(self, sheet: Sheet, label: str, start_row: int = 1) -> tuple[int, int] | None:
+        target = spec.norm(label)
+        for r in sorted(self.rows_of(sheet)):
+            if r < start_row:
+                continue
+            for c, v in self.rows_of(sheet)[r]:
+                if isinstance(v, str) and spec.norm(v) == target:
+                    return r, c
+        return None
+
+    def form_sheet(self, form: spec.Form) -> Sheet | None:
+        sheet = self.book.sheet(form.sheet)
+        labels = {spec.norm(i.label) for s in form.sections for i in s.items}
+        if sheet is not None and self._count_labels(sheet, labels):
+            return sheet
+        best, best_count = None, 0
+        for s in self.book.sheets:
+            count = self._count_labels(s, labels)
+            if count > best_count:
+                best, best_count = s, count
+        return best if best_count >= max(2, len(labels) // 3) else None
+
+    def _count_labels(self, sheet: Sheet, labels: set[str]) -> int:
+        return sum(1 for v in sheet.cells.values() if isinstance(v, str) and spec.norm(v) in labels)
+
+    def value_col(self, sheet: Sheet, row: int, col: int) -> int:
+        rng = sheet.merge_of(row, col)
+        return (rng[3] if rng else col) + 1
+
+    def read_money_unit_and_year(self) -> None:
+        sheet = self.form_sheet(spec.UNIT_FORM)
+        if sheet is None:
+            return
+        pos = self.find_label(sheet, spec.MONEY_UNIT_LABEL)
+        if pos is not None:
+            col = self.value_col(sheet, *pos)
+            value = self.cell(sheet, pos[0], col)
+            text = spec.norm(value) if value is not BAD else ""
+            if text in ("", "万元"):
+                self.unit = "万元"
+            elif text == "元":
+                self.unit = "元"
+            else:
+                addr = sheet.addr(pos[0], col)
+                self.error("input.money_unit", f"{addr}：金额单位应为“万元”或“元”，实为“{value}”", addr)
+        pos = self.find_label(sheet, spec.title_of(("unit", "name")))
+        if pos is not None:
+            self.unit_name = spec.norm(sheet.get(pos[0], self.value_col(sheet, *pos)))
+        pos = self.find_label(sheet, spec.title_of(("unit", "year")))
+        if pos is not None:
+            value = sheet.get(pos[0], self.value_col(sheet, *pos))
+            try:
+                year = int(Decimal(str(value).strip()))
+            except (InvalidOperation, ValueError, TypeError):
+                return
+            if 2000 <= year <= 2100 and any(y <= year for y in available_years()):
+                self.yd = load_year(year)
+
+    # -- forms -------------------------------------------------------------------------
+
+    def read_form(self, form: spec.Form, required: bool = False) -> None:
+        sheet = self.form_sheet(form)
+        first_item = form.sections[0].items[0].path
+        if sheet is None:
+            rule, message = "input.missing_sheet", f"未找到“{form.sheet}”表（{form.title}）"
+            if required:
+                self.error(
+                    rule,
+                    message + "：单位名称等必须填写的内容无法读取。请使用标准工作簿，"
+                    "把导出的公开表粘贴到其中对应的工作表",
+                )
+            else:
+                self.warn(rule, message + "，其中各项按空白处理")
+            self.sources.record(first_item[:1], form.sheet)
+            return
+        self.sources.record(first_item[:1], sheet.name)
+        for section in form.sections:
+            for item in section.items:
+                if item.path == (spec.MONEY_UNIT_LABEL,):
+                    continue
+                pos = self.find_label(sheet, item.label)
+                if pos is None:
+                    self.warn("input.missing_label", f"“{sheet.name}”表中没有“{item.label}”一行，按空白处理")
+                    continue
+                self.read_field(item.path, sheet, pos[0], self.value_col(sheet, *pos))
+        stop_labels = {spec.norm(i.label) for s in form.sections for i in s.items}
+        stop_labels |= {spec.norm(label) for _, label, _ in form.lists}
+        stop_labels |= {spec.norm(s.heading) for s in form.sections}
+        for path, label, _ in form.lists:
+            pos = self.find_label(sheet, label)
+            if pos is None:
+                continue
+            r0, c0 = pos
+            col = self.value_col(sheet, r0, c0)
+            values: list[str] = []
+            rows = self.rows_of(sheet)
+            for r in range(r0 + 1, sheet.max_row + 1):
+                head = sheet.get(r, c0)
+                if isinstance(head, str) and spec.norm(head) in stop_labels:
+                    break
+                text = self.text(sheet, r, col)
+                if text is BAD or not text or r not in rows:
+                    continue
+                self.sources.record((*path, len(values)), sheet.addr(r, col))
+                values.append(text)
+            self.sources.record(path, sheet.addr(r0, c0))
+            self.raw_set_list(path, values)
+
+    def raw_set_list(self, path: Path_, values: list[Any]) -> None:
+        if values:
+            _set(self.raw, path, values)
+
+    def read_guide(self) -> None:
+        for sheet in [self.book.sheet(spec.SHEET_GUIDE), *self.book.sheets]:
+            if sheet is None:
+                continue
+            pos = self.find_label(sheet, spec.PREPARER_LABEL)
+            if pos is not None:
+                self.read_field(("preparer_notes",), sheet, pos[0], self.value_col(sheet, *pos))
+                return
+
+    # -- locating tables ---------------------------------------------------------------
+
+    def _title_key(self, text: str) -> str | None:
+        """Which table a title cell names (longest title the text ends with)."""
+        t = spec.norm(text)
+        if not t or len(t) > 80 or not t.endswith(("表", "）")):
+            return None
+        best: tuple[int, str] | None = None
+        for key in spec.TABLE_KEYS:
+            info = self.yd.tables[key]
+            for title in (info.title, *spec.TITLE_ALIASES.get(key, ())):
+                nt = spec.norm(title)
+                if t.endswith("（" + info.code + "）"):
+                    t = t[: -len(info.code) - 2]
+                if not t.endswith(nt):
+                    continue
+                prefix = t[: t.rindex(nt)]
+                if prefix and not (
+                    _TITLE_PREFIX_RE.match(prefix)
+                    or prefix.endswith(info.code)
+                    or (self.unit_name and prefix == self.unit_name)
+                ):
+                    continue
+                if best is None or len(nt) > best[0]:
+                    best = (len(nt), key)
+        return best[1] if best else None
+
+    def locate_tables(self) -> None:
+        found: dict[str, list[tuple[Sheet, int, int]]] = {}
+        codes: dict[str, list[tuple[Sheet, int, int]]] = {}
+        starts: dict[str, list[int]] = {}
+        for sheet in self.book.sheets:
+            for (r, c), v in sorted(sheet.cells.items()):
+                if not isinstance(v, str):
+                    continue
+                key = self._title_key(v)
+                if key is not None:
+                    found.setdefault(key, []).append((sheet, r, c))
+                    starts.setdefault(sheet.name, []).append(r)
+                    continue
+                m = _CODE_LABEL_RE.match(spec.norm(v))
+                if m and f"t{m.group(1)}" in spec.TABLE_KEYS:
+                    codes.setdefault(f"t{m.group(1)}", []).append((sheet, r, c))
+
+        def bottom_of(sheet: Sheet, r: int) -> int:
+            later = [x for x in starts.get(sheet.name, []) if x > r]
+            return min(later) - 1 if later else sheet.max_row
+
+        def numbers(sheet: Sheet, top: int, bottom: int) -> int:
+            return sum(
+                1
+                for (r, _), v in sheet.cells.items()
+                if top < r <= bottom
+                and (
+                    isinstance(v, (int, float))
+                    and not isinstance(v, bool)
+                    and v not in range(30)
+                    or _numberish(v)
+                )
+            )
+
+        for key in spec.TABLE_KEYS:
+            code = self.yd.tables[key].code
+            hits = found.get(key, [])
+            # a table pasted below the template's own empty copy: take the copy with figures,
+            # then the one on the sheet named after the table, then the first
+            chosen = max(
+                hits,
+                key=lambda h: (
+                    numbers(h[0], h[1], bottom_of(h[0], h[1])) > 0,
+                    h[0].name == code,
+                    -self.book.sheets.index(h[0]),
+                    -h[1],
+                ),
+                default=None,
+            )
+            if chosen is None:
+                # fall back: the 表号 cell, or a sheet of that name
+                hits = codes.get(key, [])
+                chosen = next((h for h in hits if h[0].name == code), None) or (hits[0] if hits else None)
+                if chosen is not None:
+                    sheet, r, c = chosen
+                    chosen = (sheet, max(1, r - 1), c)
+                else:
+                    sheet = self.book.sheet(code)
+                    if sheet is None or not sheet.cells:
+                        continue
+                    chosen = (sheet, 1, 1)
+            sheet, r, c = chosen
+            region = Region(key, sheet, r, bottom_of(sheet, r), c)
+            region.unit = self._declared_unit(sheet, r, region.bottom)
+            self.regions[key] = region
+
+    def _declared_unit(self, sheet: Sheet, top: int, bottom: int) -> str | None:
+        """``元``/``万元`` when the table's own lines say so (formula cells excluded: the
+        template's unit line repeats the workbook declaration)."""
+        rows = self.rows_of(sheet)
+        for r in range(top, min(bottom, top + 8) + 1):
+            for c, v in rows.get(r, []):
+                if not isinstance(v, str) or sheet.is_formula(r, c):
+                    continue
+                text = v.replace(" ", "").replace("\u3000", "")
+                m = _UNIT_RE.search(text) or _UNIT_ONLY_RE.match(text)
+                if m:
+                    return m.group(1)
+        return None
+
+    # -- header analysis ---------------------------------------------------------------
+
+    def header_paths(self, sheet: Sheet, rows: list[int], c_from: int, c_to: int) -> dict[int, list[str]]:
+        """Column → header labels top to bottom (merged ranges spread, normalised)."""
+        grid: dict[tuple[int, int], str] = {}
+        for r in rows:
+            for c in range(c_from, c_to + 1):
+                v = sheet.get_merged(r, c)
+                grid[(r, c)] = (
+                    spec.norm(v) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else ""
+                )
+        # a blank unmerged cell above a sub-header belongs to the group on its left
+        for i, r in enumerate(rows[:-1]):
+            below = rows[i + 1]
+            for c in range(c_from + 1, c_to + 1):
+                if (
+                    grid[(r, c)] == ""
+                    and sheet.merge_of(r, c) is None
+                    and grid[(below, c)]
+                    and grid[(r, c - 1)]
+                    and grid[(below, c - 1)]
+                ):
+                    grid[(r, c)] = grid[(r, c - 1)]
+        paths: dict[int, list[str]] = {}
+        for c in range(c_from, c_to + 1):
+            path: list[str] = []
+            for r in rows:
+                t = grid[(r, c)]
+                if t and (not path or path[-1] != t):
+                    path.append(t)
+            paths[c] = path
+        return paths
+
+    @staticmethod
+    def leaf(path: list[str]) -> str:
+        for t in reversed(path):
+            if t not in spec.GENERIC_LEAVES:
+                return t
+        return path[-1] if path else ""
+
+    def _is_lanci(self, sheet: Sheet, r: int) -> bool:
+        return any(
+            isinstance(v, str) and spec.norm(v) in ("栏次", "行次") for _, v in self.rows_of(sheet).get(r, [])
+        )
+
+    def _is_note(self, value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        t = spec.norm(value)
+        return t.startswith(("注：", "说明：", "注")) and len(t) > 3 and not t.startswith("注册")
+
+    # -- 科目 tables (02/03/05/07/08) ----------------------------------------------------
+
+    def _code_of_row(
+        self, sheet: Sheet, r: int, code_cols: list[tuple[int, int | None]], previous: str
+    ) -> tuple[str, str]:
+        """(code, raw text) of row r.  ``code_cols``: (col, part) with part None for a
+        whole-code column or 0/1/2 for 类/款/项 columns."""
+        if not code_cols:
+            return "", ""
+        if len(code_cols) == 1 and code_cols[0][1] is None:
+            v = sheet.get(r, code_cols[0][0])
+            return spec.code_text(v), spec.clean_text(v)
+        parts: list[str] = ["", "", ""]
+        raw = []
+        for col, part in code_cols:
+            v = sheet.get(r, col)
+            raw.append(spec.clean_text(v))
+            digits = spec.code_text(v)
+            if not digits:
+                continue
+            if part is None:
+                return digits, " ".join(raw)
+            if len(digits) in (3, 5, 7) and part == 0:
+                parts[0] = digits
+            elif len(digits) == 5 and part == 1:
+                parts[0], parts[1] = digits[:3], digits[3:]
+            elif len(digits) == 7 and part == 2:
+                return digits, " ".join(raw)
+            else:
+                parts[part] = digits.zfill(2 if part else 3)
+        if not any(parts):
+            return "", " ".join(x for x in raw if x)
+        if len(parts[0]) > 3:
+            return parts[0], " ".join(raw)
+        # the reporting software may print only the 款/项 part below its 类 row
+        if not parts[0] and previous:
+            parts[0] = previous[:3]
+            if not parts[1] and parts[2] and len(previous) >= 5:
+                parts[1] = previous[3:5]
+        code = parts[0] + (parts[1] if parts[1] else "") + (parts[2] if parts[1] and parts[2] else "")
+        return code, " ".join(x for x in raw if x)
+
+    def _label_area(self, sheet: Sheet, header_row: int, region: Region) -> tuple[int, int]:
+        """Columns of the 项目 part (科目编码 … 科目名称) from the first header row."""
+        first, last = None, None
+        for c, v in self.rows_of(sheet).get(header_row, []):
+            t = spec.norm(v) if isinstance(v, str) else ""
+            if (
+                t in spec.ITEM_HEADERS
+                or t in spec.CODE_HEADERS
+                or t in spec.NAME_HEADERS
+                or t in spec.CODE_PART_HEADERS
+                or t.startswith("科目编码")
+                or t.endswith("科目编码")
+            ):
+                rng = sheet.merge_of(header_row, c)
+                end = rng[3] if rng else c
+                first = c if first is None else min(first, c)
+                last = end if last is None else max(last, end)
+        if first is None:
+            return 0, 0
+        return first, last
+
+    def _find_header_top(self, region: Region, keys: set[str]) -> int | None:
+        rows = self.rows_of(region.sheet)
+        for r in range(region.top, region.bottom + 1):
+            for _, v in rows.get(r, []):
+                if isinstance(v, str) and spec.norm(v) in keys:
+                    return r
+        return None
+
+    def read_row_table(self, region: Region) -> None:
+        key = region.key
+        table = spec.ROW_TABLES[key]
+        sheet = region.sheet
+        info = self.yd.tables[key]
+        header_keys = set(spec.ITEM_HEADERS | spec.CODE_HEADERS | spec.NAME_HEADERS)
+        top = self._find_header_top(region, header_keys)
+        if top is None:
+            self.error(
+                "input.header",
+                f"{sheet.name}：{info.code}找不到表头（“项目”“科目编码”“科目名称”）",
+                sheet.addr(region.top, region.title_col),
+            )
+            return
+        lab_first, lab_last = self._label_area(sheet, top, region)
+        rows = self.rows_of(sheet)
+        body = None
+        for r in range(top + 1, region.bottom + 1):
+            if self._is_lanci(sheet, r):
+                continue
+            cells = [(c, v) for c, v in rows.get(r, []) if lab_first <= c <= lab_last]
+            if any(isinstance(v, str) and spec.norm(v) in spec.TOTAL_LABELS for _, v in cells):
+                body = r
+                break
+            if cells and (
+                len(spec.code_text(cells[0][1])) in (3, 5, 7)
+                or isinstance(cells[0][1], str)
+                and spec.split_code_name(cells[0][1])
+            ):
+                body = r
+                break
+        if body is None:
+            body = region.bottom + 1
+        header_rows = [r for r in range(top, body) if not self._is_lanci(sheet, r)]
+        max_col = max(
+            (c for r in range(top, min(body + 40, region.bottom) + 1) for c, _ in rows.get(r, [])),
+            default=lab_last,
+        )
+        max_col = max(max_col, max((rng[3] for rng in sheet.merged if top <= rng[0] < body), default=0))
+        paths = self.header_paths(sheet, header_rows, lab_first, max_col)
+        # label columns
+        code_cols: list[tuple[int, int | None]] = []
+        name_col = None
+        for c in range(lab_first, lab_last + 1):
+            p = paths.get(c, [])
+            leaf = p[-1] if p else ""
+            if leaf in spec.NAME_HEADERS:
+                name_col = c
+            elif leaf in spec.CODE_PART_HEADERS:
+                code_cols.append((c, spec.CODE_PART_HEADERS[leaf]))
+            elif any(t in spec.CODE_HEADERS or t.endswith("科目编码") for t in p):
+                code_cols.append((c, None))
+        if name_col is None:
+            name_col = lab_last
+            if not code_cols and lab_last > lab_first:
+                code_cols = [(c, None) for c in range(lab_first, lab_last)]
+        code_cols = [(c, p) for c, p in code_cols if c != name_col]
+        if len(code_cols) > 1 and all(p is None for _, p in code_cols):
+            code_cols = [(c, i) for i, (c, _) in enumerate(code_cols[:3])]
+        # amount columns
+        col_of: dict[str, int] = {}
+        for c in range(lab_last + 1, max_col + 1):
+            p = paths.get(c, [])
+            if not p:
+                continue
+            leaf = self.leaf(p)
+            for col in table.cols:
+                if col.field in col_of:
+                    continue
+                if leaf in col.leaves and (not col.group or spec.norm(col.group) in p or leaf != "合计"):
+                    col_of[col.field] = c
+                    break
+        for col in table.cols:
+            if col.field not in col_of:
+                self.error(
+                    "input.column",
+                    f"{sheet.name}：{info.code}中找不到“{col.header if not col.group else col.group + col.header}”列",
+                    sheet.addr(top, lab_first),
+                )
+        unit = region.unit or self.unit
+        out_rows: list[dict[str, Any]] = []
+        totals_done = False
+        previous = ""
+        for r in range(body, region.bottom + 1):
+            if r not in rows or self._is_lanci(sheet, r):
+                continue
+            label_cells = [(c, v) for c, v in rows[r] if lab_first <= c <= lab_last]
+            if any(self._is_note(v) for _, v in rows[r][:1]):
+                break
+            is_total = any(isinstance(v, str) and spec.norm(v) in spec.TOTAL_LABELS for _, v in label_cells)
+            if is_total:
+                if totals_done:
+                    self.warn(
+                        "input.duplicate_total",
+                        f"{sheet.addr(r, lab_first)}：{info.code}有多个“合计”行，只读取第一个",
+                        sheet.addr(r, lab_first),
+                    )
+                    continue
+                totals_done = True
+                self.sources.record((key, "totals"), sheet.addr(r, lab_first))
+                for fname, c in col_of.items():
+                    self.read_field((key, "totals", fname), sheet, r, c, unit)
+                continue
+            code, code_raw = self._code_of_row(sheet, r, code_cols, previous)
+            name_v = self.text(sheet, r, name_col)
+            name = "" if name_v is BAD else name_v
+            if not code and name:
+                split = spec.split_code_name(name)
+                if split:
+                    code, name = split
+            name = name.strip().lstrip("　 ")
+            has_amount = any(sheet.get(r, c) is not None or sheet.is_formula(r, c) for c in col_of.values())
+            code_place = sheet.addr(r, code_cols[0][0] if code_cols else name_col)
+            if not code:
+                if code_raw:
+                    self.error("input.code", f"{code_place}：科目编码“{code_raw}”不是数字编码", code_place)
+                elif has_amount:
+                    self.error(
+                        "input.code",
+                        f"{code_place}：这一行填了金额但没有科目编码（科目名称：“{name}”）",
+                        code_place,
+                    )
+                continue
+            if len(code) not in (3, 5, 7):
+                self.error(
+                    "input.code",
+                    f"{code_place}：科目编码“{code_raw or code}”应为3位（类）、5位（款）或7位（项）数字",
+                    code_place,
+                )
+                continue
+            previous = code
+            i = len(out_rows)
+            base = (key, "rows", i)
+            row: dict[str, Any] = {"code": code, "name": name or (self.yd.subject_name(code) or "")}
+            out_rows.append(row)
+            self.sources.record(base, code_place)
+            self.sources.record((*base, "code"), code_place)
+            self.sources.record((*base, "name"), sheet.addr(r, name_col))
+            _set(self.raw, base, row)
+            for fname, c in col_of.items():
+                self.read_field((*base, fname), sheet, r, c, unit)
+        if not totals_done:
+            self.warn(
+                "input.total_row",
+                f"{sheet.name}：{info.code}没有“合计”行，合计按0读取",
+                sheet.addr(region.top, region.title_col),
+            )
+        if not out_rows:
+            self.raw.setdefault(key, {}).setdefault("rows", [])
+
+    # -- 公开01/04表 ---------------------------------------------------------------------
+
+    def _sides(self, region: Region) -> tuple[int, list[int], list[tuple[int, int]]] | None:
+        """(项目 header row, header rows, [(label col, last col)] per side)."""
+        sheet = region.sheet
+        top = self._find_header_top(region, {"项目"})
+        if top is None:
+            return None
+        item_cols = [c for c, v in self.rows_of(sheet)[top] if isinstance(v, str) and spec.norm(v) == "项目"]
+        rows = [top]
+        above = top - 1
+        if above >= region.top and any(
+            isinstance(v, str) and spec.norm(v) in ("收入", "支出")
+            for _, v in self.rows_of(sheet).get(above, [])
+        ):
+            rows.insert(0, above)
+        max_col = max(
+            (c for r in range(top, region.bottom + 1) for c, _ in self.rows_of(sheet).get(r, [])),
+            default=item_cols[-1],
+        )
+        sides = []
+        for i, c in enumerate(item_cols):
+            end = item_cols[i + 1] - 1 if i + 1 < len(item_cols) else max_col
+            sides.append((c, end))
+        return top, rows, sides
+
+    def _class_code(self, label: str) -> str | None:
+        names = {spec.norm(n): c for c, n in self.yd.function_classes}
+        if label in names:
+            return names[label]
+        m = re.match(r"^(\d{3})(.*)$", label)
+        if m:
+            return m.group(1)
+        return None
+
+    def _amount_col(self, paths: dict[int, list[str]], first: int, last: int) -> int | None:
+        for c in range(first + 1, last + 1):
+            if paths.get(c) and self.leaf(paths[c]) in spec.AMOUNT_LEAVES | {"金额"}:
+                return c
+        for c in range(first + 1, last + 1):
+            p = paths.get(c, [])
+            if p and p[-1] not in ("行次", "栏次"):
+                return c
+        return None
+
+    def _body_rows(self, region: Region, after: int) -> list[int]:
+        sheet = region.sheet
+        out = []
+        for r in range(after + 1, region.bottom + 1):
+            cells = self.rows_of(sheet).get(r, [])
+            if not cells:
+                continue
+            if self._is_note(cells[0][1]):
+                break
+            if self._is_lanci(sheet, r):
+                continue
+            out.append(r)
+        return out
+
+    def read_t01(self, region: Region) -> None:
+        sheet, info = region.sheet, self.yd.tables["t01"]
+        found = self._sides(region)
+        if found is None:
+            self.error(
+                "input.header", f"{sheet.name}：{info.code}找不到表头“项目”", sheet.addr(region.top, 1)
+            )
+            return
+        top, hrows, sides = found
+        paths = self.header_paths(sheet, hrows, sides[0][0], sides[-1][1])
+        unit = region.unit or self.unit
+        income = {spec.norm(a): f for f, aliases in spec.T01_INCOME for a in aliases}
+        income.update(
+            {spec.norm(x): f for f, label, aliases in spec.T01_INCOME_FOOT for x in (label, *aliases)}
+        )
+        expense = {spec.norm(x): f for f, label, aliases in spec.T01_EXPENSE_FOOT for x in (label, *aliases)}
+        body = self._body_rows(region, top)
+        for side, (first, last) in enumerate(sides[:2]):
+            amount = self._amount_col(paths, first, last)
+            if amount is None:
+                self.error("input.column", f"{sheet.name}：{info.code}找不到金额列", sheet.addr(top, first))
+                continue
+            for r in body:
+                v = sheet.get(r, first)
+                if not isinstance(v, str) or not v.strip():
+                    continue
+                label = spec.norm(v)
+                path: Path_ | None = None
+                if label == "总计":
+                    path = ("t01", "income_grand_total" if side == 0 else "expense_grand_total")
+                elif label in income and side == 0:
+                    path = ("t01", income[label])
+                elif label in expense and side == 1:
+                    path = ("t01", expense[label])
+                elif side == 1:
+                    code = self._class_code(label)
+                    if code is not None:
+                        path = ("t01", "expense_by_class", code)
+                if path is None:
+                    if sheet.get(r, amount) is not None:
+                        addr = sheet.addr(r, first)
+                        self.warn(
+                            "input.unknown_row",
+                            f"{addr}：{info.code}中不认识的项目“{v.strip()}”，已忽略",
+                            addr,
+                        )
+                    continue
+                if path[1] == "expense_by_class":
+                    value = self.number(sheet, r, amount, "money", unit, label=f"“{v.strip()}”")
+                    self.sources.record(path, sheet.addr(r, amount))
+                    if value is not None and value is not BAD:
+                        self.raw.setdefault("t01", {}).setdefault("expense_by_class", {})[path[2]] = value
+                else:
+                    self.read_field(path, sheet, r, amount, unit)
+
+    def read_t04(self, region: Region) -> None:
+        sheet, info = region.sheet, self.yd.tables["t04"]
+        found = self._sides(region)
+        if found is None:
+            self.error(
+                "input.header", f"{sheet.name}：{info.code}找不到表头“项目”", sheet.addr(region.top, 1)
+            )
+            return
+        top, hrows, sides = found
+        paths = self.header_paths(sheet, hrows, sides[0][0], sides[-1][1])
+        unit = region.unit or self.unit
+        body = self._body_rows(region, top)
+        income = {}
+        for f, label, aliases in spec.T04_INCOME:
+            for x in (label, *aliases):
+                income[spec.norm(x)] = f
+        split_of = {"gpb_income": "gpb", "fund_income": "fund", "soe_income": "soe"}
+        # 收入 side
+        first, last = sides[0]
+        amount = self._amount_col(paths, first, last)
+        in_carry = False
+        if amount is None:
+            self.error("input.column", f"{sheet.name}：{info.code}收入栏找不到金额列", sheet.addr(top, first))
+        else:
+            for r in body:
+                v = sheet.get(r, first)
+                if not isinstance(v, str) or not v.strip():
+                    continue
+                label = spec.norm(v)
+                if label in ("本年收入合计", "收入合计"):
+                    path: Path_ | None = ("t04", "income_total")
+                elif label in ("年初财政拨款结转和结余", "年初结转和结余"):
+                    path, in_carry = ("t04", "carry_in", "total"), True
+                elif label in ("总计", "收入总计"):
+                    path = ("t04", "income_grand_total")
+                elif label in income:
+                    path = (
+                        ("t04", "carry_in", split_of[income[label]]) if in_carry else ("t04", income[label])
+                    )
+                else:
+                    path = None
+                if path is None:
+                    if sheet.get(r, amount) is not None:
+                        addr = sheet.addr(r, first)
+                        self.warn(
+                            "input.unknown_row",
+                            f"{addr}：{info.code}中不认识的项目“{v.strip()}”，已忽略",
+                            addr,
+                        )
+                    continue
+                self.read_field(path, sheet, r, amount, unit)
+        if len(sides) < 2:
+            self.error("input.header", f"{sheet.name}：{info.code}找不到支出栏", sheet.addr(top, first))
+            return
+        first, last = sides[1]
+        split_cols: dict[str, int] = {}
+        for c in range(first + 1, last + 1):
+            leaf = self.leaf(paths.get(c, []))
+            for fname, header in spec.T04_SPLIT:
+                names = {spec.norm(header)}
+                if fname == "total":
+                    names |= {"小计", "合计"} | spec.AMOUNT_LEAVES
+                if leaf in names and fname not in split_cols:
+                    split_cols[fname] = c
+                    break
+        if not split_cols:
+            self.error("input.column", f"{sheet.name}：{info.code}支出栏找不到金额列", sheet.addr(top, first))
+            return
+        foot = {
+            "本年支出合计": "expense_total",
+            "支出合计": "expense_total",
+            "年末财政拨款结转和结余": "carry_out",
+            "年末结转和结余": "carry_out",
+            "总计": "expense_grand_total",
+            "支出总计": "expense_grand_total",
+        }
+        for r in body:
+            v = sheet.get(r, first)
+            if not isinstance(v, str) or not v.strip():
+                continue
+            label = spec.norm(v)
+            if label in foot:
+                for fname, c in split_cols.items():
+                    self.read_field(("t04", foot[label], fname), sheet, r, c, unit)
+                continue
+            code = self._class_code(label)
+            if code is None:
+                if any(sheet.get(r, c) is not None for c in split_cols.values()):
+                    addr = sheet.addr(r, first)
+                    self.warn(
+                        "input.unknown_row", f"{addr}：{info.code}中不认识的项目“{v.strip()}”，已忽略", addr
+                    )
+                continue
+            base = ("t04", "expense_by_class", code)
+            self.sources.record(base, sheet.addr(r, first))
+            present = False
+            values = {}
+            for fname, c in split_cols.items():
+                value = self.number(sheet, r, c, "money", unit, label=f"“{v.strip()}”")
+                self.sources.record((*base, fname), sheet.addr(r, c))
+                if value is not None and value is not BAD:
+                    values[fname] = value
+                    present = True
+            if present:
+                self.raw.setdefault("t04", {}).setdefault("expense_by_class", {})[code] = values
+
+    # -- 公开06表 ------------------------------------------------------------------------
+
+    def read_t06(self, region: Region) -> None:
+        sheet, info = region.sheet, self.yd.tables["t06"]
+        keys = set(spec.NAME_HEADERS | spec.ECON_CODE_HEADERS)
+        top = self._find_header_top(region, keys)
+        if top is None:
+            self.error(
+                "input.header",
+                f"{sheet.name}：{info.code}找不到表头（“科目名称”）",
+                sheet.addr(region.top, 1),
+            )
+            return
+        rows = self.rows_of(sheet)
+        hrows = [top]
+        if top - 1 >= region.top and any(
+            isinstance(v, str) and spec.norm(v) in ("人员经费", "公用经费") for _, v in rows.get(top - 1, [])
+        ):
+            hrows.insert(0, top - 1)
+        # a second header row with 类/款 under 经济分类科目编码
+        if any(isinstance(v, str) and spec.norm(v) in ("类", "款") for _, v in rows.get(top + 1, [])):
+            hrows.append(top + 1)
+        max_col = max((c for r in range(top, region.bottom + 1) for c, _ in rows.get(r, [])), default=1)
+        paths = self.header_paths(sheet, hrows, 1, max_col)
+        name_cols = [c for c in range(1, max_col + 1) if paths.get(c) and paths[c][-1] in spec.NAME_HEADERS]
+        if not name_cols:
+            self.error("input.header", f"{sheet.name}：{info.code}找不到“科目名称”列", sheet.addr(top, 1))
+            return
+        groups = []
+        prev_end = 0
+        for i, n in enumerate(name_cols):
+            nxt = name_cols[i + 1] if i + 1 < len(name_cols) else max_col + 1
+            amount = next(
+                (
+                    c
+                    for c in range(n + 1, nxt)
+                    if paths.get(c) and self.leaf(paths[c]) in spec.AMOUNT_LEAVES | {"决算数"}
+                ),
+                None,
+            )
+            if amount is None:
+                amount = n + 1 if n + 1 < nxt else None
+            code_cols = [c for c in range(prev_end + 1, n) if paths.get(c)]
+            parts: list[tuple[int, int | None]] = []
+            for c in code_cols:
+                leaf = paths[c][-1]
+                parts.append((c, {"类": 0, "款": 1}.get(leaf)))
+            groups.append((parts, n, amount))
+            prev_end = amount or n
+        body_start = max(hrows) + 1
+        unit = region.unit or self.unit
+        econ_names = self.yd.econ_names
+        foot = {spec.norm(label): f"{field}_total" for field, _, label in spec.T06_GROUPS}
+        out_rows: list[dict[str, Any]] = []
+        for parts, name_col, amount in groups:
+            previous = ""
+            if amount is None:
+                self.error(
+                    "input.column", f"{sheet.name}：{info.code}找不到“决算数”列", sheet.addr(top, name_col)
+                )
+                continue
+            for r in range(body_start, region.bottom + 1):
+                cells = rows.get(r, [])
+                if not cells:
+                    continue
+                if self._is_note(cells[0][1]):
+                    break
+                if self._is_lanci(sheet, r):
+                    continue
+                group_labels = [sheet.get(r, c) for c, _ in parts] + [sheet.get(r, name_col)]
+                labels = [spec.norm(x) for x in group_labels if isinstance(x, str)]
+                hit = next((foot[x] for x in labels if x in foot), None)
+                if hit:
+                    self.read_field(("t06", hit), sheet, r, amount, unit)
+                    continue
+                code = ""
+                code_raw = ""
+                whole = [c for c, p in parts if p is None]
+                if whole:
+                    v = sheet.get(r, whole[0])
+                    code, code_raw = spec.code_text(v), spec.clean_text(v)
+                else:
+                    cls = spec.code_text(sheet.get(r, parts[0][0])) if parts else ""
+                    item = spec.code_text(sheet.get(r, parts[1][0])) if len(parts) > 1 else ""
+                    code_raw = " ".join(x for x in (cls, item) if x)
+                    if len(item) == 5:
+                        code = item
+                    elif cls and item:
+                        code = cls + item.zfill(2)
+                    elif cls:
+                        code = cls
+                    elif item and previous:
+                        code = previous[:3] + item.zfill(2)
+                name_v = self.text(sheet, r, name_col)
+                name = ("" if name_v is BAD else name_v).strip().lstrip("　 ")
+                if not code and name:
+                    split = spec.split_code_name(name)
+                    if split:
+                        code, name = split
+                value_present = sheet.get(r, amount) is not None or sheet.is_formula(r, amount)
+                place = sheet.addr(r, parts[0][0] if parts else name_col)
+                if not code:
+                    if value_present:
+                        self.error(
+                            "input.code", f"{place}：这一行填了金额但没有经济分类科目编码（“{name}”）", place
+                        )
+                    continue
+                if len(code) not in (3, 5):
+                    if value_present:
+                        self.error(
+                            "input.code",
+                            f"{place}：经济分类科目编码“{code_raw}”应为3位（类）或5位（款）数字",
+                            place,
+                        )
+                    continue
+                previous = code
+                if not value_present:
+                    continue
+                i = len(out_rows)
+                base = ("t06", "rows", i)
+                row = {"code": code, "name": name or econ_names.get(code, "")}
+                out_rows.append(row)
+                _set(self.raw, base, row)
+                self.sources.record(base, place)
+                self.sources.record((*base, "code"), place)
+                self.sources.record((*base, "name"), sheet.addr(r, name_col))
+                self.read_field((*base, "amount"), sheet, r, amount, unit)
+
+    # -- 公开09表 ------------------------------------------------------------------------
+
+    def read_t09(self, region: Region) -> None:
+        sheet, info = region.sheet, self.yd.tables["t09"]
+        parts = {spec.norm(x): f for f, label, aliases in spec.SANGONG_PARTS for x in (label, *aliases)}
+        car = {spec.norm(x): f for f, label, aliases in spec.SANGONG_CAR for x in (label, *aliases)}
+        keys = set(parts) | {spec.norm(spec.SANGONG_TOP)}
+        keys.discard("合计")
+        rows = self.rows_of(sheet)
+        top = self._find_header_top(region, keys)
+        if top is None:
+            self.error(
+                "input.header",
+                f"{sheet.name}：{info.code}找不到表头（“因公出国（境）费”等）",
+                sheet.addr(region.top, 1),
+            )
+            return
+        if top - 1 > region.top and any(
+            isinstance(v, str) and spec.norm(v) == spec.norm(spec.SANGONG_TOP)
+            for _, v in rows.get(top - 1, [])
+        ):
+            top -= 1
+        hrows = [top]
+        r = top + 1
+        while r <= region.bottom:
+            cells = rows.get(r, [])
+            texts = [spec.norm(v) for _, v in cells if isinstance(v, str)]
+            if self._is_lanci(sheet, r):
+                r += 1
+                continue
+            if (
+                texts
+                and len(texts) == len(cells)
+                and not any(self._is_note(v) or _numberish(v) for _, v in cells)
+            ):
+                hrows.append(r)
+                r += 1
+                continue
+            if not cells and any(rng[0] < r <= rng[2] for rng in sheet.merged if rng[0] in hrows):
+                hrows.append(r)  # a row fully covered by merged header cells
+                r += 1
+                continue
+            break
+        data_row = r
+        max_col = max((c for rr in hrows for c, _ in rows.get(rr, [])), default=1)
+        max_col = max([max_col] + [rng[3] for rng in sheet.merged if rng[0] in hrows])
+        paths = self.header_paths(sheet, [x for x in hrows if not self._is_lanci(sheet, x)], 1, max_col)
+        unit = region.unit or self.unit
+        seen = set()
+        for c in range(1, max_col + 1):
+            p = paths.get(c, [])
+            part = next((parts[t] for t in p if t in parts), None)
+            sub = next((car[t] for t in p if t in car), None)
+            if part == "car_total" and sub:
+                part = sub
+            side = (
+                "budget"
+                if any(t in spec.BUDGET_LEAVES for t in p)
+                else ("actual" if any(t in spec.ACTUAL_LEAVES for t in p) else None)
+            )
+            if part is None or side is None or (side, part) in seen:
+                continue
+            seen.add((side, part))
+            if data_row <= region.bottom:
+                self.read_field(("t09", side, part), sheet, data_row, c, unit)
+        if len(seen) < 12:
+            self.error(
+                "input.column",
+                f"{sheet.name}：{info.code}表头不完整，只认出 {len(seen)} 个预算数/决算数列（应为12个）",
+                sheet.addr(top, 1),
+            )
+
+    # -- 对比与原因 ----------------------------------------------------------------------
+
+    def read_compare(self) -> None:
+        labels = {spec.norm(x.label) for x in spec.COMPARE_MAIN + spec.COMPARE_SANGONG}
+        # the 三公 labels also head 公开09表: a comparison sheet must have 上年决算数 columns
+        candidates = [s for s in self.book.sheets if self._count_labels(s, {"上年决算数"})]
+        sheet = self.book.sheet(spec.SHEET_COMPARE)
+        if sheet not in candidates or not self._count_labels(sheet, labels):
+            sheet = max(candidates, key=lambda s: self._count_labels(s, labels), default=None)
+            if sheet is None or self._count_labels(sheet, labels) < 3:
+                self.warn(
+                    "input.missing_sheet",
+                    f"未找到“{spec.SHEET_COMPARE}”表，上年决算数、预算数和变动原因按未填写处理",
+                )
+                return
+        rows = self.rows_of(sheet)
+        header_rows = sorted(
+            r
+            for r, cells in rows.items()
+            if any(isinstance(v, str) and spec.norm(v) == "上年决算数" for _, v in cells)
+        )
+
+        def columns(hr: int) -> dict[str, int]:
+            out: dict[str, int] = {}
+            for c, v in rows.get(hr, []):
+                f = spec.COMPARE_FIELD_BY_HEADER.get(spec.norm(v)) if isinstance(v, str) else None
+                if f and f not in out:
+                    out[f] = c
+            return out
+
+        for item in spec.COMPARE_MAIN + spec.COMPARE_SANGONG:
+            pos = self.find_label(sheet, item.label)
+            if pos is None:
+                self.warn("input.missing_label", f"“{sheet.name}”表中没有“{item.label}”一行，按未填写处理")
+                continue
+            r = pos[0]
+            hr = max((h for h in header_rows if h < r), default=None)
+            if hr is None:
+                continue
+            cols = columns(hr)
+            for fname in item.fields:
+                if fname in cols:
+                    self.read_field((*item.path, fname), sheet, r, cols[fname])
+        list_titles = {spec.norm(t) for _, t, _ in spec.COMPARE_LISTS}
+        for path, title, _ in spec.COMPARE_LISTS:
+            pos = self.find_label(sheet, title)
+            if pos is None:
+                continue
+            hr = min((h for h in header_rows if h > pos[0]), default=None)
+            if hr is None:
+                continue
+            cols = columns(hr)
+            if "code" not in cols:
+                self.error("input.column", f"{sheet.name}：“{title}”下找不到“科目编码”列", sheet.addr(hr, 1))
+                continue
+            items: list[dict[str, Any]] = []
+            for r in range(hr + 1, sheet.max_row + 1):
+                cells = rows.get(r, [])
+                if (
+                    any(isinstance(v, str) and spec.norm(v) in list_titles for _, v in cells)
+                    or r in header_rows
+                ):
+                    break
+                read_cols = list(cols.values())
+                if not any(sheet.get(r, c) is not None or sheet.is_formula(r, c) for c in read_cols):
+                    continue
+                code_v = sheet.get(r, cols["code"])
+                code = spec.code_text(code_v)
+                place = sheet.addr(r, cols["code"])
+                if not code:
+                    if any(sheet.get(r, c) is not None for c in read_cols):
+                        self.error(
+                            "input.code",
+                            f"{place}：“{title}”中这一行没有科目编码（应为7位项级科目编码）",
+                            place,
+                        )
+                    continue
+                if len(code) != 7:
+                    self.error(
+                        "input.code",
+                        f"{place}：“{title}”中的科目编码“{spec.clean_text(code_v)}”应为7位项级科目编码",
+                        place,
+                    )
+                    continue
+                i = len(items)
+                base = (*path, i)
+                entry: dict[str, Any] = {"code": code}
+                items.append(entry)
+                _set(self.raw, base, entry)
+                self.sources.record(base, place)
+                self.sources.record((*base, "code"), place)
+                for fname in ("name", "class_name", "item_name", "prior", "reason"):
+                    if fname in cols:
+                        self.read_field((*base, fname), sheet, r, cols[fname])
+
+    # -- 绩效项目 / 绩效指标 ---------------------------------------------------------------
+
+    def read_projects(self) -> None:
+        name_label = spec.norm(spec.project_title("name"))
+        sheet = self.book.sheet(spec.SHEET_PROJECTS)
+        if sheet is None or self.find_label(sheet, name_label) is None:
+            sheet = next(
+                (
+                    s
+                    for s in self.book.sheets
+                    if self.find_label(s, name_label) is not None
+                    and self.find_label(s, spec.PROJECT_LINES[0][1]) is not None
+                ),
+                None,
+            )
+        projects: list[dict[str, Any]] = []
+        names: list[str] = []
+        if sheet is None:
+            self.warn("input.missing_sheet", f"未找到“{spec.SHEET_PROJECTS}”表，按没有绩效自评项目处理")
+        else:
+            rows = self.rows_of(sheet)
+            hr, _ = self.find_label(sheet, name_label)
+            hrows = [hr]
+            if any(
+                isinstance(v, str) and spec.norm(v) in {spec.norm(x) for _, x in spec.FUNDLINE_COLS}
+                for _, v in rows.get(hr + 1, [])
+            ):
+                hrows.append(hr + 1)
+            max_col = max((c for r in hrows for c, _ in rows.get(r, [])), default=1)
+            max_col = max([max_col] + [rng[3] for rng in sheet.merged if rng[0] in hrows])
+            paths = self.header_paths(sheet, hrows, 1, max_col)
+            col_of: dict[Path_, int] = {}
+            scalar = {
+                spec.norm(spec.project_title(n)): n
+                for n in spec.PROJECT_SCALARS_BEFORE + spec.PROJECT_SCALARS_AFTER
+            }
+            scalar.update({"预期目标": "goal_expected", "实际完成情况": "goal_actual", "总分": "total_score"})
+            lines = {spec.norm(label): line for line, label in spec.PROJECT_LINES}
+            subs = {spec.norm(label): f for f, label in spec.FUNDLINE_COLS}
+            for c in range(1, max_col + 1):
+                p = paths.get(c, [])
+                if not p:
+                    continue
+                line = next((lines[t] for t in p if t in lines), None)
+                sub = next((subs[t] for t in p if t in subs), None)
+                if line and sub:
+                    col_of.setdefault((line, sub), c)
+                elif p[-1] in scalar:
+                    col_of.setdefault((scalar[p[-1]],), c)
+            for r in range(max(hrows) + 1, sheet.max_row + 1):
+                cells = [(c, v) for c, v in rows.get(r, []) if c in col_of.values()]
+                if not cells and not any(sheet.is_formula(r, c) for c in col_of.values()):
+                    continue
+                name_c = col_of.get(("name",))
+                name = self.text(sheet, r, name_c) if name_c else ""
+                i = len(projects)
+                base = ("performance", "projects", i)
+                place = sheet.addr(r, name_c or 1)
+                if not name or name is BAD:
+                    if name is not BAD:
+                        self.error("input.project", f"{place}：这一行填了内容但没有项目名称", place)
+                    continue
+                project: dict[str, Any] = {}
+                projects.append(project)
+                names.append(name)
+                _set(self.raw, base, project)
+                self.sources.record(base, place)
+                for sub_path, c in col_of.items():
+                    self.read_field((*base, *sub_path), sheet, r, c)
+        self.read_indicators(projects, names)
+
+    def read_indicators(self, projects: list[dict[str, Any]], names: list[str]) -> None:
+        level1 = spec.norm(spec.indicator_title("level1"))
+        sheet = self.book.sheet(spec.SHEET_INDICATORS)
+        if sheet is None or self.find_label(sheet, level1) is None:
+            sheet = next(
+                (
+                    s
+                    for s in self.book.sheets
+                    if self.find_label(s, level1) is not None and s.name != spec.SHEET_PROJECTS
+                ),
+                None,
+            )
+        if sheet is None:
+            if projects:
+                self.warn("input.missing_sheet", f"未找到“{spec.SHEET_INDICATORS}”表，绩效项目按没有指标处理")
+            return
+        rows = self.rows_of(sheet)
+        hr, _ = self.find_label(sheet, level1)
+        cols: dict[str, int] = {}
+        titles = {spec.norm(spec.indicator_title(n)): n for n in spec.INDICATOR_FIELDS}
+        key_col = None
+        for c, v in rows.get(hr, []):
+            t = spec.norm(v) if isinstance(v, str) else ""
+            if t in titles:
+                cols.setdefault(titles[t], c)
+            elif t in ("项目名称或序号", "项目名称", "项目", "序号", "项目序号"):
+                key_col = key_col or c
+        current: int | None = None
+        counts = [0] * len(projects)
+        for r in range(hr + 1, sheet.max_row + 1):
+            cells = [(c, v) for c, v in rows.get(r, []) if c in cols.values()]
+            key_v = sheet.get(r, key_col) if key_col else None
+            if not cells:
+                if key_v is not None:
+                    current = self._project_index(sheet, r, key_col, key_v, names)
+                continue
+            if key_v is not None:
+                current = self._project_index(sheet, r, key_col, key_v, names)
+                if current is None:
+                    continue
+            elif current is None:
+                place = sheet.addr(r, key_col or 1)
+                if len(projects) == 1:
+                    current = 0
+                else:
+                    self.error(
+                        "input.indicator", f"{place}：这一行指标没有填写所属项目（项目名称或序号）", place
+                    )
+                    continue
+            i = counts[current]
+            counts[current] += 1
+            base = ("performance", "projects", current, "indicators", i)
+            _set(self.raw, base, {})
+            self.sources.record(base, sheet.addr(r, cols.get("level1", 1)))
+            for fname, c in cols.items():
+                self.read_field((*base, fname), sheet, r, c)
+
+    def _project_index(self, sheet: Sheet, r: int, c: int, value: Any, names: list[str]) -> int | None:
+        text = spec.clean_text(value)
+        if text in names:
+            return names.index(text)
+        normalized = [spec.norm(n) for n in names]
+        if spec.norm(text) in normalized:
+            return normalized.index(spec.norm(text))
+        if text.isdigit() and 1 <= int(text) <= len(names):
+            return int(text) - 1
+        place = sheet.addr(r, c)
+        self.error(
+            "input.indicator",
+            f"{place}：找不到项目“{text}”（应为“{spec.SHEET_PROJECTS}”表中的项目名称或序号）",
+            place,
+        )
+        return None
+
+
+def read_workbook(path: Path) -> WorkbookData:
+    """Read ``path`` (.xlsx or .xls) into raw model data with the cells it came from.
+
+    Raises :class:`~generator.errors.InputUnreadable` when the file cannot be opened; data
+    problems are returned as findings (the caller validates the raw data)."""
+    book = open_book(Path(path))
+    try:
+        return WorkbookReader(book).read()
+    except InputUnreadable:
+        raise
+    except Exception as exc:  # never a traceback for any input
+        raise InputUnreadable(f"{path}：读取工作簿时出错（{type(exc).__name__}：{exc}）") from exc
