@@ -19,6 +19,7 @@ APT_PACKAGES=(
     fonts-lxgw-wenkai        # LXGW WenKai: 楷体 substitute
     fonts-liberation2        # Liberation Serif: Times New Roman substitute
     libreoffice-writer-nogui # tests/bench check that the DOCX opens
+    libreoffice-calc-nogui   # tests check that the standard workbook opens
 )
 FANDOL_PKG=texlive-lang-chinese
 ALIAS_NAME=61-juesuan-aliases.conf
