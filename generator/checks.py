@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -103,7 +103,9 @@ def _rule(rule_id: str, severity: str) -> Callable[[Check], Check]:
 
     def register(fn: Check) -> Check:
         fn.rule_id = rule_id  # type: ignore[attr-defined]
-        fn.severity = severity  # type: ignore[attr-defined]
+        capped = rule_id.startswith(SUPPLEMENTARY_PREFIXES)
+        fn.severity = WARN_SUPPLEMENTARY if capped else severity  # type: ignore[attr-defined]
+        fn.cap = Severity.WARNING if capped else None  # type: ignore[attr-defined]
         CHECKS.append(fn)
         return fn
 
@@ -113,6 +115,13 @@ def _rule(rule_id: str, severity: str) -> Callable[[Check], Check]:
 ERR = "错误"
 WARN = "警告"
 ERR_TOL = "错误（四舍五入允许误差内为警告）"
+WARN_SUPPLEMENTARY = "警告（说明中的补充数据，不属公开表平衡）"
+
+# 错误 means the nine 公开表 do not balance (or the text cannot be written at all).  The
+# figures only the narrative states — 人员, 政府采购, 国有资产, 绩效自评 — are reported as they
+# are published, so an inconsistency there is a 警告 the clerk must look at, not a refusal:
+# a real published disclosure (reference 001, 政府采购 900.52 ≠ 900.12) carries one.
+SUPPLEMENTARY_PREFIXES = ("staff.", "procurement.", "assets.", "performance.")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -2128,7 +2137,11 @@ def run_checks(
     )
     findings: list[Finding] = []
     for check in CHECKS:
-        findings.extend(check(ctx))
+        cap = getattr(check, "cap", None)
+        for finding in check(ctx):
+            if cap is not None and finding.severity is Severity.ERROR:
+                finding = replace(finding, severity=cap)
+            findings.append(finding)
     return findings
 
 
@@ -2166,8 +2179,9 @@ def rules_markdown() -> str:
         "print(rules_markdown(), end='')\" > docs/checks.md",
         "```",
         "",
-        "金额单位均为万元。严重程度：**错误**表示表间不平衡，除非强制生成，否则不生成公开说明；"
-        "**警告**表示需要核对，照常生成。",
+        "金额单位均为万元。严重程度：**错误**表示公开表不平衡（或缺少写说明必需的数字），除非强制生成，"
+        "否则不生成公开说明；**警告**表示需要核对，照常生成。只在说明中出现的补充数据（人员、政府采购、"
+        "国有资产、绩效自评表）不一致时报警告：照实公开，但请核对。",
         "",
         "公开表金额四舍五入到 0.01 万元，若干数相加可能与合计差 0.01 万元/项：差额在"
         "“每个加数 0.01 万元”（`CheckSettings.rounding_tolerance_per_addend`）以内的只报警告，"

@@ -49,8 +49,8 @@ def _print_findings(result: UnitResult, console: Console, limit: int | None = No
         return
     table = Table(show_header=True, header_style="bold", expand=False, show_lines=False)
     table.add_column("级别", no_wrap=True)
-    table.add_column("说明")
-    table.add_column("位置")
+    table.add_column("说明", overflow="fold", ratio=4)
+    table.add_column("位置", overflow="fold", ratio=1, min_width=12)
     for f in findings:
         style = "red" if f.severity is Severity.ERROR else "yellow"
         table.add_row(f"[{style}]{f.severity}[/{style}]", f.message, "\n".join(f.cells))

@@ -581,7 +581,7 @@ CASES: list[Case] = [
         "实有 ≠ 在职 + 离休 + 退休",
         lambda: make_disclosure(**{"unit.staff.active": 11}),
         "staff.total",
-        ERROR,
+        WARNING,
         ("unit.staff.total", "unit.staff.active"),
         contains=("12", "11", "人"),
     ),
@@ -589,35 +589,35 @@ CASES: list[Case] = [
         "实有增加数 ≠ Σ增加数",
         lambda: make_disclosure(**{"unit.staff.active_change": 2}),
         "staff.total_change",
-        ERROR,
+        WARNING,
         ("unit.staff.total_change", "unit.staff.active_change"),
     ),
     Case(
         "采购总额 ≠ 货物 + 工程 + 服务",
         lambda: make_disclosure(**{"procurement.goods": D("10.40")}),
         "procurement.total",
-        ERROR,
+        WARNING,
         ("procurement.total", "procurement.goods", "procurement.services"),
     ),
     Case(
         "中小企业 > 总额",
         lambda: make_disclosure(**{"procurement.sme": D("51.00")}),
         "procurement.sme",
-        ERROR,
+        WARNING,
         ("procurement.sme", "procurement.total"),
     ),
     Case(
         "小微 > 中小",
         lambda: make_disclosure(**{"procurement.small_micro": D("31.00")}),
         "procurement.small_micro",
-        ERROR,
+        WARNING,
         ("procurement.small_micro", "procurement.sme"),
     ),
     Case(
         "车辆合计 ≠ 八类之和",
         lambda: make_disclosure(**{"assets.vehicles.head": 1}),
         "assets.vehicle_count",
-        ERROR,
+        WARNING,
         ("assets.vehicle_count", "assets.vehicles.head", "assets.vehicles.other"),
     ),
     Case(
@@ -634,7 +634,7 @@ CASES: list[Case] = [
         "资金总额 ≠ 财政拨款 + 其他",
         lambda: make_disclosure(**{"performance.projects[0].other.executed": D("1.00")}),
         "performance.fund_lines",
-        ERROR,
+        WARNING,
         ("performance.projects[0].total.executed", "performance.projects[0].other.executed"),
         count=1,
     ),
@@ -674,14 +674,14 @@ CASES: list[Case] = [
             }
         ),
         "performance.indicator_score",
-        ERROR,
+        WARNING,
         ("performance.projects[0].indicators[0].score", "performance.projects[0].indicators[0].weight"),
     ),
     Case(
         "总分 ≠ 资金得分 + Σ指标得分",
         lambda: make_disclosure(**{"performance.projects[0].total_score": D("97.00")}),
         "performance.total_score",
-        ERROR,
+        WARNING,
         ("performance.projects[0].total_score",),
         contains=("97.00", "98.00"),
     ),
@@ -697,14 +697,14 @@ CASES: list[Case] = [
         "绩效项目个数 ≠ 自评表个数",
         lambda: make_disclosure(**{"performance.project_count": 2}),
         "performance.summary",
-        ERROR,
+        WARNING,
         ("performance.project_count",),
     ),
     Case(
         "绩效全年预算数 ≠ Σ",
         lambda: make_disclosure(**{"performance.full_budget": D("121.00")}),
         "performance.summary",
-        ERROR,
+        WARNING,
         ("performance.full_budget", "performance.projects[0].total.full_budget"),
     ),
     # ---- comparisons
@@ -907,7 +907,10 @@ def test_tiny_difference_is_shown_exactly():
 
 
 def test_reference_001_procurement_slip_message():
-    """The 12345 热线中心 slip: 900.52 vs 6.54 + 0.00 + 893.58 = 900.12 is an 错误."""
+    """The 12345 热线中心 slip: 900.52 vs 6.54 + 0.00 + 893.58 = 900.12 is reported.
+
+    政府采购 figures are stated only in the narrative, so the slip is a 警告 (the reference
+    published it; generation goes on) — but beyond the rounding tolerance, and said so."""
     d = make_disclosure(
         **{
             "procurement.total": D("900.52"),
@@ -921,7 +924,7 @@ def test_reference_001_procurement_slip_message():
     findings = run_checks(d)
     assert fired(findings) == {"procurement.total"}
     (f,) = findings
-    assert f.severity == ERROR
+    assert f.severity == WARNING
     assert f.message.startswith(
         "政府采购支出总额应等于货物、工程、服务支出之和：总额 900.52 万元，"
         "货物 6.54 + 工程 0.00 + 服务 893.58 = 900.12 万元，相差 0.40 万元"
@@ -1047,7 +1050,7 @@ def test_admin_unit_passes_and_breaks_the_same_way():
 def test_finding_str_names_cells():
     d = make_disclosure(**{"procurement.goods": D("10.40")})
     (f,) = run_checks(d)
-    assert str(f).startswith("[错误] 政府采购支出总额")
+    assert str(f).startswith("[警告] 政府采购支出总额")
     assert "procurement.goods" in str(f)
 
 
@@ -1083,8 +1086,10 @@ def test_sample_000_has_no_error():
 
 
 @pytest.mark.skipif(_sample("001") is None, reason="samples/data 001 sample not written yet")
-def test_sample_001_has_exactly_the_procurement_error():
+def test_sample_001_reports_the_procurement_slip_and_no_error():
     d = Disclosure.model_validate_json(_sample("001").read_text(encoding="utf-8"))
-    errors = [f for f in run_checks(d) if f.severity == ERROR]
-    assert [f.rule for f in errors] == ["procurement.total"], [str(f) for f in errors]
-    assert "900.52" in errors[0].message and "900.12" in errors[0].message
+    findings = run_checks(d)
+    assert [f for f in findings if f.severity == ERROR] == []
+    (slip,) = [f for f in findings if f.rule == "procurement.total"]
+    assert slip.severity == WARNING
+    assert "900.52" in slip.message and "900.12" in slip.message and "相差 0.40 万元" in slip.message
