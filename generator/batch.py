@@ -16,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from generator.atomic import remove_stale_temporaries
 from generator.errors import JuesuanError
 from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, build_unit, output_stem
 
@@ -70,6 +71,7 @@ def run_batch(
 ) -> list[UnitResult]:
     """Process every file; results in the order of ``files``."""
     jobs = max(1, min(jobs or default_jobs(), len(files)))
+    remove_stale_temporaries(options.out_dir)
     stems = assign_stems(files) if len(files) > 1 else {files[0]: None}
     console = console or Console(stderr=True)
     progress = Progress(

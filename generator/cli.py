@@ -39,24 +39,36 @@ app = typer.Typer(
     help="单位决算公开说明生成工具：由标准工作簿（.xlsx/.xls）或 JSON 生成决算公开说明 DOCX 和 PDF。",
 )
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+def _console(stderr: bool = False) -> Console:
+    """A console; when output goes to a file or pipe, lines are not cut at 80 columns."""
+    probe = Console(stderr=stderr)
+    return Console(stderr=stderr, highlight=False, width=None if probe.is_terminal else 160)
 
 
-def _print_findings(result: UnitResult, console: Console, limit: int | None = None) -> None:
-    findings = result.findings if limit is None else result.findings[:limit]
-    if not findings:
+out = _console()
+err = _console(stderr=True)
+
+
+def _print_findings(result: UnitResult, console: Console) -> None:
+    """Every finding as a table: 级别, 说明, 位置."""
+    if not result.findings:
         return
     table = Table(show_header=True, header_style="bold", expand=False, show_lines=False)
     table.add_column("级别", no_wrap=True)
     table.add_column("说明", overflow="fold", ratio=4)
     table.add_column("位置", overflow="fold", ratio=1, min_width=12)
-    for f in findings:
+    for f in result.findings:
         style = "red" if f.severity is Severity.ERROR else "yellow"
         table.add_row(f"[{style}]{f.severity}[/{style}]", f.message, "\n".join(f.cells))
     console.print(table)
-    if limit is not None and len(result.findings) > limit:
-        console.print(f"……另有 {len(result.findings) - limit} 条，用 --check 查看全部")
+
+
+def _print_findings_compact(result: UnitResult, console: Console) -> None:
+    """One line per finding, errors first (for generation runs)."""
+    for f in result.errors + result.warnings:
+        style = "red" if f.severity is Severity.ERROR else "yellow"
+        where = f"（{'、'.join(f.cells[:4])}{'…' if len(f.cells) > 4 else ''}）" if f.cells else ""
+        console.print(f"  [{style}]{f.severity}[/{style}] {f.message}{where}", markup=True)
 
 
 def _label(result: UnitResult) -> str:
@@ -143,7 +155,7 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None) -> int
             out.print(f"[yellow]![/yellow] {label}（有错误，已强制生成）→ " + "、".join(map(str, r.outputs)))
         else:
             out.print(f"[red]✗[/red] {label}：{r.status}。{r.message}")
-        _print_findings(r, out, limit=20)
+        _print_findings_compact(r, out)
     if len(results) > 1:
         from generator.summary import SUMMARY_NAME, summary_rows, write_summary
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from generator.atomic import atomic_target
 from generator.pipeline import UnitResult
 
 FIGURES = ("收入总计", "支出总计", "财政拨款收入", "一般公共预算财政拨款支出", "“三公”经费决算")
@@ -78,13 +77,6 @@ def write_summary(results: list[UnitResult], path: Path) -> Path:
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{ws.cell(1, len(header)).column_letter}{n + 1}"
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".汇总-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_target(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
