@@ -1,0 +1,500 @@
+"""PDF renderer: one :class:`generator.document.Document` → HTML (Jinja2) → PDF (WeasyPrint).
+
+The HTML comes from ``templates/pdf/report.html.j2`` and the stylesheet from
+``templates/pdf/report.css.j2``, which is filled in from :mod:`generator.render.style` — the
+same typographic standard the DOCX renderer uses.  A ``templates_dir`` given by the user is
+searched first (``<dir>/pdf/`` or ``<dir>/``), so a bureau can restyle without editing code.
+
+:class:`PdfRenderer` loads fonts, templates and the stylesheet once and renders any number
+of documents (batch workers keep one).  Before anything is rendered it checks, with
+:mod:`generator.fonts`, that every Chinese font role has a face and that every character of
+the document has a glyph: it raises :class:`generator.errors.RenderError` rather than write
+a PDF of empty boxes.
+
+Security: WeasyPrint may only read files inside the packaged ``templates/`` directory, the
+user's templates directory, the font directory and the font files named in the stylesheet;
+every other URL (``file:///etc/passwd``, ``http://…``, ``data:``) is refused.  Jinja2
+autoescaping is on, so text from a workbook (a 原因 reading ``<img src=…>``) prints as text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import tempfile
+import unicodedata
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from generator import fonts
+from generator.document import Document, PageBreak, Paragraph
+from generator.errors import RenderError
+from generator.render.layout import (
+    TOC_TITLE,
+    PreparedHeading,
+    PreparedTable,
+    PreparedToc,
+    cell_align,
+    clean_text,
+    prepare,
+    title_lines,
+)
+from generator.render.style import TYPOGRAPHY, Typography
+
+__all__ = ["LATIN_FACE", "LATIN_UNICODE_RANGE", "PACKAGED_TEMPLATES", "PdfRenderer", "write_pdf"]
+
+LOG = logging.getLogger(__name__)
+
+#: The packaged templates directory (``templates/`` at the root of the project).
+PACKAGED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+#: Family name of the @font-face that gives Latin letters and digits Times New Roman (or
+#: Liberation Serif); it is restricted to Latin code points, so Chinese punctuation such as
+#: “ ” ‘ ’ · — … stays with the Chinese font, as Word does for text marked zh-CN.
+LATIN_FACE = "JS Latin"
+LATIN_UNICODE_RANGE = (
+    "U+0020-007E, U+00A0-00A6, U+00A8-00AF, U+00B1-00B6, U+00B8-00D6, U+00D8-00F6, U+00F8-00FF"
+)
+
+_PARAGRAPH_STYLES = {"body": "body", "center": "center", "note": "note", "plain": "plain"}
+
+# Characters always printed besides the document text: page numbers and the 目录 leader.
+_FURNITURE_TEXT = "— 0123456789." + TOC_TITLE
+
+
+def _css_string(value: object) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{text}"'
+
+
+class _NotdefCatcher(logging.Handler):
+    """Collects the characters WeasyPrint had to draw as .notdef (empty boxes)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.chars: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(".notdef glyph"):
+            try:
+                self.chars.add(str(record.args[0]))
+            except (IndexError, TypeError):
+                self.chars.add("?")
+
+
+class _Refused(ValueError):
+    """A URL WeasyPrint may not fetch."""
+
+
+def _make_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]):
+    """A WeasyPrint URL fetcher that reads only files under ``allowed_dirs`` or in ``allowed_files``."""
+    from weasyprint.urls import URLFetcher
+
+    dirs = [d.resolve() for d in allowed_dirs if d is not None]
+    files = {f.resolve() for f in allowed_files}
+
+    class SafeURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+                LOG.warning("拒绝读取外部资源：%s", url[:200])
+                raise _Refused(f"refused URL: {url[:200]}")
+            try:
+                path = Path(unquote(parts.path)).resolve()
+            except (OSError, RuntimeError) as exc:
+                raise _Refused(f"refused URL: {url[:200]}") from exc
+            if path not in files and not any(path.is_relative_to(d) for d in dirs):
+                LOG.warning("拒绝读取模板目录以外的文件：%s", path)
+                raise _Refused(f"refused file: {path}")
+            return super().fetch(path.as_uri(), headers)
+
+    return SafeURLFetcher(allowed_protocols=("file",), timeout=5)
+
+
+class PdfRenderer:
+    """Renders Documents to PDF; fonts, templates and the stylesheet are loaded once.
+
+    Args:
+        font_dir: a directory of the bureau's own font files (仿宋_GB2312, 方正小标宋简体…);
+            they are declared with @font-face under the names the stylesheet asks for.
+        templates_dir: a directory overriding the packaged templates (``pdf/report.html.j2``,
+            ``pdf/report.css.j2``, or the same names directly in it).
+        typography: the typographic standard (default :data:`generator.render.style.TYPOGRAPHY`).
+
+    Attributes:
+        warnings: Chinese messages for the user (fonts stood in by fallbacks, HarfBuzz subset
+            missing, characters only a fallback font has…); also logged.  Never fatal.
+        matches: the font chosen for each role (:func:`generator.fonts.resolve_fonts`).
+        css_text: the stylesheet as rendered from ``report.css.j2`` (after the first render).
+    """
+
+    def __init__(
+        self,
+        font_dir: Path | None = None,
+        templates_dir: Path | None = None,
+        typography: Typography = TYPOGRAPHY,
+    ):
+        self.font_dir = Path(font_dir).expanduser() if font_dir else None
+        self.templates_dir = Path(templates_dir).expanduser() if templates_dir else None
+        self.typography = typography
+        self.warnings: list[str] = []
+        self._font_error: str | None = None
+        self._check_fonts()
+        self._env = self._make_env()
+        self._html_template = None
+        self._css = None
+        self._font_config = None
+        self._fetcher = None
+        self._fallback_cache: dict[str, bool] = {}
+        self.css_text = ""
+
+    # -- setup
+    def _check_fonts(self) -> None:
+        try:
+            self.matches = fonts.resolve_fonts(self.font_dir)
+        except FileNotFoundError as exc:
+            self._font_error = str(exc)
+            self.matches = fonts.resolve_fonts(None)
+        messages = fonts.check_fonts(self.font_dir)
+        missing = [r for k, r in fonts.ROLES.items() if self.matches.get(k) is None and r.kind == "中文"]
+        fatal = [m for m in messages if any(f"“{r.label}”" in m for r in missing)]
+        if missing and not fatal:  # message wording changed: say it ourselves
+            fatal = [f"未找到中文字体“{r.label}”" for r in missing]
+        if fatal and self._font_error is None:
+            self._font_error = "无法生成 PDF：" + "；".join(fatal)
+        for m in messages:
+            if m not in fatal:
+                self._warn(m)
+        hb = fonts.harfbuzz_subset_warning()
+        if hb:
+            self._warn(hb)
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+            LOG.warning("%s", message)
+
+    def _template_dirs(self) -> list[Path]:
+        dirs: list[Path] = []
+        if self.templates_dir is not None:
+            dirs += [self.templates_dir / "pdf", self.templates_dir]
+        dirs.append(PACKAGED_TEMPLATES / "pdf")
+        return dirs
+
+    def _make_env(self):
+        import jinja2
+        from markupsafe import Markup, escape
+
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self._template_dirs()]),
+            autoescape=lambda name: not (name or "").endswith((".css", ".css.j2")),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=False,
+            lstrip_blocks=False,
+        )
+        typo = self.typography
+
+        def lines(text: object) -> Markup:
+            parts = clean_text(str(text)).split("\n")
+            return Markup("<br>").join(escape(p) for p in parts)
+
+        def widths(table) -> list[str]:
+            ws = [max(float(w), 0.0) for w in table.widths] or [1.0]
+            total = sum(ws) or float(len(ws))
+            return [f"{w / total * 100:.4f}" for w in ws]
+
+        env.filters["lines"] = lines
+        env.filters["css_string"] = _css_string
+        env.filters["style_class"] = lambda key: typo.style(key).css_class
+        env.filters["paragraph_class"] = lambda key: typo.style(_PARAGRAPH_STYLES.get(key, "body")).css_class
+        env.globals["align"] = cell_align
+        env.globals["widths"] = widths
+        env.globals["table_line"] = typo.table_line_pt
+        return env
+
+    def _load(self) -> None:
+        """Templates, fonts and the parsed stylesheet (first use only)."""
+        if self._css is not None:
+            return
+        import jinja2
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        try:
+            self._html_template = self._env.get_template("report.html.j2")
+            css_template = self._env.get_template("report.css.j2")
+        except jinja2.TemplateNotFound as exc:
+            searched = "、".join(str(d) for d in self._template_dirs())
+            raise RenderError(f"找不到 PDF 模板 {exc.name}（已查找：{searched}）") from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(
+                f"PDF 模板有语法错误：{exc.filename} 第 {exc.lineno} 行：{exc.message}"
+            ) from exc
+
+        faces = self._font_faces()
+        allowed_files = [Path(urlsplit(f["url"]).path) for f in faces]
+        allowed_dirs = [PACKAGED_TEMPLATES, *(d for d in [self.templates_dir, self.font_dir] if d)]
+        self._fetcher = _make_fetcher(allowed_dirs, allowed_files)
+        stacks = {
+            key: ", ".join([_css_string(LATIN_FACE), fonts.css_font_family(key, latin_first=False)])
+            for key in fonts.ROLES
+        }
+        bold_stacks = {key: self._bold_stack(key, stacks) for key in fonts.ROLES}
+        try:
+            css_text = css_template.render(
+                typo=self.typography,
+                stacks=stacks,
+                bold_stacks=bold_stacks,
+                role_bold={k: r.bold for k, r in fonts.ROLES.items()},
+                font_faces=faces,
+                justify=self.typography.pdf_justify,
+                toc_title=TOC_TITLE,
+            )
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"PDF 样式模板出错：{exc}") from exc
+        self._font_config = FontConfiguration()
+        self._css = CSS(
+            string=css_text,
+            font_config=self._font_config,
+            url_fetcher=self._fetcher,
+            base_url=str(PACKAGED_TEMPLATES / "pdf") + "/",
+        )
+        self.css_text = css_text
+
+    def _font_faces(self) -> list[dict]:
+        """@font-face rules: the Latin face, and the user's fonts from ``font_dir``."""
+        faces: list[dict] = []
+        latin = self.matches.get(fonts.LATIN_ROLE)
+        if latin is not None:
+            faces.append(
+                {
+                    "family": LATIN_FACE,
+                    "url": latin.path.resolve().as_uri(),
+                    "weight": "normal",
+                    "unicode_range": LATIN_UNICODE_RANGE,
+                }
+            )
+            bold = self._bold_sibling(latin.path)
+            if bold is not None:
+                faces.append(
+                    {
+                        "family": LATIN_FACE,
+                        "url": bold.resolve().as_uri(),
+                        "weight": "bold",
+                        "unicode_range": LATIN_UNICODE_RANGE,
+                    }
+                )
+        seen: set[tuple[str, str]] = set()
+        for key, m in self.matches.items():
+            if m is None or m.source != "font_dir" or key == fonts.LATIN_ROLE:
+                continue
+            role = fonts.ROLES[key]
+            # a bureau's 方正小标宋 is heavy by design: declare it as the bold face the
+            # stylesheet asks for, so it is not emboldened a second time
+            weight = "bold" if role.bold else "normal"
+            if (m.family, weight) in seen:
+                continue
+            seen.add((m.family, weight))
+            faces.append(
+                {"family": m.family, "url": m.path.resolve().as_uri(), "weight": weight, "unicode_range": ""}
+            )
+        return faces
+
+    def _bold_stack(self, key: str, stacks: dict[str, str]) -> str:
+        """``font-family`` for bold text of a role.
+
+        WeasyPrint does not embolden a face that lacks a bold weight, and the open 仿宋
+        (FandolFang) has none: bold 仿宋 text (（一） headings, 名词解释 terms) is then set in
+        the bold 宋体 substitute, the nearest face that has one.
+        """
+        m = self.matches.get(key)
+        if m is None or fonts.ROLES[key].bold or key == fonts.LATIN_ROLE or self._has_bold(m):
+            return stacks[key]
+        table = self.matches.get("table")
+        if table is None or not self._has_bold(table):
+            return stacks[key]
+        return ", ".join([_css_string(LATIN_FACE), _css_string(table.family), stacks[key]])
+
+    @staticmethod
+    def _has_bold(match) -> bool:
+        """Whether the matched family has a bold face installed (fontconfig)."""
+        if match.source == "font_dir":
+            return False
+        try:
+            out = subprocess.run(
+                ["fc-list", f"{match.family}:weight=200", "file"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return bool(out.strip())
+
+    @staticmethod
+    def _bold_sibling(path: Path) -> Path | None:
+        name = path.name
+        for a, b in (("-Regular", "-Bold"), ("Regular", "Bold")):
+            if a in name:
+                cand = path.with_name(name.replace(a, b, 1))
+                if cand.is_file():
+                    return cand
+        return None
+
+    # -- glyph coverage
+    def _not_in_role_fonts(self, chars: set[str]) -> set[str]:
+        """The characters of ``chars`` that none of the role fonts has (cmaps cached)."""
+        remaining = set(chars)
+        for path in dict.fromkeys(m.path for m in self.matches.values() if m is not None):
+            if not remaining:
+                break
+            try:
+                remaining = fonts.missing_glyphs("".join(remaining), path)
+            except Exception:  # noqa: BLE001 - an unreadable font file must not stop the check
+                LOG.debug("cannot read cmap of %s", path)
+        return remaining
+
+    def _in_role_fonts(self, ch: str) -> bool:
+        """Whether a role font maps ``ch`` (read from its cmap; for any character)."""
+        from fontTools.ttLib import TTCollection, TTFont
+
+        for path in dict.fromkeys(m.path for m in self.matches.values() if m is not None):
+            try:
+                if str(path).lower().endswith((".ttc", ".otc")):
+                    coll = TTCollection(str(path), lazy=True)
+                    try:
+                        if any(ord(ch) in (f.getBestCmap() or {}) for f in coll.fonts):
+                            return True
+                    finally:
+                        coll.close()
+                else:
+                    font = TTFont(str(path), lazy=True)
+                    try:
+                        if ord(ch) in (font.getBestCmap() or {}):
+                            return True
+                    finally:
+                        font.close()
+            except Exception:  # noqa: BLE001 - an unreadable font file has no glyph to offer
+                LOG.debug("cannot read cmap of %s", path)
+                continue
+        return False
+
+    def _system_has_glyph(self, ch: str) -> bool:
+        """Whether any installed font has ``ch`` (fontconfig), cached."""
+        if ch not in self._fallback_cache:
+            try:
+                out = subprocess.run(
+                    ["fc-list", f":charset={ord(ch):x}", "family"],
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                    check=False,
+                ).stdout
+            except (OSError, subprocess.SubprocessError):
+                out = ""
+            self._fallback_cache[ch] = bool(out.strip())
+        return self._fallback_cache[ch]
+
+    def check_glyphs(self, doc: Document) -> list[str]:
+        """Characters of ``doc`` that the role fonts cannot show.
+
+        Raises :class:`RenderError` when no installed font has them (the PDF would show
+        boxes); returns them (and warns) when only a fallback font has them.
+        """
+        text = doc.title + doc.plain_text() + _FURNITURE_TEXT
+        chars = set(text)
+        # fonts.missing_glyphs skips non-printable characters; private-use and unassigned
+        # code points are drawn, though (as boxes when no font has them)
+        odd = {ch for ch in chars if unicodedata.category(ch) in ("Co", "Cn")}
+        missing = sorted(self._not_in_role_fonts(chars) | {ch for ch in odd if not self._in_role_fonts(ch)})
+        if not missing:
+            return []
+        none = [ch for ch in missing if not self._system_has_glyph(ch)]
+        if none:
+            shown = "、".join(f"“{ch}”(U+{ord(ch):04X})" for ch in none[:20])
+            raise RenderError(
+                f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}。请检查输入中的这些字符，"
+                "或用 --font-dir 提供包含它们的字体"
+            )
+        self._warn("以下字符不在公文字体中，将用系统中其他字体显示：" + "".join(missing[:40]))
+        return missing
+
+    # -- rendering
+    def html(self, doc: Document) -> str:
+        """The HTML of ``doc`` (for tests and for users who restyle the templates)."""
+        self._load()
+        prepared = prepare(doc)
+        items = []
+        for item in prepared.items:
+            if isinstance(item, PreparedToc):
+                items.append(("toc", item))
+            elif isinstance(item, PreparedHeading):
+                items.append(("heading", item))
+            elif isinstance(item, PreparedTable):
+                items.append(("table", item))
+            elif isinstance(item, Paragraph):
+                items.append(("paragraph", item))
+            elif isinstance(item, PageBreak):
+                items.append(("pagebreak", item))
+        import jinja2
+
+        try:
+            title = self.typography.style("title")
+            lines = title_lines(doc.title, doc.author, self.typography.portrait.text_width_pt, title.size_pt)
+            return self._html_template.render(
+                doc=doc, items=items, toc_title=TOC_TITLE, title_text="\n".join(lines)
+            )
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"PDF 模板出错：{exc}") from exc
+
+    def render(self, doc: Document):
+        """Lay ``doc`` out; returns WeasyPrint's rendered document (pages, metadata)."""
+        if self._font_error:
+            raise RenderError(self._font_error)
+        self._load()
+        self.check_glyphs(doc)
+        from weasyprint import HTML
+
+        html = self.html(doc)
+        return HTML(
+            string=html, base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher
+        ).render(stylesheets=[self._css], font_config=self._font_config)
+
+    def write(self, doc: Document, path: Path) -> None:
+        """Render ``doc`` and write it to ``path`` (temp file in the same directory, then rename)."""
+        path = Path(path)
+        rendered = self.render(doc)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf.tmp", dir=path.parent)
+        os.close(fd)
+        catcher = _NotdefCatcher()
+        wp_logger = logging.getLogger("weasyprint")
+        wp_logger.addHandler(catcher)
+        try:
+            try:
+                rendered.write_pdf(tmp)
+            finally:
+                wp_logger.removeHandler(catcher)
+            if catcher.chars:
+                shown = "、".join(
+                    f"“{c}”(U+{ord(c):04X})" if len(c) == 1 else c for c in sorted(catcher.chars)[:20]
+                )
+                raise RenderError(f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}")
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+
+def write_pdf(
+    doc: Document, path: Path, *, font_dir: Path | None = None, templates_dir: Path | None = None
+) -> list[str]:
+    """One-off convenience: render ``doc`` to ``path``; returns the renderer's warnings."""
+    renderer = PdfRenderer(font_dir=font_dir, templates_dir=templates_dir)
+    renderer.write(doc, path)
+    return renderer.warnings
