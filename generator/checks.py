@@ -60,7 +60,7 @@ __all__ = [
 class CheckSettings:
     """Knobs of the checks (amounts in 万元)."""
 
-    reason_threshold: Decimal = Decimal("0")
+    reason_threshold: Decimal = Decimal(0)
     """A compared item whose change (or budget difference) in 万元 exceeds this needs a reason."""
 
     rounding_tolerance_per_addend: Decimal = Decimal("0.01")

@@ -23,24 +23,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "FontRole",
-    "FontMatch",
-    "ROLES",
-    "ROLE_KEYS",
-    "LATIN_ROLE",
     "FONT_SUFFIXES",
     "HARFBUZZ_SUBSET_WARNING",
+    "LATIN_ROLE",
+    "ROLES",
+    "ROLE_KEYS",
+    "FontMatch",
+    "FontRole",
+    "check_fonts",
+    "clear_caches",
     "css_font_family",
     "docx_rfonts",
-    "resolve_fonts",
+    "fc_match",
     "find_cjk_fonts",
-    "check_fonts",
+    "font_family_names",
     "harfbuzz_subset_available",
     "harfbuzz_subset_warning",
-    "fc_match",
-    "font_family_names",
     "missing_glyphs",
-    "clear_caches",
+    "resolve_fonts",
 ]
 
 

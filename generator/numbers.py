@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-WAN = Decimal("10000")
+HUNDRED = Decimal(100)
+WAN = Decimal(10000)
 
 
 def D(value: object) -> Decimal:

@@ -127,10 +127,10 @@ class BuildOptions:
     templates_dir: Path | None = None
     font_dir: Path | None = None
     skip_existing: bool = False
-    reason_threshold: Decimal = Decimal("0")
+    reason_threshold: Decimal = Decimal(0)
 
 
-def load_and_check(path: Path, reason_threshold: Decimal = Decimal("0")):
+def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0)):
     """Read one input and run the checks: ``(loaded, findings)``.  Raises JuesuanError."""
     from generator.checks import CheckSettings, run_checks
     from generator.inputs import load_input
@@ -143,7 +143,7 @@ def load_and_check(path: Path, reason_threshold: Decimal = Decimal("0")):
     return loaded, findings
 
 
-def check_file(path: Path, reason_threshold: Decimal = Decimal("0")) -> UnitResult:
+def check_file(path: Path, reason_threshold: Decimal = Decimal(0)) -> UnitResult:
     """Validate only."""
     return _check(path, reason_threshold)[0]
 

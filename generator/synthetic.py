@@ -11,6 +11,13 @@ import random
 from decimal import Decimal
 
 from generator.model import (
+    T01,
+    T02,
+    T03,
+    T04,
+    T05,
+    T06,
+    T09,
     Assets,
     BudgetComparison,
     Comparison,
@@ -38,13 +45,6 @@ from generator.model import (
     SanGongDetails,
     Staff,
     SubjectComparison,
-    T01,
-    T02,
-    T03,
-    T04,
-    T05,
-    T06,
-    T09,
     Unit,
     UnitKind,
     Vehicles,

@@ -31,6 +31,8 @@ from itertools import groupby
 from generator.compute import Figures, ProjectFigures, project_figures
 from generator.document import Cell, Table
 from generator.model import (
+    T01,
+    T04,
     Disclosure,
     FundSplit,
     FundTable,
@@ -38,8 +40,6 @@ from generator.model import (
     Indicator,
     Project,
     SanGong,
-    T01,
-    T04,
 )
 from generator.numbers import fmt_money, fmt_percent, q2
 from generator.templating import cn_numeral

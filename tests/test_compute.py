@@ -10,7 +10,6 @@ from factories import D, make_disclosure, make_fund_disclosure, make_soe_disclos
 from generator.compute import budget_diff, change, derive, project_figures, share_of
 from generator.model import SubjectComparison
 
-
 # ---------------------------------------------------------------------------- change
 
 

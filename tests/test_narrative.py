@@ -427,12 +427,12 @@ def test_other_matters_default_sentence():
 
 
 def test_other_matters_one_paragraph_per_line():
-    d = make_disclosure(**{"other_matters": "一是甲。\n二是乙。"})
+    d = make_disclosure(other_matters="一是甲。\n二是乙。")
     assert paragraphs_after(build_document(d), "十二、其他需说明的事项") == ["一是甲。", "二是乙。"]
 
 
 def test_user_text_is_never_markup():
-    d = make_disclosure(**{"other_matters": "# 不是标题\n@table t01\n**不是粗体**"})
+    d = make_disclosure(other_matters="# 不是标题\n@table t01\n**不是粗体**")
     doc = build_document(d)
     assert paragraphs_after(doc, "十二、其他需说明的事项") == ["# 不是标题", "@table t01", "**不是粗体**"]
     assert "# 不是标题" not in [h.text for h in doc.headings()]

@@ -24,12 +24,11 @@ The file is written to a temporary name in the target directory and renamed when
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import fonts
+from generator.atomic import atomic_target
 from generator.document import Document, PageBreak, Paragraph
 from generator.render.layout import (
     TOC_TITLE,
@@ -802,15 +801,5 @@ class _BodyBuilder:
 
 
 def _atomic_save(package, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".docx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_target(path) as tmp:
         package.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

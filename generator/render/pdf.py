@@ -20,14 +20,13 @@ autoescaping is on, so text from a workbook (a 原因 reading ``<img src=…>``)
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
-import tempfile
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator import fonts
+from generator.atomic import atomic_target
 from generator.document import Document, PageBreak, Paragraph
 from generator.errors import RenderError
 from generator.render.layout import (
@@ -466,13 +465,10 @@ class PdfRenderer:
         """Render ``doc`` and write it to ``path`` (temp file in the same directory, then rename)."""
         path = Path(path)
         rendered = self.render(doc)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf.tmp", dir=path.parent)
-        os.close(fd)
         catcher = _NotdefCatcher()
         wp_logger = logging.getLogger("weasyprint")
-        wp_logger.addHandler(catcher)
-        try:
+        with atomic_target(path) as tmp:
+            wp_logger.addHandler(catcher)
             try:
                 rendered.write_pdf(tmp)
             finally:
@@ -482,13 +478,6 @@ class PdfRenderer:
                     f"“{c}”(U+{ord(c):04X})" if len(c) == 1 else c for c in sorted(catcher.chars)[:20]
                 )
                 raise RenderError(f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}")
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
 
 
 def write_pdf(
