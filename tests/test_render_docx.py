@@ -137,8 +137,8 @@ def test_styles_name_chinese_fonts_as_east_asian_fonts(full_docx):
     expected = {
         "Title": "方正小标宋简体",
         "Heading1": "黑体",
-        "Heading2": "楷体_GB2312",
-        "Heading3": "仿宋_GB2312",
+        "Heading2": "黑体",
+        "Heading3": "楷体_GB2312",
         "JsBody": "仿宋_GB2312",
         "JsTableText": "宋体",
         "JsTableHead": "宋体",

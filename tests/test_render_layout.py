@@ -32,8 +32,9 @@ def test_type_sizes_and_roles():
     s = TYPOGRAPHY.styles
     assert s["title"].size_pt == CHINESE_SIZES["二号"] == 22
     assert s["title"].role == "title" and s["title"].align == "center"
-    assert (s["heading1"].role, s["heading1"].size_pt) == ("heading1", 16)  # 黑体 三号
-    assert (s["heading2"].role, s["heading2"].size_pt) == ("heading2", 16)  # 楷体 三号
+    assert (s["heading1"].role, s["heading1"].size_pt) == ("heading1", 16)  # 第X部分: 黑体 三号
+    assert (s["heading2"].role, s["heading2"].size_pt) == ("heading1", 16)  # 一、: 黑体 三号
+    assert (s["heading3"].role, s["heading3"].bold) == ("heading2", False)  # （一）: 楷体 三号
     assert (s["body"].role, s["body"].size_pt, s["body"].indent_chars) == ("body", 16, 2)
     assert 28 <= s["body"].line_pt <= 29
     assert 9 <= s["table_text"].size_pt <= 10.5 and s["table_text"].role == "table"

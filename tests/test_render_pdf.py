@@ -152,10 +152,40 @@ def test_no_row_is_split_across_pages(pages):
         assert len(hits) == 1, text
 
 
-def test_page_numbers_in_the_footer(pages):
-    assert not re.search(r"—\d+—$", pages[0])  # none on the title page
-    for n, text in enumerate(pages[1:], start=2):
-        assert text.endswith(f"—{n}—"), n
+def _footer_ink(pdf: Path, page: int, tmp: Path) -> int:
+    """Dark pixels in the bottom 12% of a page (where the page number stands)."""
+    from PIL import Image
+
+    out = tmp / f"p{page}"
+    subprocess.run(
+        ["pdftoppm", "-f", str(page), "-l", str(page), "-r", "40", "-gray", "-png", str(pdf), str(out)], check=True
+    )
+    (png,) = tmp.glob(f"p{page}*.png")
+    img = Image.open(png).convert("L")
+    w, h = img.size
+    strip = img.crop((0, int(h * 0.88), w, h))
+    return sum(strip.histogram()[:128])
+
+
+def test_page_numbers_in_the_footer_are_drawn_not_text(pages, full_pdf, tmp_path):
+    """Each page but the title page shows "— N —" in the footer, drawn as outlines so that the
+    text layer has no page numbers inside sentences that run across a page break."""
+    assert shutil.which("pdftoppm")
+    for n, text in enumerate(pages, start=1):
+        assert not re.search(rf"—{n}—$", text), n
+    assert _footer_ink(full_pdf, 1, tmp_path) == 0
+    for n in range(2, len(pages) + 1):
+        assert _footer_ink(full_pdf, n, tmp_path) > 10, n
+
+
+def test_page_number_outlines_differ_by_number():
+    from generator.render.page_numbers import number_svg, page_number_css
+
+    latin = fonts.resolve_fonts(None)[fonts.LATIN_ROLE]
+    seven, seventy = number_svg("— 7 —", latin.path, 14), number_svg("— 17 —", latin.path, 14)
+    assert seven.count("<path") == 3 and seventy.count("<path") == 4
+    css = page_number_css(3, latin.path, 14, "— ", " —", first=False)
+    assert "@page :nth(1)" not in css and "@page :nth(2)" in css and "@page :nth(3)" in css
 
 
 def test_empty_table_keeps_its_note(pages):

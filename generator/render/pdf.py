@@ -39,6 +39,7 @@ from generator.render.layout import (
     prepare,
     title_lines,
 )
+from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
 from generator.render.style import TYPOGRAPHY, Typography
 
 __all__ = ["LATIN_FACE", "LATIN_UNICODE_RANGE", "PACKAGED_TEMPLATES", "PdfRenderer", "write_pdf"]
@@ -95,6 +96,8 @@ def _make_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]):
 
     class SafeURLFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            if url.startswith(SVG_URL_PREFIX):  # our own page-number outlines, nothing else
+                return super().fetch(url, headers)
             parts = urlsplit(url)
             if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
                 LOG.warning("拒绝读取外部资源：%s", url[:200])
@@ -108,7 +111,10 @@ def _make_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]):
                 raise _Refused(f"refused file: {path}")
             return super().fetch(path.as_uri(), headers)
 
-    return SafeURLFetcher(allowed_protocols=("file",), timeout=5)
+    return SafeURLFetcher(allowed_protocols=("file", "data"), timeout=5)
+
+
+NUMBERED_PAGES = 60  # page-number rules made up front; a longer document gets more and is laid out again
 
 
 class PdfRenderer:
@@ -146,6 +152,8 @@ class PdfRenderer:
         self._font_config = None
         self._fetcher = None
         self._fallback_cache: dict[str, bool] = {}
+        self._page_numbers = None
+        self._numbered_pages = 0
         self.css_text = ""
 
     # -- setup
@@ -260,6 +268,7 @@ class PdfRenderer:
             base_url=str(PACKAGED_TEMPLATES / "pdf") + "/",
         )
         self.css_text = css_text
+        self._number_pages(NUMBERED_PAGES)
 
     def _font_faces(self) -> list[dict]:
         """@font-face rules: the Latin face, and the user's fonts from ``font_dir``."""
@@ -456,10 +465,30 @@ class PdfRenderer:
         self.check_glyphs(doc)
         from weasyprint import HTML
 
-        html = self.html(doc)
-        return HTML(
-            string=html, base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher
-        ).render(stylesheets=[self._css], font_config=self._font_config)
+        html = HTML(string=self.html(doc), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher)
+        rendered = html.render(stylesheets=self._stylesheets(), font_config=self._font_config)
+        if self._numbered_pages and len(rendered.pages) > self._numbered_pages:  # a long document: number every page
+            self._number_pages(len(rendered.pages))
+            rendered = html.render(stylesheets=self._stylesheets(), font_config=self._font_config)
+        return rendered
+
+    def _stylesheets(self) -> list:
+        return [self._css, self._page_numbers] if self._page_numbers is not None else [self._css]
+
+    def _number_pages(self, pages: int) -> None:
+        """Page numbers as vector outlines for pages 1…``pages`` (see page_numbers.py)."""
+        from weasyprint import CSS
+
+        latin = self.matches.get(fonts.LATIN_ROLE)
+        if latin is None:  # no Latin face: the stylesheet's text page numbers stay
+            return
+        footer = self.typography.style("footer")
+        css = page_number_css(
+            pages, latin.path, footer.size_pt, self.typography.page_number_prefix,
+            self.typography.page_number_suffix, self.typography.number_first_page,
+        )
+        self._page_numbers = CSS(string=css, font_config=self._font_config, url_fetcher=self._fetcher)
+        self._numbered_pages = pages
 
     def write(self, doc: Document, path: Path) -> None:
         """Render ``doc`` and write it to ``path`` (temp file in the same directory, then rename)."""

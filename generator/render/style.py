@@ -3,8 +3,8 @@
 Page geometry follows GB/T 9704-2012 (党政机关公文格式): A4, top margin (天头) 37 mm, bottom
 35 mm, binding margin (订口, left) 28 mm, right 26 mm, i.e. a 156 × 225 mm type area holding
 22 lines of 28 characters at 三号 (16 pt) with a fixed 28 pt line pitch.  The title is 二号
-(22 pt) 小标宋, 第X部分 headings 三号 黑体, 一、 headings 三号 楷体, （一） headings 三号 仿宋
-bold, body 三号 仿宋 with a two-character first-line indent; tables 宋体 9–10.5 pt; the page
+(22 pt) 小标宋, 第X部分 headings 三号 黑体 centred, 一、 headings 三号 黑体, （一） headings 三号
+楷体 (GB/T 9704's 一级/二级 order), body 三号 仿宋 with a two-character first-line indent; tables 宋体 9–10.5 pt; the page
 number "— N —" in 四号 宋体 7 mm below the type area.
 
 The DOCX renderer turns every :class:`TextStyle` into a Word paragraph style (by style id);
@@ -209,7 +209,7 @@ def _default_styles() -> dict[str, TextStyle]:
         TextStyle("toc2", "TOC2", "toc 2", "body", body, left_chars=2, line_pt=line),
         TextStyle("toc3", "TOC3", "toc 3", "body", body, left_chars=3, line_pt=line),
         TextStyle("toc4", "TOC4", "toc 4", "body", body, left_chars=4, line_pt=line),
-        # Headings: 第X部分 黑体 centred; 一、 楷体; （一） 仿宋 bold; 4 = title over a table
+        # Headings (GB/T 9704 order): 第X部分 黑体 centred; 一、 黑体; （一） 楷体; 4 = title over a table
         TextStyle(
             "heading1",
             "Heading1",
@@ -227,7 +227,7 @@ def _default_styles() -> dict[str, TextStyle]:
             "heading2",
             "Heading2",
             "heading 2",
-            "heading2",
+            "heading1",
             body,
             indent_chars=2,
             line_pt=line,
@@ -238,9 +238,8 @@ def _default_styles() -> dict[str, TextStyle]:
             "heading3",
             "Heading3",
             "heading 3",
-            "body",
+            "heading2",
             body,
-            bold=True,
             indent_chars=2,
             line_pt=line,
             keep_next=True,
