@@ -3,7 +3,7 @@
 
 VENV := .venv
 
-.PHONY: setup samples test bench
+.PHONY: setup samples sample-workbooks test bench bench-batch
 
 setup:
 	bash scripts/setup.sh
@@ -16,3 +16,10 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/python bench/bench_unit.py
+
+bench-batch: setup
+	$(VENV)/bin/python bench/bench_batch.py
+
+# Regenerate samples/*.xlsx from samples/data/*.json (after a change of the workbook layout or the data).
+sample-workbooks: setup
+	for f in samples/data/*.json; do $(VENV)/bin/juesuan-gen --template "samples/$$(basename "$$f" .json).xlsx" --from "$$f" || exit 1; done

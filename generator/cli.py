@@ -12,6 +12,7 @@ could not be rendered), 2 unreadable input or wrong usage.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -144,6 +145,17 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None) -> int
     if not files:
         err.print("没有找到要处理的工作簿（.xlsx/.xls/.json）")
         return 2
+    said: set[str] = set()
+    if "pdf" in options.formats:
+        from generator.render.pdf import PdfRenderer
+
+        preflight = PdfRenderer(font_dir=options.font_dir, templates_dir=options.templates_dir)
+        if preflight.font_error:  # before any rendering: never a PDF of boxes
+            err.print(preflight.font_error)
+            return 1
+        for note in preflight.warnings:
+            err.print(f"[yellow]提示[/yellow] {note}")
+        said.update(preflight.warnings)
     results = run_batch(files, options, jobs=jobs, console=err)
     for r in results:
         label = _label(r)
@@ -156,6 +168,9 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None) -> int
         else:
             out.print(f"[red]✗[/red] {label}：{r.status}。{r.message}")
         _print_findings_compact(r, out)
+        for note in r.render_notes:
+            if note not in said:
+                out.print(f"  [yellow]提示[/yellow] {note}")
     if len(results) > 1:
         from generator.summary import SUMMARY_NAME, summary_rows, write_summary
 
@@ -253,6 +268,10 @@ def run(
 
 def main() -> None:
     """Console-script entry point."""
+    # Library log records (WeasyPrint's, the renderers') are not for the clerk: what matters is
+    # printed by this module in Chinese.  A NullHandler keeps them off the terminal while the
+    # renderers' own handlers (the missing-glyph catcher) still receive them.
+    logging.getLogger().addHandler(logging.NullHandler())
     try:
         app()
     except KeyboardInterrupt:

@@ -49,6 +49,7 @@ class UnitResult:
     outputs: list[Path] = field(default_factory=list)
     message: str = ""
     key_figures: dict[str, Decimal] = field(default_factory=dict)
+    render_notes: list[str] = field(default_factory=list)  # e.g. a font stood in by a fallback
 
     @property
     def errors(self) -> list[Finding]:
@@ -221,6 +222,7 @@ def build_unit(path: Path, options: BuildOptions, renderers: Renderers | None = 
                 write_docx(document, target)
             else:
                 renderers.pdf.write(document, target)
+                result.render_notes = list(renderers.pdf.warnings)
             result.outputs.append(target)
     except JuesuanError as exc:
         result.status = Status.RENDER_FAILED

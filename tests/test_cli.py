@@ -276,3 +276,13 @@ def test_atomic_target_removes_the_temporary_on_error(tmp_path: Path):
         tmp.write_bytes(b"partial")
         raise RuntimeError("boom")
     assert not list(tmp_path.iterdir())
+
+
+def test_a_font_problem_is_said_before_any_rendering(tmp_path: Path, good: Path):
+    out = tmp_path / "out"
+    result = invoke(good, "-o", out, "--font-dir", tmp_path / "没有这个目录")
+    assert result.exit_code == 1
+    assert "字体目录不存在" in result.output
+    assert not out.exists()
+    # DOCX alone needs no font on this machine
+    assert invoke(good, "-o", out, "--format", "docx", "--font-dir", tmp_path / "没有这个目录").exit_code == 0

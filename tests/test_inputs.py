@@ -362,3 +362,12 @@ def test_html_table_saved_as_xls(tmp_path):
     )
     message = _unreadable(path)
     assert "网页（HTML）" in message and "另存为 .xlsx" in message
+
+
+@pytest.mark.parametrize("sample", sorted((REPO / "samples" / "data").glob("*.json")), ids=lambda p: p.stem)
+def test_committed_sample_workbooks_hold_the_sample_data(sample):
+    """samples/<unit>.xlsx is what `juesuan-gen --template … --from samples/data/<unit>.json`
+    writes (regenerate with `make sample-workbooks`): reading it gives the same model."""
+    workbook = REPO / "samples" / f"{sample.stem}.xlsx"
+    assert workbook.is_file(), f"{workbook} missing: run `make sample-workbooks`"
+    assert load_input(workbook).disclosure == load_input(sample).disclosure

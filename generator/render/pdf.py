@@ -177,6 +177,11 @@ class PdfRenderer:
         if hb:
             self._warn(hb)
 
+    @property
+    def font_error(self) -> str | None:
+        """Why no PDF can be made with the fonts found (a Chinese message), or None."""
+        return self._font_error
+
     def _warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
