@@ -3,7 +3,7 @@
 
 VENV := .venv
 
-.PHONY: setup samples sample-workbooks test bench bench-batch
+.PHONY: setup samples sample-workbooks docs-images test bench bench-batch
 
 setup:
 	bash scripts/setup.sh
@@ -23,3 +23,11 @@ bench-batch: setup
 # Regenerate samples/*.xlsx from samples/data/*.json (after a change of the workbook layout or the data).
 sample-workbooks: setup
 	for f in samples/data/*.json; do $(VENV)/bin/juesuan-gen --template "samples/$$(basename "$$f" .json).xlsx" --from "$$f" || exit 1; done
+
+# The page images shown in README.md (title and 目录, a narrative page, a landscape table, a 绩效自评表).
+docs-images: samples
+	$(VENV)/bin/python scripts/render_pages.py "output/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开.pdf" 1,5,18,13 output/pages --dpi 70
+	cp "output/pages/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开-p1.png" docs/images/page-toc.png
+	cp "output/pages/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开-p5.png" docs/images/page-narrative.png
+	cp "output/pages/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开-p18.png" docs/images/page-table-landscape.png
+	cp "output/pages/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开-p13.png" docs/images/page-self-assessment.png

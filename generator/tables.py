@@ -195,13 +195,13 @@ class _Builder:
         return self._table(key, header, body, widths + [widths[-1]] * (len(columns) - 1), landscape)
 
     def t02(self) -> Table:
-        return self._subject_table("t02", self.d.t02.rows, self.d.t02.totals, [1.4, 3.4, 1.2], True)
+        return self._subject_table("t02", self.d.t02.rows, self.d.t02.totals, [1.7, 3.4, 1.2], True)
 
     def t03(self) -> Table:
-        return self._subject_table("t03", self.d.t03.rows, self.d.t03.totals, [1.4, 3.4, 1.2], True)
+        return self._subject_table("t03", self.d.t03.rows, self.d.t03.totals, [1.7, 3.4, 1.2], True)
 
     def t05(self) -> Table:
-        return self._subject_table("t05", self.d.t05.rows, self.d.t05.totals, [1.4, 4.0, 1.3], False)
+        return self._subject_table("t05", self.d.t05.rows, self.d.t05.totals, [1.7, 4.0, 1.3], False)
 
     def _fund_table(self, key: str, table: FundTable) -> Table:
         ti = _titles(FundTotals)
@@ -231,7 +231,7 @@ class _Builder:
             body = [[total] + [_a(getattr(table.totals, k), True) for k in fields]]
             for r in table.rows:
                 body.append([_t(r.code), _t(r.name)] + [_a(getattr(r, k)) for k in fields])
-        return self._table(key, header, body, [1.4, 3.4] + [1.2] * 6, landscape=True, empty=empty)
+        return self._table(key, header, body, [1.7, 3.4] + [1.2] * 6, landscape=True, empty=empty)
 
     def t07(self) -> Table:
         return self._fund_table("t07", self.d.t07)
@@ -445,7 +445,7 @@ def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
         subtitle=LABELS["perf_year"].format(year=year),
         header=[],
         body=body,
-        widths=[1.2, 1.1, 1.2, 2.2, 1.3, 1.3, 0.9, 1.3, 1.8],
+        widths=[1.45, 1.1, 1.2, 2.2, 1.3, 1.3, 0.9, 1.2, 1.7],
         money_unit="",
         landscape=False,
         new_page=False,
