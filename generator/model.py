@@ -140,84 +140,67 @@ class SubjectRow(_Model):
         return {3: 1, 5: 2, 7: 3}[len(self.code)]
 
 
-class IncomeRow(SubjectRow):
+# The amount columns of each 科目 table, declared once: a row is 科目编码/名称 plus these
+# columns, and the table's 合计 row is these columns alone.
+
+
+class IncomeTotals(_Model):
+    """公开02表 amount columns (and its 合计 row)."""
+
+    total: Money = Field(Decimal(0), title="本年收入合计")
+    fiscal: Money = Field(Decimal(0), title="财政拨款收入")
+    superior: Money = Field(Decimal(0), title="上级补助收入")
+    business: Money = Field(Decimal(0), title="事业收入")
+    operating: Money = Field(Decimal(0), title="经营收入")
+    affiliated: Money = Field(Decimal(0), title="附属单位上缴收入")
+    other: Money = Field(Decimal(0), title="其他收入")
+
+
+class ExpenseTotals(_Model):
+    """公开03表 amount columns (and its 合计 row)."""
+
+    total: Money = Field(Decimal(0), title="本年支出合计")
+    basic: Money = Field(Decimal(0), title="基本支出")
+    project: Money = Field(Decimal(0), title="项目支出")
+    to_superior: Money = Field(Decimal(0), title="上缴上级支出")
+    operating: Money = Field(Decimal(0), title="经营支出")
+    to_affiliated: Money = Field(Decimal(0), title="对附属单位补助支出")
+
+
+class GpbTotals(_Model):
+    """公开05表 amount columns (and its 合计 row)."""
+
+    total: Money = Field(Decimal(0), title="合计")
+    basic: Money = Field(Decimal(0), title="基本支出")
+    project: Money = Field(Decimal(0), title="项目支出")
+
+
+class FundTotals(_Model):
+    """公开07表 / 公开08表 amount columns (and their 合计 row)."""
+
+    carry_in: Money = Field(Decimal(0), title="年初结转和结余")
+    income: Money = Field(Decimal(0), title="本年收入")
+    expense: Money = Field(Decimal(0), title="本年支出合计")
+    basic: Money = Field(Decimal(0), title="基本支出")
+    project: Money = Field(Decimal(0), title="项目支出")
+    carry_out: Money = Field(Decimal(0), title="年末结转和结余")
+
+
+# Columns first in the bases so that pydantic lists 科目编码, 科目名称, then the amounts.
+class IncomeRow(IncomeTotals, SubjectRow):
     """公开02表 row."""
 
-    total: Money = Field(Decimal(0), title="本年收入合计")
-    fiscal: Money = Field(Decimal(0), title="财政拨款收入")
-    superior: Money = Field(Decimal(0), title="上级补助收入")
-    business: Money = Field(Decimal(0), title="事业收入")
-    operating: Money = Field(Decimal(0), title="经营收入")
-    affiliated: Money = Field(Decimal(0), title="附属单位上缴收入")
-    other: Money = Field(Decimal(0), title="其他收入")
 
-
-class ExpenseRow(SubjectRow):
+class ExpenseRow(ExpenseTotals, SubjectRow):
     """公开03表 row."""
 
-    total: Money = Field(Decimal(0), title="本年支出合计")
-    basic: Money = Field(Decimal(0), title="基本支出")
-    project: Money = Field(Decimal(0), title="项目支出")
-    to_superior: Money = Field(Decimal(0), title="上缴上级支出")
-    operating: Money = Field(Decimal(0), title="经营支出")
-    to_affiliated: Money = Field(Decimal(0), title="对附属单位补助支出")
 
-
-class GpbRow(SubjectRow):
+class GpbRow(GpbTotals, SubjectRow):
     """公开05表 row."""
 
-    total: Money = Field(Decimal(0), title="合计")
-    basic: Money = Field(Decimal(0), title="基本支出")
-    project: Money = Field(Decimal(0), title="项目支出")
 
-
-class FundRow(SubjectRow):
+class FundRow(FundTotals, SubjectRow):
     """公开07表 / 公开08表 row."""
-
-    carry_in: Money = Field(Decimal(0), title="年初结转和结余")
-    income: Money = Field(Decimal(0), title="本年收入")
-    expense: Money = Field(Decimal(0), title="本年支出合计")
-    basic: Money = Field(Decimal(0), title="基本支出")
-    project: Money = Field(Decimal(0), title="项目支出")
-    carry_out: Money = Field(Decimal(0), title="年末结转和结余")
-
-
-class _Totals(_Model):
-    """The 合计 row of a 科目 table carries the same amount columns as its rows."""
-
-
-class IncomeTotals(_Totals):
-    total: Money = Field(Decimal(0), title="本年收入合计")
-    fiscal: Money = Field(Decimal(0), title="财政拨款收入")
-    superior: Money = Field(Decimal(0), title="上级补助收入")
-    business: Money = Field(Decimal(0), title="事业收入")
-    operating: Money = Field(Decimal(0), title="经营收入")
-    affiliated: Money = Field(Decimal(0), title="附属单位上缴收入")
-    other: Money = Field(Decimal(0), title="其他收入")
-
-
-class ExpenseTotals(_Totals):
-    total: Money = Field(Decimal(0), title="本年支出合计")
-    basic: Money = Field(Decimal(0), title="基本支出")
-    project: Money = Field(Decimal(0), title="项目支出")
-    to_superior: Money = Field(Decimal(0), title="上缴上级支出")
-    operating: Money = Field(Decimal(0), title="经营支出")
-    to_affiliated: Money = Field(Decimal(0), title="对附属单位补助支出")
-
-
-class GpbTotals(_Totals):
-    total: Money = Field(Decimal(0), title="合计")
-    basic: Money = Field(Decimal(0), title="基本支出")
-    project: Money = Field(Decimal(0), title="项目支出")
-
-
-class FundTotals(_Totals):
-    carry_in: Money = Field(Decimal(0), title="年初结转和结余")
-    income: Money = Field(Decimal(0), title="本年收入")
-    expense: Money = Field(Decimal(0), title="本年支出合计")
-    basic: Money = Field(Decimal(0), title="基本支出")
-    project: Money = Field(Decimal(0), title="项目支出")
-    carry_out: Money = Field(Decimal(0), title="年末结转和结余")
 
 
 class T02(_Model):

@@ -9,6 +9,7 @@ from a template; this module only wires things together.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -40,6 +41,13 @@ def template_context(d: Disclosure, f: Figures) -> dict:
     }
 
 
+@lru_cache(maxsize=8)
+def _environment(templates_dir: Path | None):
+    """One Jinja2 environment per template directory for the life of the process: a batch
+    worker compiles the templates once (Jinja2 still reloads a file that changed)."""
+    return make_environment(templates_dir)
+
+
 def build_document(d: Disclosure, templates_dir: Path | None = None) -> Document:
     """The whole disclosure (narrative and tables) as one :class:`Document`.
 
@@ -49,8 +57,7 @@ def build_document(d: Disclosure, templates_dir: Path | None = None) -> Document
     """
     f = derive(d)
     tables = build_tables(d, f, load_year(d.unit.year))
-    env = make_environment(templates_dir)
-    text = render_text(env, MAIN_TEMPLATE, template_context(d, f))
+    text = render_text(_environment(templates_dir), MAIN_TEMPLATE, template_context(d, f))
     parsed = parse_markup(text, tables)
     return Document(
         title=parsed.title or d.unit.name,

@@ -39,6 +39,7 @@ from generator.render.layout import (
     prepare,
     title_lines,
 )
+from generator.render.paginate import estimate_pages
 from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
 from generator.render.style import TYPOGRAPHY, Typography
 
@@ -114,7 +115,9 @@ def _make_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]):
     return SafeURLFetcher(allowed_protocols=("file", "data"), timeout=5)
 
 
-NUMBERED_PAGES = 60  # page-number rules made up front; a longer document gets more and is laid out again
+def _rounded(pages: int, step: int = 20) -> int:
+    """Page counts rounded up, so that documents of similar length share one numbering sheet."""
+    return max(step, -(-pages // step) * step)
 
 
 class PdfRenderer:
@@ -152,8 +155,8 @@ class PdfRenderer:
         self._font_config = None
         self._fetcher = None
         self._fallback_cache: dict[str, bool] = {}
-        self._page_numbers = None
-        self._numbered_pages = 0
+        self._page_number_sheets: dict[int, object] = {}
+        self._sheet_pages: dict[int, int] = {}
         self.css_text = ""
 
     # -- setup
@@ -273,7 +276,6 @@ class PdfRenderer:
             base_url=str(PACKAGED_TEMPLATES / "pdf") + "/",
         )
         self.css_text = css_text
-        self._number_pages(NUMBERED_PAGES)
 
     def _font_faces(self) -> list[dict]:
         """@font-face rules: the Latin face, and the user's fonts from ``font_dir``."""
@@ -470,30 +472,35 @@ class PdfRenderer:
         self.check_glyphs(doc)
         from weasyprint import HTML
 
+        prepared = prepare(doc)
         html = HTML(string=self.html(doc), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher)
-        rendered = html.render(stylesheets=self._stylesheets(), font_config=self._font_config)
-        if self._numbered_pages and len(rendered.pages) > self._numbered_pages:  # a long document: number every page
-            self._number_pages(len(rendered.pages))
-            rendered = html.render(stylesheets=self._stylesheets(), font_config=self._font_config)
+        # page-number rules for about as many pages as the document will have: each @page rule
+        # costs layout time on every page, and too few would mean laying the document out twice
+        numbering = self._page_number_sheet(_rounded(estimate_pages(prepared, self.typography).total * 5 // 4 + 4))
+        rendered = html.render(stylesheets=[self._css, *numbering], font_config=self._font_config)
+        if numbering and len(rendered.pages) > self._sheet_pages[id(numbering[0])]:
+            numbering = self._page_number_sheet(_rounded(len(rendered.pages)))
+            rendered = html.render(stylesheets=[self._css, *numbering], font_config=self._font_config)
         return rendered
 
-    def _stylesheets(self) -> list:
-        return [self._css, self._page_numbers] if self._page_numbers is not None else [self._css]
-
-    def _number_pages(self, pages: int) -> None:
-        """Page numbers as vector outlines for pages 1…``pages`` (see page_numbers.py)."""
+    def _page_number_sheet(self, pages: int) -> list:
+        """A stylesheet numbering pages 1…``pages`` with vector outlines (see page_numbers.py),
+        made once per size; empty when there is no Latin face (the text numbers then stay)."""
         from weasyprint import CSS
 
         latin = self.matches.get(fonts.LATIN_ROLE)
-        if latin is None:  # no Latin face: the stylesheet's text page numbers stay
-            return
-        footer = self.typography.style("footer")
-        css = page_number_css(
-            pages, latin.path, footer.size_pt, self.typography.page_number_prefix,
-            self.typography.page_number_suffix, self.typography.number_first_page,
-        )
-        self._page_numbers = CSS(string=css, font_config=self._font_config, url_fetcher=self._fetcher)
-        self._numbered_pages = pages
+        if latin is None:
+            return []
+        if pages not in self._page_number_sheets:
+            footer = self.typography.style("footer")
+            css = page_number_css(
+                pages, latin.path, footer.size_pt, self.typography.page_number_prefix,
+                self.typography.page_number_suffix, self.typography.number_first_page,
+            )
+            sheet = CSS(string=css, font_config=self._font_config, url_fetcher=self._fetcher)
+            self._page_number_sheets[pages] = sheet
+            self._sheet_pages[id(sheet)] = pages
+        return [self._page_number_sheets[pages]]
 
     def write(self, doc: Document, path: Path) -> None:
         """Render ``doc`` and write it to ``path`` (temp file in the same directory, then rename)."""
