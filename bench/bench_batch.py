@@ -26,23 +26,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def make_workbooks(n: int, folder: Path, seed0: int = 1000) -> list[Path]:
-    """``n`` synthetic unit workbooks of varied size in ``folder``."""
+def make_workbooks(n: int, folder: Path, seed0: int = 1000, max_rows: int = 200) -> tuple[list[Path], list[int]]:
+    """``n`` synthetic unit workbooks of varied size in ``folder``; also their 公开05表 row counts."""
     from generator.model import UnitKind
     from generator.synthetic import synthetic_disclosure
     from generator.workbook import write_template
 
     kinds = list(UnitKind)
     paths = []
+    table_rows = []
     for i in range(n):
-        rows = 5 + (i * 37) % 196  # 5 … 200
+        target = 5 + (i * 37) % (max_rows - 4)  # 功能科目 rows of 公开05表 (类, 款 and 项): 5 … max_rows
         d = synthetic_disclosure(
-            seed0 + i, rows=rows, projects=i % 11, kind=kinds[i % 3], fund=i % 2 == 0, soe=i % 4 == 0
+            seed0 + i, rows=max(1, target * 5 // 6), projects=i % 11, kind=kinds[i % 3], fund=i % 2 == 0,
+            soe=i % 4 == 0,
         )
+        table_rows.append(len(d.t05.rows))
         path = folder / f"unit{i:03d}.xlsx"
         write_template(path, d)
         paths.append(path)
-    return paths
+    return paths, table_rows
 
 
 def _measure(cmd: list[str]) -> None:
@@ -69,6 +72,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="20,100")
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--formats", default="docx,pdf")
+    parser.add_argument("--max-rows", type=int, default=200, help="largest 公开05表 (5 … this many 功能科目 rows)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("cmd", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -86,8 +90,9 @@ def main() -> int:
             folder = work / f"in{n}"
             folder.mkdir()
             t0 = time.perf_counter()
-            make_workbooks(n, folder)
+            _, rows = make_workbooks(n, folder, max_rows=args.max_rows)
             made = time.perf_counter() - t0
+            print(f"       N={n}：公开05表 {min(rows)}–{max(rows)} 行，平均 {sum(rows) / len(rows):.0f} 行")
             per_jobs = {}
             for jobs in jobs_list:
                 out = work / f"out{n}-{jobs}"

@@ -42,31 +42,36 @@ def _work(path: Path, stem: str | None, options: BuildOptions) -> UnitResult:
     return build_unit(path, options, _renderers, stem=stem)
 
 
-def assign_stems(files: list[Path]) -> dict[Path, str | None]:
-    """Output stems, distinct within the run: the second workbook of a unit gets ``（2）``.
-
-    Files that cannot be read get ``None`` (their job reports why)."""
+def _unit_stem(path: Path) -> str | None:
+    """The default output stem of one input, or None when it cannot be read (its job says why)."""
     from generator.inputs import load_input
 
+    try:
+        unit = load_input(path).disclosure.unit
+    except Exception:  # noqa: BLE001 - the job itself reports it
+        return None
+    return output_stem(unit.name, unit.year)
+
+
+def assign_stems(files: list[Path], pool: ProcessPoolExecutor | None = None) -> dict[Path, str | None]:
+    """Output stems, distinct within the run and in input order: the second workbook of a unit
+    gets ``（2）``, the same one on every run (so ``--skip-existing`` resumes correctly).
+
+    The inputs are read in ``pool`` when one is given.  Unreadable files get ``None``."""
+    stems = pool.map(_unit_stem, files, chunksize=4) if pool is not None else map(_unit_stem, files)
     used: set[str] = set()
-    stems: dict[Path, str | None] = {}
-    for path in files:
-        try:
-            unit = load_input(path).disclosure.unit
-        except JuesuanError:
-            stems[path] = None
+    out: dict[Path, str | None] = {}
+    for path, base in zip(files, stems, strict=True):
+        if base is None:
+            out[path] = None
             continue
-        except Exception:  # noqa: BLE001 - the job itself reports it
-            stems[path] = None
-            continue
-        base = stem = output_stem(unit.name, unit.year)
-        n = 2
+        stem, n = base, 2
         while stem in used:
             stem = f"{base}（{n}）"
             n += 1
         used.add(stem)
-        stems[path] = stem
-    return stems
+        out[path] = stem
+    return out
 
 
 def default_jobs() -> int:
@@ -79,7 +84,13 @@ def run_batch(
     """Process every file; results in the order of ``files``."""
     jobs = max(1, min(jobs or default_jobs(), len(files)))
     remove_stale_temporaries(options.out_dir)
-    stems = assign_stems(files) if len(files) > 1 else {files[0]: None}
+    if len(files) == 1:
+        stems: dict[Path, str | None] = {files[0]: None}
+    elif jobs == 1:
+        stems = assign_stems(files)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            stems = assign_stems(files, pool)
     console = console or Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"),
