@@ -92,11 +92,7 @@ def change(current: Decimal | None, prior: Decimal | None, reason: str = "") -> 
     """Compare ``current`` with ``prior`` (万元) under the rules of the module docstring."""
     cur, pri = _m(current), _m(prior)
     amount = cur - pri
-    if pri == 0:
-        rate = HUNDRED if cur > 0 else ZERO
-    else:
-        rate = q2(amount / pri * HUNDRED)
-    return Change(cur, pri, q2(amount), rate, reason.strip())
+    return Change(cur, pri, q2(amount), _rate(amount, pri, cur), reason.strip())
 
 
 @dataclass(frozen=True)
@@ -123,11 +119,14 @@ def budget_diff(actual: Decimal | None, budget: Decimal | None, reason: str = ""
     """(决算 − 预算) ÷ 预算 in percent; 预算 0 with spending → 100.00%; both 0 → 0.00%."""
     act, bud = _m(actual), _m(budget)
     amount = act - bud
-    if bud == 0:
-        rate = HUNDRED if act > 0 else ZERO
-    else:
-        rate = q2(amount / bud * HUNDRED)
-    return BudgetDiff(bud, act, q2(amount), rate, reason.strip())
+    return BudgetDiff(bud, act, q2(amount), _rate(amount, bud, act), reason.strip())
+
+
+def _rate(amount: Decimal, base: Decimal, current: Decimal) -> Decimal:
+    """``amount ÷ base`` in percent; from a zero base, 100.00% when there is something now, else 0.00%."""
+    if base == 0:
+        return HUNDRED if current > 0 else ZERO
+    return q2(amount / base * HUNDRED)
 
 
 @dataclass(frozen=True)

@@ -286,3 +286,26 @@ def test_a_font_problem_is_said_before_any_rendering(tmp_path: Path, good: Path)
     assert not out.exists()
     # DOCX alone needs no font on this machine
     assert invoke(good, "-o", out, "--format", "docx", "--font-dir", tmp_path / "没有这个目录").exit_code == 0
+
+
+def test_check_names_the_cell_a_clerk_broke_in_the_workbook(tmp_path: Path):
+    """A broken cell of the real sample workbook is named in the finding (sheet and address)."""
+    from openpyxl import load_workbook
+
+    source = SAMPLES / "乌鲁木齐市政务服务中心.xlsx"
+    wb = load_workbook(source)
+    ws = wb["公开05表"]
+    target = None
+    for row in ws.iter_rows():
+        if row[0].value == "合计" and isinstance(row[2].value, int | float):
+            target = row[3]  # the 基本支出 of the 合计 row
+            break
+    assert target is not None and target.value is not None
+    target.value = float(target.value) + 10
+    broken = tmp_path / "broken.xlsx"
+    wb.save(broken)
+    result = invoke("--check", "--json", broken)
+    assert result.exit_code == 1
+    (unit,) = json.loads(result.stdout)
+    errors = [f for f in unit["findings"] if f["severity"] == "错误"]
+    assert errors and any(f"公开05表!{target.coordinate}" in f["cells"] for f in errors), errors

@@ -115,6 +115,16 @@ def _make_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]):
     return SafeURLFetcher(allowed_protocols=("file", "data"), timeout=5)
 
 
+def _fc_list(pattern: str, element: str) -> str:
+    """What ``fc-list PATTERN ELEMENT`` prints (stripped); empty when fontconfig cannot be asked."""
+    try:
+        return subprocess.run(
+            ["fc-list", pattern, element], capture_output=True, text=True, timeout=30, check=False
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 def _rounded(pages: int, step: int = 20) -> int:
     """Page counts rounded up, so that documents of similar length share one numbering sheet."""
     return max(step, -(-pages // step) * step)
@@ -336,17 +346,7 @@ class PdfRenderer:
         """Whether the matched family has a bold face installed (fontconfig)."""
         if match.source == "font_dir":
             return False
-        try:
-            out = subprocess.run(
-                ["fc-list", f"{match.family}:weight=200", "file"],
-                capture_output=True,
-                text=True,
-                timeout=30,
-                check=False,
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            return False
-        return bool(out.strip())
+        return bool(_fc_list(f"{match.family}:weight=200", "file"))
 
     @staticmethod
     def _bold_sibling(path: Path) -> Path | None:
@@ -399,17 +399,7 @@ class PdfRenderer:
     def _system_has_glyph(self, ch: str) -> bool:
         """Whether any installed font has ``ch`` (fontconfig), cached."""
         if ch not in self._fallback_cache:
-            try:
-                out = subprocess.run(
-                    ["fc-list", f":charset={ord(ch):x}", "family"],
-                    capture_output=True,
-                    text=True,
-                    timeout=30,
-                    check=False,
-                ).stdout
-            except (OSError, subprocess.SubprocessError):
-                out = ""
-            self._fallback_cache[ch] = bool(out.strip())
+            self._fallback_cache[ch] = bool(_fc_list(f":charset={ord(ch):x}", "family"))
         return self._fallback_cache[ch]
 
     def check_glyphs(self, doc: Document) -> list[str]:
