@@ -79,7 +79,11 @@ def default_jobs() -> int:
 
 
 def run_batch(
-    files: list[Path], options: BuildOptions, jobs: int | None = None, console: Console | None = None
+    files: list[Path],
+    options: BuildOptions,
+    jobs: int | None = None,
+    console: Console | None = None,
+    renderers: Renderers | None = None,
 ) -> list[UnitResult]:
     """Process every file; results in the order of ``files``."""
     jobs = max(1, min(jobs or default_jobs(), len(files)))
@@ -114,7 +118,7 @@ def run_batch(
             progress.update(task, advance=1, failed=failed)
 
         if jobs == 1:
-            renderers = Renderers(options)
+            renderers = renderers or Renderers(options)
             for path in files:
                 done(build_unit(path, options, renderers, stem=stems.get(path)))
         else:

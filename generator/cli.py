@@ -27,6 +27,7 @@ from generator.errors import Finding, JuesuanError, Severity
 from generator.pipeline import (
     FORMATS,
     BuildOptions,
+    Renderers,
     Status,
     UnitResult,
     check_file,
@@ -146,17 +147,16 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None) -> int
         err.print("没有找到要处理的工作簿（.xlsx/.xls/.json）")
         return 2
     said: set[str] = set()
+    renderers = Renderers(options)  # used in this process when one job renders everything
     if "pdf" in options.formats:
-        from generator.render.pdf import PdfRenderer
-
-        preflight = PdfRenderer(font_dir=options.font_dir, templates_dir=options.templates_dir)
+        preflight = renderers.pdf
         if preflight.font_error:  # before any rendering: never a PDF of boxes
             err.print(preflight.font_error)
             return 1
         for note in preflight.warnings:
             err.print(f"[yellow]提示[/yellow] {note}")
         said.update(preflight.warnings)
-    results = run_batch(files, options, jobs=jobs, console=err)
+    results = run_batch(files, options, jobs=jobs, console=err, renderers=renderers)
     for r in results:
         label = _label(r)
         if r.outputs and r.status in (Status.OK, Status.WARNINGS):
