@@ -24,7 +24,6 @@ from rich.progress import (
 )
 
 from generator.atomic import remove_stale_temporaries
-from generator.errors import JuesuanError
 from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, build_unit, output_stem
 
 _renderers: Renderers | None = None

@@ -177,7 +177,7 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None) -> int
         table = Table(title="汇总", show_lines=False)
         for col in ("文件", "单位", "状态", "错误", "警告", "收入总计", "支出总计"):
             table.add_column(col, justify="right" if col in ("错误", "警告", "收入总计", "支出总计") else "left")
-        for r, row in zip(results, summary_rows(results), strict=True):
+        for row in summary_rows(results):
             income, expense = row[8], row[9]
             table.add_row(row[0], row[1], row[3], str(row[4]), str(row[5]),
                           f"{income:,.2f}" if income is not None else "", f"{expense:,.2f}" if expense is not None else "")

@@ -51,7 +51,7 @@ def write_summary(results: list[UnitResult], path: Path) -> Path:
     n = len(results)
     total_row = ["合计", f"{n} 个单位", "", f"成功 {sum(1 for r in results if r.exit_code == 0)} 个",
                  sum(len(r.errors) for r in results), sum(len(r.warnings) for r in results), "", ""]
-    for i, name in enumerate(FIGURES):
+    for name in FIGURES:
         values = [r.key_figures.get(name) for r in results if r.key_figures.get(name) is not None]
         total_row.append(sum(values, Decimal(0)) if values else None)
     ws.append(total_row)

@@ -105,8 +105,10 @@ TABLE_TITLES = [
 ]
 CN_NUM = "一二三四五六七八九十"
 
-H = lambda text, **kw: Cell(text, align="center", **kw)
-R = lambda value: Cell(fmt_money(Decimal(value)), align="right")
+def H(text, **kw):
+    return Cell(text, align="center", **kw)
+def R(value):
+    return Cell(fmt_money(Decimal(value)), align="right")
 
 
 def _amount(i: int, j: int) -> str:
@@ -326,7 +328,8 @@ def table_t06() -> Table:
 
 def table_t09() -> Table:
     """公开09表: 4 header rows, 12 amount columns, one data row."""
-    pair = lambda: [H("预算数"), H("决算数")]
+    def pair():
+        return [H("预算数"), H("决算数")]
     header = [
         [H("财政拨款“三公”经费", colspan=12)],
         [

@@ -29,7 +29,7 @@ def test_docx_text_equals_pdf_text():
     docx_text = "".join(items)
     if docx_text != pdf_text:
         i = next(
-            (k for k, (a, b) in enumerate(zip(docx_text, pdf_text)) if a != b),
+            (k for k, (a, b) in enumerate(zip(docx_text, pdf_text, strict=False)) if a != b),
             min(len(docx_text), len(pdf_text)),
         )
         pytest.fail(

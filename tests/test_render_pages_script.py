@@ -13,7 +13,7 @@ from render_fixtures import rendered_full
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "render_pages.py"
 
 sys.path.insert(0, str(SCRIPT.parent))
-import render_pages
+import render_pages  # noqa: E402 - the script directory is put on the path above
 
 
 def test_parse_pages():

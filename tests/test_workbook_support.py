@@ -105,7 +105,7 @@ def model_diff(a: Disclosure, b: Disclosure) -> list[str]:
         elif isinstance(x, list):
             if len(x) != len(y):
                 out.append(f"{path}: {len(x)} items != {len(y)} items")
-            for i, (u, v) in enumerate(zip(x, y)):
+            for i, (u, v) in enumerate(zip(x, y, strict=False)):
                 walk(u, v, f"{path}[{i}]")
         elif x != y:
             out.append(f"{path}: {x!r} != {y!r}")
@@ -228,7 +228,7 @@ class Exporter:
                 40 + i,
                 self.amount(t.expense_by_class.get(code)),
             )
-        for (lf, ltext, _), (rf, rtext, _) in zip(spec.T01_INCOME_FOOT, spec.T01_EXPENSE_FOOT):
+        for (lf, ltext, _), (rf, rtext, _) in zip(spec.T01_INCOME_FOOT, spec.T01_EXPENSE_FOOT, strict=False):
             g.line(ltext, None, self.amount(getattr(t, lf)), rtext, None, self.amount(getattr(t, rf)))
         self.note(g, "t01")
         return g

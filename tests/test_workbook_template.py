@@ -78,7 +78,7 @@ def test_blank_template_has_every_sheet_in_order(blank):
 def test_table_sheets_carry_title_code_unit_line_and_note(blank):
     wb = openpyxl.load_workbook(blank)
     yd = load_year(2024)
-    for key, name in zip(spec.TABLE_KEYS, TABLE_SHEETS):
+    for key, name in zip(spec.TABLE_KEYS, TABLE_SHEETS, strict=False):
         ws = wb[name]
         info = yd.tables[key]
         assert ws["A1"].value == info.title
@@ -244,7 +244,7 @@ def fill_blank(src: Path, dst: Path, d: Disclosure) -> None:
     for name, labels in spec.T01_INCOME:
         r, c = where[spec.norm(labels[0])]
         put(ws, r, c + 2, getattr(d.t01, name))
-    for (lname, ltext, _), (rname, rtext, _) in zip(spec.T01_INCOME_FOOT, spec.T01_EXPENSE_FOOT):
+    for (lname, ltext, _), (rname, rtext, _) in zip(spec.T01_INCOME_FOOT, spec.T01_EXPENSE_FOOT, strict=False):
         rows = [
             row for row in range(1, 80) if spec.norm(ws.cell(row=row, column=1).value) == spec.norm(ltext)
         ]

@@ -39,8 +39,8 @@ from generator.render.layout import (
     prepare,
     title_lines,
 )
-from generator.render.paginate import estimate_pages
 from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
+from generator.render.paginate import estimate_pages
 from generator.render.style import TYPOGRAPHY, Typography
 
 __all__ = ["LATIN_FACE", "LATIN_UNICODE_RANGE", "PACKAGED_TEMPLATES", "PdfRenderer", "write_pdf"]

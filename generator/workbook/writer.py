@@ -540,7 +540,7 @@ class TemplateWriter:
                 w.put(r, 6, None, "grey")
         r = row0 + body
         for i, ((lname, ltext, _), (rname, rtext, _)) in enumerate(
-            zip(spec.T01_INCOME_FOOT, spec.T01_EXPENSE_FOOT)
+            zip(spec.T01_INCOME_FOOT, spec.T01_EXPENSE_FOOT, strict=False)
         ):
             bold = "label_b" if i in (0, 3) else "label"
             w.put(r + i, 1, ltext, bold)
@@ -897,7 +897,7 @@ class TemplateWriter:
         for name in spec.PROJECT_SCALARS_BEFORE:
             w.put(3, c, title(name), "header", to_row=4)
             c += 1
-        for line, label in spec.PROJECT_LINES:
+        for _line, label in spec.PROJECT_LINES:
             w.put(3, c, label, "header", to_col=c + 2)
             for j, (_, sub) in enumerate(spec.FUNDLINE_COLS):
                 w.put(4, c + j, sub, "header")
@@ -955,7 +955,7 @@ class TemplateWriter:
         by_number = len(set(names)) != len(names)
         row = 4
         for pi, p in enumerate(projects):
-            for k, ind in enumerate(p.indicators):
+            for _k, ind in enumerate(p.indicators):
                 key = (pi + 1) if by_number else p.name
                 w.put(row, 1, key, "text")
                 for c, name in enumerate(spec.INDICATOR_FIELDS, start=2):
