@@ -519,3 +519,16 @@ def test_landscape_page_of_small_document(tmp_path):
     assert len(reader.pages) == 3
     first, last = reader.pages[0].mediabox, reader.pages[-1].mediabox
     assert first.height > first.width and last.width > last.height
+
+
+def test_cut_down_user_agent_stylesheet_covers_every_element_we_write():
+    """templates/pdf/ua.css replaces WeasyPrint's full UA stylesheet for speed; it must have the
+    display rule of every element the HTML template writes (else that element would render inline)."""
+    from render_fixtures import full_document
+
+    html = PdfRenderer().html(full_document())
+    tags = set(re.findall(r"<([a-z][a-z0-9]*)\b", html)) - {"span", "a", "b", "br"}  # inline by default
+    ua = (PACKAGED_TEMPLATES / "pdf" / "ua.css").read_text(encoding="utf-8")
+    display_rules = " ".join(line for line in ua.splitlines() if "display:" in line)
+    missing = {t for t in tags if not re.search(rf"(?<![\w-]){t}(?![\w-])", display_rules)}
+    assert not missing, missing

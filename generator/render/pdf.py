@@ -166,6 +166,7 @@ class PdfRenderer:
         self._fetcher = None
         self._fallback_cache: dict[str, bool] = {}
         self._page_number_sheets: dict[int, object] = {}
+        self._ua_html = None
         self._sheet_pages: dict[int, int] = {}
         self.css_text = ""
 
@@ -460,10 +461,10 @@ class PdfRenderer:
             raise RenderError(self._font_error)
         self._load()
         self.check_glyphs(doc)
-        from weasyprint import HTML
-
         prepared = prepare(doc)
-        html = HTML(string=self.html(doc), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher)
+        html = self._html_class()(
+            string=self.html(doc), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher
+        )
         # page-number rules for about as many pages as the document will have: each @page rule
         # costs layout time on every page, and too few would mean laying the document out twice
         numbering = self._page_number_sheet(_rounded(estimate_pages(prepared, self.typography).total * 5 // 4 + 4))
@@ -472,6 +473,25 @@ class PdfRenderer:
             numbering = self._page_number_sheet(_rounded(len(rendered.pages)))
             rendered = html.render(stylesheets=[self._css, *numbering], font_config=self._font_config)
         return rendered
+
+    def _html_class(self):
+        """WeasyPrint's HTML class with the user-agent stylesheet cut down to the elements our
+        template writes (templates/pdf/ua.css): the same layout, about a fifth less layout time.
+        Falls back to WeasyPrint's own when its (private) hook is not there."""
+        from weasyprint import CSS, HTML
+
+        if self._ua_html is None:
+            if not hasattr(HTML, "_ua_stylesheets"):
+                self._ua_html = HTML
+            else:
+                sheet = CSS(filename=str(PACKAGED_TEMPLATES / "pdf" / "ua.css"))
+
+                class DisclosureHTML(HTML):
+                    def _ua_stylesheets(self, forms=False):
+                        return [sheet]
+
+                self._ua_html = DisclosureHTML
+        return self._ua_html
 
     def _page_number_sheet(self, pages: int) -> list:
         """A stylesheet numbering pages 1…``pages`` with vector outlines (see page_numbers.py),
