@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from fontkit import make_font
 
 from generator import fonts
 
@@ -25,35 +26,7 @@ def _fresh_caches():
     fonts.clear_caches()
 
 
-def _make_font(path: Path, family: str, chars: str, *, zh_name: str | None = None, weight: int = 400) -> Path:
-    """Write a tiny TrueType font whose cmap covers ``chars``."""
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-    def box():
-        pen = TTGlyphPen(None)
-        pen.moveTo((100, 0))
-        pen.lineTo((100, 700))
-        pen.lineTo((900, 700))
-        pen.lineTo((900, 0))
-        pen.closePath()
-        return pen.glyph()
-
-    names = [".notdef"] + [f"uni{ord(c):04X}" for c in chars]
-    fb = FontBuilder(1000, isTTF=True)
-    fb.setupGlyphOrder(names)
-    fb.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in chars})
-    fb.setupGlyf({n: box() for n in names})
-    fb.setupHorizontalMetrics({n: (1000, 100) for n in names})
-    fb.setupHorizontalHeader(ascent=880, descent=-120)
-    name_strings = {"familyName": family, "styleName": "Regular"}
-    if zh_name:
-        name_strings["familyName"] = {"en": family, "zh-CN": zh_name}
-    fb.setupNameTable(name_strings)
-    fb.setupOS2(usWeightClass=weight)
-    fb.setupPost()
-    fb.save(str(path))
-    return path
 
 
 # ------------------------------------------------------------------------------------ role data
@@ -181,7 +154,7 @@ def test_fallback_face_is_reported(monkeypatch):
 def test_font_dir_fonts_come_first(tmp_path):
     sub = tmp_path / "公司字体"
     sub.mkdir()
-    own = _make_font(sub / "FS_GB2312.TTF", "FangSong_GB2312", "一二三决算", zh_name="仿宋_GB2312")
+    own = make_font(sub / "FS_GB2312.TTF", "FangSong_GB2312", "一二三决算", zh_name="仿宋_GB2312")
     (tmp_path / "notes.txt").write_text("not a font")
     (tmp_path / "broken.ttf").write_bytes(b"\x00\x01\x00\x00garbage")
 
@@ -197,8 +170,8 @@ def test_font_dir_fonts_come_first(tmp_path):
 
 
 def test_font_dir_prefers_bold_for_title(tmp_path):
-    regular = _make_font(tmp_path / "xbs-r.ttf", "FZXiaoBiaoSong-B05S", "决算", weight=400)
-    bold = _make_font(tmp_path / "xbs-b.ttf", "FZXiaoBiaoSong-B05S", "决算", weight=700)
+    regular = make_font(tmp_path / "xbs-r.ttf", "FZXiaoBiaoSong-B05S", "决算", weight=400)
+    bold = make_font(tmp_path / "xbs-b.ttf", "FZXiaoBiaoSong-B05S", "决算", weight=700)
     found = fonts.find_cjk_fonts(tmp_path)
     assert found["title"] == bold
     assert found["title"] != regular
@@ -216,7 +189,7 @@ def test_missing_font_dir(tmp_path):
 
 
 def test_missing_glyphs_with_tiny_font(tmp_path):
-    font = _make_font(tmp_path / "t.ttf", "Tiny", "一二")
+    font = make_font(tmp_path / "t.ttf", "Tiny", "一二")
     assert fonts.missing_glyphs("一二 三\n四\u200b", font) == {"三", "四"}
 
 

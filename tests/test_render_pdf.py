@@ -358,36 +358,13 @@ def test_notdef_glyphs_stop_the_write_and_leave_the_old_file(tmp_path, monkeypat
 
 
 def test_font_dir_fonts_are_declared_with_font_face(tmp_path):
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontkit import make_font
 
     doc = small_document()
-    chars = sorted({ch for ch in doc.plain_text() + doc.title + "目录" if not ch.isspace()})
-
-    def box():
-        pen = TTGlyphPen(None)
-        pen.moveTo((100, 0))
-        pen.lineTo((100, 700))
-        pen.lineTo((900, 700))
-        pen.lineTo((900, 0))
-        pen.closePath()
-        return pen.glyph()
-
-    names = [".notdef"] + [f"uni{ord(c):04X}" for c in chars]
-    fb = FontBuilder(1000, isTTF=True)
-    fb.setupGlyphOrder(names)
-    fb.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in chars})
-    fb.setupGlyf({n: box() for n in names})
-    fb.setupHorizontalMetrics({n: (1000, 100) for n in names})
-    fb.setupHorizontalHeader(ascent=880, descent=-120)
-    fb.setupNameTable(
-        {"familyName": {"en": "FangSong_GB2312", "zh-CN": "仿宋_GB2312"}, "styleName": "Regular"}
-    )
-    fb.setupOS2(usWeightClass=400)
-    fb.setupPost()
+    chars = "".join(sorted({ch for ch in doc.plain_text() + doc.title + "目录" if not ch.isspace()}))
     font_dir = tmp_path / "fonts"
     font_dir.mkdir()
-    fb.save(str(font_dir / "fsgb2312.ttf"))
+    make_font(font_dir / "fsgb2312.ttf", "FangSong_GB2312", chars, zh_name="仿宋_GB2312")
 
     renderer = PdfRenderer(font_dir=font_dir)
     assert renderer.matches["body"].source == "font_dir"
