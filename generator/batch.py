@@ -29,12 +29,8 @@ from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, buil
 _renderers: Renderers | None = None
 
 
-def _init_worker(options: BuildOptions) -> None:
-    global _renderers
-    _renderers = Renderers(options)
-
-
 def _work(path: Path, stem: str | None, options: BuildOptions) -> UnitResult:
+    """One unit in a worker process; the worker's renderers are made on its first unit and kept."""
     global _renderers
     if _renderers is None:
         _renderers = Renderers(options)
@@ -136,7 +132,7 @@ def _run_pool(files, stems, options, jobs, done) -> None:
     queue = list(files)
     suspects: list[Path] = []
     while queue:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
             in_flight: dict[Future, Path] = {}
             broken = False
             while (queue or in_flight) and not broken:
@@ -151,7 +147,7 @@ def _run_pool(files, stems, options, jobs, done) -> None:
                 for fut, path in in_flight.items():
                     _collect(fut, path, done, suspects)
     for path in suspects:
-        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(options,)) as pool:
+        with ProcessPoolExecutor(max_workers=1) as pool:
             fut = pool.submit(_work, path, stems.get(path), options)
             if _collect(fut, path, done, None):
                 done(UnitResult(path, Status.RENDER_FAILED, message="处理该单位时工作进程意外退出，未生成文件"))

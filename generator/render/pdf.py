@@ -31,6 +31,7 @@ from generator.document import Document, PageBreak, Paragraph
 from generator.errors import RenderError
 from generator.render.layout import (
     TOC_TITLE,
+    Prepared,
     PreparedHeading,
     PreparedTable,
     PreparedToc,
@@ -43,7 +44,7 @@ from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
 from generator.render.paginate import estimate_pages
 from generator.render.style import TYPOGRAPHY, Typography
 
-__all__ = ["LATIN_FACE", "LATIN_UNICODE_RANGE", "PACKAGED_TEMPLATES", "PdfRenderer", "write_pdf"]
+__all__ = ["LATIN_FACE", "LATIN_UNICODE_RANGE", "PACKAGED_TEMPLATES", "PdfRenderer"]
 
 LOG = logging.getLogger(__name__)
 
@@ -428,10 +429,11 @@ class PdfRenderer:
         return missing
 
     # -- rendering
-    def html(self, doc: Document) -> str:
-        """The HTML of ``doc`` (for tests and for users who restyle the templates)."""
+    def html(self, doc: Document, prepared: Prepared | None = None) -> str:
+        """The HTML of ``doc`` (for tests and for users who restyle the templates);
+        ``prepared`` is ``prepare(doc)`` when the caller has it already."""
         self._load()
-        prepared = prepare(doc)
+        prepared = prepared or prepare(doc)
         items = []
         for item in prepared.items:
             if isinstance(item, PreparedToc):
@@ -463,7 +465,7 @@ class PdfRenderer:
         self.check_glyphs(doc)
         prepared = prepare(doc)
         html = self._html_class()(
-            string=self.html(doc), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher
+            string=self.html(doc, prepared), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher
         )
         # page-number rules for about as many pages as the document will have: each @page rule
         # costs layout time on every page, and too few would mean laying the document out twice
@@ -530,11 +532,3 @@ class PdfRenderer:
                 )
                 raise RenderError(f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}")
 
-
-def write_pdf(
-    doc: Document, path: Path, *, font_dir: Path | None = None, templates_dir: Path | None = None
-) -> list[str]:
-    """One-off convenience: render ``doc`` to ``path``; returns the renderer's warnings."""
-    renderer = PdfRenderer(font_dir=font_dir, templates_dir=templates_dir)
-    renderer.write(doc, path)
-    return renderer.warnings
