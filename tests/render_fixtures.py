@@ -742,7 +742,6 @@ def pdf_page_texts(path: Path) -> list[str]:
 
 
 FOOTER = re.compile(r"—\d+—$")
-TOC_LEADER = re.compile(r"\.{3,}\d+")
 
 
 def pdf_body_text(path: Path, doc: Document) -> str:
@@ -759,8 +758,19 @@ def pdf_body_text(path: Path, doc: Document) -> str:
             if h and s.startswith(h):
                 s = s[len(h) :]
                 break
-        text.append(TOC_LEADER.sub("", s))
-    return "".join(text)
+        text.append(s)
+    joined = "".join(text)
+    # the 目录 comes first: each entry's first occurrence is its 目录 line, followed by the
+    # leader (as many dots as fit, one when the entry nearly fills the line) and the page
+    pos = 0
+    entries = [e for block in doc.blocks if isinstance(block, Toc) for e in block.entries]
+    for entry in entries:
+        m = re.compile(re.escape(squash(entry.text)) + r"(\.*\d*)").search(joined, pos)
+        if m is None:
+            continue
+        joined = joined[: m.start(1)] + joined[m.end(1) :]
+        pos = m.start(1)
+    return joined
 
 
 @functools.lru_cache(maxsize=1)
