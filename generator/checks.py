@@ -7,10 +7,11 @@ template, I: inferred from the layout).  :func:`run_checks` runs every rule and 
 findings, so one run shows every problem.
 
 Severities: 错误 when the tables do not balance (generation refuses unless forced), 警告
-when something is suspicious (generation proceeds).  All amounts are in 万元 and printed
-rounded to 0.01, so a sum of rounded figures may legitimately differ from the rounded total
-by up to 0.01 per addend (:attr:`CheckSettings.rounding_tolerance_per_addend`): a difference
-within that tolerance is reported as a 警告 only, and every message states the tolerance.
+when something is suspicious (generation proceeds; ``--strict`` makes it block), 提示 for
+information.  All amounts are in 万元 and printed rounded to 0.01, so a sum of rounded
+figures may legitimately differ from the rounded total by up to 0.01 per addend
+(:attr:`CheckSettings.rounding_tolerance_per_addend`): a difference within that tolerance
+is a 提示 only, and every message states the tolerance.
 
 Cells come from the :class:`~generator.source.SourceMap` (``公开05表!C9``); without one,
 from the model path (``t05.rows[3].total``).
@@ -114,8 +115,8 @@ def _rule(rule_id: str, severity: str) -> Callable[[Check], Check]:
 
 ERR = "错误"
 WARN = "警告"
-ERR_TOL = "错误（四舍五入允许误差内为警告）"
-WARN_SUPPLEMENTARY = "警告（说明中的补充数据，不属公开表平衡）"
+ERR_TOL = "错误（四舍五入允许误差内为提示）"
+WARN_SUPPLEMENTARY = "警告（说明中的补充数据，不属公开表平衡；四舍五入允许误差内为提示）"
 
 # 错误 means the nine 公开表 do not balance (or the text cannot be written at all).  The
 # figures only the narrative states — 人员, 政府采购, 国有资产, 绩效自评 — are reported as they
@@ -181,15 +182,17 @@ def _judge(
     unit: str,
     exact: bool,
 ) -> Finding:
-    """A finding for a nonzero difference: 警告 within the rounding tolerance, else 错误."""
+    """A finding for a nonzero difference: 提示 within the rounding tolerance, else 错误."""
     if exact:
-        return Finding(Severity.ERROR, rule, text, cells)
+        return Finding(Severity.ERROR, rule, text, cells, abs(diff), unit)
     tol = ctx.tolerance(n_rounded)
     if abs(diff) <= tol:
         return Finding(
-            Severity.WARNING, rule, f"{text}，在四舍五入允许误差 {fmt_money(tol)} {unit}以内，请核对", cells
+            Severity.NOTE, rule, f"{text}，在四舍五入允许误差 {fmt_money(tol)} {unit}以内", cells, abs(diff), unit
         )
-    return Finding(Severity.ERROR, rule, f"{text}（四舍五入允许误差 {fmt_money(tol)} {unit}）", cells)
+    return Finding(
+        Severity.ERROR, rule, f"{text}（四舍五入允许误差 {fmt_money(tol)} {unit}）", cells, abs(diff), unit
+    )
 
 
 def _sum_rule(
@@ -2179,13 +2182,15 @@ def rules_markdown() -> str:
         "print(rules_markdown(), end='')\" > docs/checks.md",
         "```",
         "",
-        "金额单位均为万元。严重程度：**错误**表示公开表不平衡（或缺少写说明必需的数字），除非强制生成，"
-        "否则不生成公开说明；**警告**表示需要核对，照常生成。只在说明中出现的补充数据（人员、政府采购、"
-        "国有资产、绩效自评表）不一致时报警告：照实公开，但请核对。",
+        "金额单位均为万元。严重程度：**错误**表示公开表不平衡（或缺少写说明必需的数字、金额单位有误），"
+        "除非强制生成（`--force`），否则不生成公开说明；**警告**表示需要核对，照常生成（加 `--strict` 时与错误一样"
+        "不生成）；**提示**仅供参考。只在说明中出现的补充数据（人员、政府采购、国有资产、绩效自评表）不一致时报警告："
+        "照实公开，但请核对。",
         "",
         "公开表金额四舍五入到 0.01 万元，若干数相加可能与合计差 0.01 万元/项：差额在"
-        "“每个加数 0.01 万元”（`CheckSettings.rounding_tolerance_per_addend`）以内的只报警告，"
-        "消息中写明允许误差。“依据”中的 §4 #n 指 official-tables.md 第 4 节第 n 条"
+        "“每个加数 0.01 万元”（`CheckSettings.rounding_tolerance_per_addend`）以内的只报提示，"
+        "消息中写明允许误差；生成和 `--check` 时所有这类提示合为一行（加 `--verbose` 逐条列出）。"
+        "“依据”中的 §4 #n 指 official-tables.md 第 4 节第 n 条"
         "（D：真实公开数据中成立；T：官方模板规定；I：由表样推断）。",
         "",
         "| 规则编号 | 严重程度 | 规则 |",

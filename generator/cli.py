@@ -24,6 +24,7 @@ from rich.table import Table
 
 from generator import __version__
 from generator.errors import Finding, JuesuanError, Severity
+from generator.numbers import fmt_money, q2
 from generator.pipeline import (
     FORMATS,
     BuildOptions,
@@ -51,26 +52,61 @@ out = _console()
 err = _console(stderr=True)
 
 
-def _print_findings(result: UnitResult, console: Console) -> None:
-    """Every finding as a table: 级别, 说明, 位置."""
-    if not result.findings:
-        return
-    table = Table(show_header=True, header_style="bold", expand=False, show_lines=False)
-    table.add_column("级别", no_wrap=True)
-    table.add_column("说明", overflow="fold", ratio=4)
-    table.add_column("位置", overflow="fold", ratio=1, min_width=12)
-    for f in result.findings:
-        style = "red" if f.severity is Severity.ERROR else "yellow"
-        table.add_row(f"[{style}]{f.severity}[/{style}]", f.message, "\n".join(f.cells))
-    console.print(table)
+_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "dim"}
 
 
-def _print_findings_compact(result: UnitResult, console: Console) -> None:
-    """One line per finding, errors first (for generation runs)."""
-    for f in result.errors + result.warnings:
-        style = "red" if f.severity is Severity.ERROR else "yellow"
+def _shown(result: UnitResult, verbose: bool) -> list[Finding]:
+    """The findings listed one by one: 错误, 警告, and 提示 only with ``--verbose``."""
+    return result.errors + result.warnings + (result.notes if verbose else [])
+
+
+def _notes_summary(result: UnitResult, verbose: bool) -> list[str]:
+    """The 提示 not listed, summed up: one line for the rounding tails (per unit of measure)."""
+    if verbose or not result.notes:
+        return []
+    lines = []
+    tails: dict[str, list[Finding]] = {}
+    others = 0
+    for f in result.notes:
+        if f.difference is not None:
+            tails.setdefault(f.unit, []).append(f)
+        else:
+            others += 1
+    for unit, notes in tails.items():
+        largest = max(f.difference for f in notes)
+        shown = fmt_money(largest) if q2(largest) else f"{largest.normalize():f}"
+        lines.append(
+            f"另有 {len(notes)} 处合计与分项之和相差不超过 {shown} {unit}（四舍五入），加 --verbose 查看"
+        )
+    if others:
+        lines.append(f"另有 {others} 条提示，加 --verbose 查看")
+    return lines
+
+
+def _print_findings(result: UnitResult, console: Console, verbose: bool = False) -> None:
+    """The findings as a table (级别, 说明, 位置); 提示 summed up in one line unless ``verbose``."""
+    shown = _shown(result, verbose)
+    if shown:
+        table = Table(show_header=True, header_style="bold", expand=False, show_lines=False)
+        table.add_column("级别", no_wrap=True)
+        table.add_column("说明", overflow="fold", ratio=4)
+        table.add_column("位置", overflow="fold", ratio=1, min_width=12)
+        for f in shown:
+            style = _STYLE[f.severity]
+            table.add_row(f"[{style}]{f.severity}[/{style}]", f.message, "\n".join(f.cells))
+        console.print(table)
+    for line in _notes_summary(result, verbose):
+        console.print(f"[dim]{Severity.NOTE}[/dim] {line}")
+
+
+def _print_findings_compact(result: UnitResult, console: Console, verbose: bool = False) -> None:
+    """One line per finding, errors first (for generation runs); 提示 summed up unless ``verbose``."""
+    for f in _shown(result, verbose):
+        style = _STYLE[f.severity]
         where = f"（{'、'.join(f.cells[:4])}{'…' if len(f.cells) > 4 else ''}）" if f.cells else ""
         console.print(f"  [{style}]{f.severity}[/{style}] {f.message}{where}", markup=True)
+    for line in _notes_summary(result, verbose):
+        console.print(f"  [dim]{Severity.NOTE}[/dim] {line}")
 
 
 def _label(result: UnitResult) -> str:
@@ -83,12 +119,14 @@ def _exit_code(results: list[UnitResult]) -> int:
     return 2 if 2 in codes else max(codes)
 
 
-def _do_check(paths: list[Path], as_json: bool, threshold: Decimal) -> int:
+def _do_check(
+    paths: list[Path], as_json: bool, threshold: Decimal, strict: bool = False, verbose: bool = False
+) -> int:
     files = discover(paths)
     if not files:
         err.print("没有找到要检查的工作簿（.xlsx/.xls/.json）")
         return 2
-    results = [check_file(p, threshold) for p in files]
+    results = [check_file(p, threshold, strict) for p in files]
     if as_json:
         payload = [
             {
@@ -98,6 +136,7 @@ def _do_check(paths: list[Path], as_json: bool, threshold: Decimal) -> int:
                 "message": r.message,
                 "errors": len(r.errors),
                 "warnings": len(r.warnings),
+                "notes": len(r.notes),
                 "findings": [f.to_dict() for f in r.findings],
             }
             for r in results
@@ -108,8 +147,11 @@ def _do_check(paths: list[Path], as_json: bool, threshold: Decimal) -> int:
         out.rule(_label(r))
         if r.message:
             (err if r.status == Status.UNREADABLE else out).print(r.message)
-        _print_findings(r, out)
-        out.print(f"结果：{r.status}；错误 {len(r.errors)} 条，警告 {len(r.warnings)} 条")
+        _print_findings(r, out, verbose)
+        blocked = "（--strict：警告与错误一样不通过）" if strict and r.warnings else ""
+        out.print(
+            f"结果：{r.status}；错误 {len(r.errors)} 条，警告 {len(r.warnings)} 条，提示 {len(r.notes)} 条{blocked}"
+        )
     return _exit_code(results)
 
 
@@ -139,7 +181,7 @@ def _do_template(target: Path, source: Path | None) -> int:
     return 0
 
 
-def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None) -> int:
+def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None, verbose: bool = False) -> int:
     from generator.batch import run_batch
 
     files = discover(paths)
@@ -164,10 +206,11 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None) -> int
         elif r.status == Status.SKIPPED:
             out.print(f"- {label}：{r.status}")
         elif r.outputs:  # forced despite errors
-            out.print(f"[yellow]![/yellow] {label}（有错误，已强制生成）→ " + "、".join(map(str, r.outputs)))
+            why = "有错误" if r.errors else "有警告（--strict）"
+            out.print(f"[yellow]![/yellow] {label}（{why}，已强制生成）→ " + "、".join(map(str, r.outputs)))
         else:
             out.print(f"[red]✗[/red] {label}：{r.status}。{r.message}")
-        _print_findings_compact(r, out)
+        _print_findings_compact(r, out, verbose)
         for note in r.render_notes:
             if note not in said:
                 out.print(f"  [yellow]提示[/yellow] {note}")
@@ -218,6 +261,10 @@ def run(
     reason_threshold: Annotated[
         str, typer.Option("--reason-threshold", help="变动超过此金额（万元）而未填原因时给出警告")
     ] = "0",
+    strict: Annotated[bool, typer.Option("--strict", help="警告与错误一样：检查不通过，不生成文件")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="逐条列出提示（如四舍五入造成的合计差额），不合为一行")
+    ] = False,
     version: Annotated[bool, typer.Option("--version", help="显示版本")] = False,
 ) -> None:
     """由标准工作簿生成单位决算公开说明（DOCX、PDF）。"""
@@ -246,7 +293,7 @@ def run(
         elif dump_json:
             code = _do_dump_json(paths)
         elif check:
-            code = _do_check(paths, as_json, threshold)
+            code = _do_check(paths, as_json, threshold, strict, verbose)
         else:
             options = BuildOptions(
                 out_dir=output,
@@ -256,8 +303,9 @@ def run(
                 font_dir=font_dir,
                 skip_existing=skip_existing,
                 reason_threshold=threshold,
+                strict=strict,
             )
-            code = _do_build(paths, options, jobs)
+            code = _do_build(paths, options, jobs, verbose)
     except JuesuanError as exc:
         err.print(str(exc))
         for f in getattr(exc, "findings", []) or []:

@@ -7,13 +7,18 @@ catches it, prints its Chinese message and exits with its ``exit_code``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 
 class Severity(StrEnum):
+    """错误 blocks generation; 警告 is suspicious (blocks only with ``--strict``); 提示 is for
+    information (e.g. a sum off by a rounding tail)."""
+
     ERROR = "错误"
     WARNING = "警告"
+    NOTE = "提示"
 
 
 @dataclass(frozen=True)
@@ -22,18 +27,27 @@ class Finding:
 
     ``rule`` is a stable identifier (``t01.income_total``); ``message`` the plain Chinese
     sentence; ``cells`` where the values stand (``公开05表!C9``), or model paths when the
-    input was JSON.
+    input was JSON.  ``difference`` and ``unit``: for a sum that does not hold, how far off it
+    is (so that rounding tails can be summarised in one line).
     """
 
     severity: Severity
     rule: str
     message: str
     cells: tuple[str, ...] = field(default_factory=tuple)
+    difference: Decimal | None = field(default=None, compare=False)
+    unit: str = field(default="", compare=False)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["severity"] = str(self.severity)
-        data["cells"] = list(self.cells)
+        data = {
+            "severity": str(self.severity),
+            "rule": self.rule,
+            "message": self.message,
+            "cells": list(self.cells),
+        }
+        if self.difference is not None:
+            data["difference"] = str(self.difference)
+            data["unit"] = self.unit
         return data
 
     def __str__(self) -> str:

@@ -50,6 +50,7 @@ class UnitResult:
     message: str = ""
     key_figures: dict[str, Decimal] = field(default_factory=dict)
     render_notes: list[str] = field(default_factory=list)  # e.g. a font stood in by a fallback
+    strict: bool = False  # 警告 block like 错误 (--strict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -58,6 +59,15 @@ class UnitResult:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.NOTE]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        """The findings that stop generation: 错误, and 警告 too under ``--strict``."""
+        return self.errors + (self.warnings if self.strict else [])
 
     @property
     def exit_code(self) -> int:
@@ -129,6 +139,7 @@ class BuildOptions:
     font_dir: Path | None = None
     skip_existing: bool = False
     reason_threshold: Decimal = Decimal(0)
+    strict: bool = False  # 警告 block like 错误
 
 
 def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0)):
@@ -144,21 +155,26 @@ def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0)):
     return loaded, findings
 
 
-def check_file(path: Path, reason_threshold: Decimal = Decimal(0)) -> UnitResult:
-    """Validate only."""
-    return _check(path, reason_threshold)[0]
+def check_file(path: Path, reason_threshold: Decimal = Decimal(0), strict: bool = False) -> UnitResult:
+    """Validate only; with ``strict``, 警告 fail the check like 错误."""
+    return _check(path, reason_threshold, strict)[0]
 
 
-def _check(path: Path, reason_threshold: Decimal):
+def _check(path: Path, reason_threshold: Decimal, strict: bool = False):
     """``(result, loaded or None)`` for one input."""
     try:
         loaded, findings = load_and_check(path, reason_threshold)
     except JuesuanError as exc:
-        return _failed(path, exc), None
+        result = _failed(path, exc)
+        result.strict = strict
+        return result, None
     d = loaded.disclosure
-    has_errors = any(f.severity is Severity.ERROR for f in findings)
-    status = Status.CHECKS_FAILED if has_errors else (Status.WARNINGS if findings else Status.OK)
-    result = UnitResult(path, status, d.unit.name, d.unit.year, findings, key_figures=key_figures(d))
+    result = UnitResult(path, Status.OK, d.unit.name, d.unit.year, findings, key_figures=key_figures(d),
+                        strict=strict)
+    if result.blocking:
+        result.status = Status.CHECKS_FAILED
+    elif result.warnings:
+        result.status = Status.WARNINGS
     return result, loaded
 
 
@@ -198,11 +214,16 @@ def build_unit(path: Path, options: BuildOptions, renderers: Renderers | None = 
     """
     from generator.report import build_document
 
-    result, loaded = _check(path, options.reason_threshold)
+    result, loaded = _check(path, options.reason_threshold, options.strict)
     if loaded is None:
         return result
     if result.status == Status.CHECKS_FAILED and not options.force:
-        result.message = f"检查发现 {len(result.errors)} 个错误，未生成文件（核对后可用 --force 强制生成）"
+        if result.errors:
+            result.message = f"检查发现 {len(result.errors)} 个错误，未生成文件（核对后可用 --force 强制生成）"
+        else:
+            result.message = (
+                f"检查发现 {len(result.warnings)} 个警告（--strict：警告与错误一样不生成），未生成文件"
+            )
         return result
     d = loaded.disclosure
     stem = stem or output_stem(d.unit.name, d.unit.year)

@@ -31,7 +31,7 @@ from generator.source import SourceMap
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "data"
-ERROR, WARNING = Severity.ERROR, Severity.WARNING
+ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 
 def fired(findings: list[Finding]) -> set[str]:
@@ -860,11 +860,12 @@ def test_rule_ids_are_unique_and_documented():
 # ---------------------------------------------------------------------------- rounding and messages
 
 
-def test_rounding_difference_within_tolerance_is_a_warning():
-    """0.01 off on a two-addend sum (小计 = 购置 + 运行) is within 2 × 0.01: a 警告, not an 错误."""
+def test_rounding_difference_within_tolerance_is_a_note():
+    """0.01 off on a two-addend sum (小计 = 购置 + 运行) is within 2 × 0.01: a 提示, not an 错误."""
     d = make_disclosure(**{"t09.actual.car_total": D("4.01"), "t09.actual.total": D("5.01")})
     findings = of_rule(run_checks(d), "t09.car_total")
-    assert [f.severity for f in findings] == [WARNING]
+    assert [f.severity for f in findings] == [NOTE]
+    assert findings[0].difference == D("0.01") and findings[0].unit == "万元"
     msg = findings[0].message
     assert "4.01" in msg and "4.00" in msg and "相差 0.01 万元" in msg
     assert "允许误差 0.02 万元" in msg
@@ -877,7 +878,7 @@ def test_rounding_difference_beyond_tolerance_is_an_error():
     assert "允许误差 0.02 万元" in findings[0].message
 
 
-def test_reference_000_rounding_of_the_grand_total_is_a_warning():
+def test_reference_000_rounding_of_the_grand_total_is_a_note():
     """000 prints 收入总计 416.40 while 415.84 + 0.00 + 0.55 = 416.39 (figures kept in 元)."""
     d = make_disclosure(
         **{
@@ -887,7 +888,7 @@ def test_reference_000_rounding_of_the_grand_total_is_a_warning():
         }
     )
     findings = of_rule(run_checks(d), "t01.income_grand_total")
-    assert [f.severity for f in findings] == [WARNING]
+    assert [f.severity for f in findings] == [NOTE]
     assert "416.40" in findings[0].message and "416.39" in findings[0].message
 
 
@@ -902,7 +903,7 @@ def test_tiny_difference_is_shown_exactly():
     """A difference rounding would hide (amounts kept in 元) is printed with its digits."""
     d = make_disclosure(**{"procurement.total": D("50.0001")})
     (f,) = of_rule(run_checks(d), "procurement.total")
-    assert f.severity == WARNING
+    assert f.severity == NOTE  # within the tolerance, even for supplementary figures
     assert "相差 0.0001 万元" in f.message
 
 
