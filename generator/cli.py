@@ -109,6 +109,18 @@ def _print_findings_compact(result: UnitResult, console: Console, verbose: bool 
         console.print(f"  [dim]{Severity.NOTE}[/dim] {line}")
 
 
+def _print_placeholders(result: UnitResult, console: Console) -> None:
+    """The figures a draft still lacks: each placeholder with the place it would come from."""
+    if not result.draft:
+        return
+    if not result.placeholders:
+        console.print("  草稿中没有待补的数字（每页标有“草稿”：数据有错误，核对改正后重新生成正式文件）")
+        return
+    console.print(f"  草稿中留有 {len(result.placeholders)} 处待补的数字（补齐后重新生成）：")
+    for p in result.placeholders:
+        console.print(f"    【待补：{p.label}】{p.subject}，应填在 {p.place}", markup=False)
+
+
 def _label(result: UnitResult) -> str:
     name = f"{result.unit_name}（{result.source.name}）" if result.unit_name else str(result.source)
     return name
@@ -207,10 +219,11 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None, verbos
             out.print(f"- {label}：{r.status}")
         elif r.outputs:  # forced despite errors
             why = "有错误" if r.errors else "有警告（--strict）"
-            out.print(f"[yellow]![/yellow] {label}（{why}，已强制生成）→ " + "、".join(map(str, r.outputs)))
+            out.print(f"[yellow]![/yellow] {label}（{why}，已强制生成草稿）→ " + "、".join(map(str, r.outputs)))
         else:
             out.print(f"[red]✗[/red] {label}：{r.status}。{r.message}")
         _print_findings_compact(r, out, verbose)
+        _print_placeholders(r, out)
         for note in r.render_notes:
             if note not in said:
                 out.print(f"  [yellow]提示[/yellow] {note}")

@@ -16,26 +16,41 @@ Conventions (all amounts in 万元, all rates and shares in percent):
   Last year 0 and this year > 0 → +100.00%; this year 0 and last year > 0 → −100.00%
   (the ordinary formula); both 0 → 0.00% (the references print “增加0.00万元，增长0.00%”).
 * 预决算差异率 = (决算 − 预算) ÷ 预算 × 100; 预算 0 with spending → 100.00%; both 0 → 0.00%.
-* A last-year figure or a budget the input left empty (``None``) counts as 0.
+* A last-year figure or a budget the input left empty (``None``) is *missing*, never 0:
+  the comparison then carries a :class:`Missing` instead of an amount and a rate, and the
+  templates print a placeholder (【待补：上年决算数】) in place of everything derived from
+  it.  Only a draft (``--force``) can get that far: the checks report such gaps as 错误.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.model import (
+    BudgetComparison,
+    Comparison,
+    Comparisons,
     Disclosure,
     ExpenseTotals,
     FundTable,
     IncomeTotals,
     Project,
     SanGong,
+    SanGongComparisons,
     SubjectComparison,
     Vehicles,
 )
 from generator.numbers import HUNDRED, ZERO, q2, ratio_percent
+from generator.source import Path, json_path
 from generator.yeardata import YearData, load_year
+
+
+# An invisible tag follows each placeholder in the rendered text, so that the generator can
+# list the placeholders a document still has (and where each figure belongs); it is removed
+# before the document is built.
+TAG_OPEN, TAG_CLOSE = "\ue001", "\ue002"
 
 # ---------------------------------------------------------------------------- primitives
 
@@ -56,68 +71,119 @@ def share_of(part: Decimal, base: Decimal) -> Decimal:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """A figure the input lacks and the text needs (a 上年决算数, a 年初预算数).
+
+    ``label`` names the figure (上年决算数), ``subject`` what it is the figure of (收入支出总计),
+    ``path`` the model path where it belongs (its cell is found through the input's
+    :class:`~generator.source.SourceMap`).  A template prints ``【待补：{{ x.label }}】{{ x.tag }}``
+    in its place (macro ``placeholder`` in ``_macros.j2``).
+    """
+
+    label: str
+    subject: str
+    path: Path
+
+    @property
+    def key(self) -> str:
+        """The model path as text: ``comparisons.gpb_items[2].prior``."""
+        return json_path(self.path)
+
+    @property
+    def tag(self) -> str:
+        """An invisible mark that lets the generator list the placeholders left in a document."""
+        return f"{TAG_OPEN}{self.key}{TAG_CLOSE}"
+
+
+@dataclass(frozen=True)
 class Change:
     """A figure compared with last year's 决算 (amounts 万元, rate in percent).
 
     ``sign`` is 1, 0 or -1; both ``amount`` and ``rate`` carry the sign.  ``reason`` is the
-    user's 主要原因 text, unchanged.
+    user's 主要原因 text, unchanged.  When last year's figure is missing, ``missing`` says
+    which and ``prior``, ``amount`` and ``rate`` are ``None``: nothing is derived from it.
     """
 
     current: Decimal
-    prior: Decimal
-    amount: Decimal
-    rate: Decimal
+    prior: Decimal | None
+    amount: Decimal | None
+    rate: Decimal | None
     reason: str = ""
+    missing: Missing | None = None
 
     @property
     def sign(self) -> int:
-        """1 for an increase, -1 for a decrease, 0 when unchanged."""
+        """1 for an increase, -1 for a decrease, 0 when unchanged (or unknown)."""
+        if self.missing:
+            return 0
         return _sign(self.amount) or _sign(self.rate)
 
     @property
-    def amount_abs(self) -> Decimal:
-        return abs(self.amount)
+    def amount_abs(self) -> Decimal | None:
+        return None if self.amount is None else abs(self.amount)
 
     @property
-    def rate_abs(self) -> Decimal:
-        return abs(self.rate)
+    def rate_abs(self) -> Decimal | None:
+        return None if self.rate is None else abs(self.rate)
 
     @property
     def both_zero(self) -> bool:
-        """Nothing this year and nothing last year."""
-        return self.current == 0 and self.prior == 0
+        """Nothing this year and nothing last year (False when last year is unknown)."""
+        return self.prior is not None and self.current == 0 and self.prior == 0
 
 
-def change(current: Decimal | None, prior: Decimal | None, reason: str = "") -> Change:
-    """Compare ``current`` with ``prior`` (万元) under the rules of the module docstring."""
-    cur, pri = _m(current), _m(prior)
+def change(current: Decimal | None, prior: Decimal | None, reason: str = "", *,
+           subject: str = "", path: Path = ()) -> Change:
+    """Compare ``current`` with ``prior`` (万元) under the rules of the module docstring.
+
+    ``prior`` ``None`` is a missing figure: the result carries :class:`Missing` (labelled
+    with ``subject`` and the model ``path`` of the figure) and no amount or rate."""
+    cur = _m(current)
+    if prior is None:
+        missing = Missing(_titles(Comparison)["prior"], subject, tuple(path))
+        return Change(cur, None, None, None, reason.strip(), missing)
+    pri = _m(prior)
     amount = cur - pri
     return Change(cur, pri, q2(amount), _rate(amount, pri, cur), reason.strip())
 
 
 @dataclass(frozen=True)
 class BudgetDiff:
-    """决算 against 预算 (年初预算 or 全年预算): amounts 万元, ``rate`` = 预决算差异率 in percent."""
+    """决算 against 预算 (年初预算 or 全年预算): amounts 万元, ``rate`` = 预决算差异率 in percent.
 
-    budget: Decimal
+    When the budget is missing, ``missing`` says which and ``budget``, ``amount`` and
+    ``rate`` are ``None``."""
+
+    budget: Decimal | None
     actual: Decimal
-    amount: Decimal
-    rate: Decimal
+    amount: Decimal | None
+    rate: Decimal | None
     reason: str = ""
+    missing: Missing | None = None
 
     @property
     def sign(self) -> int:
+        if self.missing:
+            return 0
         return _sign(self.amount) or _sign(self.rate)
 
     @property
     def both_zero(self) -> bool:
-        """No budget and no spending."""
-        return self.budget == 0 and self.actual == 0
+        """No budget and no spending (False when the budget is unknown)."""
+        return self.budget is not None and self.budget == 0 and self.actual == 0
 
 
-def budget_diff(actual: Decimal | None, budget: Decimal | None, reason: str = "") -> BudgetDiff:
-    """(决算 − 预算) ÷ 预算 in percent; 预算 0 with spending → 100.00%; both 0 → 0.00%."""
-    act, bud = _m(actual), _m(budget)
+def budget_diff(actual: Decimal | None, budget: Decimal | None, reason: str = "", *,
+                subject: str = "", path: Path = (), label: str = "") -> BudgetDiff:
+    """(决算 − 预算) ÷ 预算 in percent; 预算 0 with spending → 100.00%; both 0 → 0.00%.
+
+    ``budget`` ``None`` is a missing figure (see :func:`change`), labelled ``label`` or the
+    title of :attr:`BudgetComparison.budget` (年初预算数)."""
+    act = _m(actual)
+    if budget is None:
+        missing = Missing(label or _titles(BudgetComparison)["budget"], subject, tuple(path))
+        return BudgetDiff(None, act, None, None, reason.strip(), missing)
+    bud = _m(budget)
     amount = act - bud
     return BudgetDiff(bud, act, q2(amount), _rate(amount, bud, act), reason.strip())
 
@@ -371,6 +437,23 @@ class Figures:
     vehicles: tuple[Count, ...]
     performance: PerformanceFigures
 
+    def missing(self) -> dict[str, Missing]:
+        """Every missing figure of the disclosure by :attr:`Missing.key`, in document order."""
+        found: dict[str, Missing] = {}
+
+        def walk(value) -> None:
+            if isinstance(value, Missing):
+                found.setdefault(value.key, value)
+            elif isinstance(value, tuple):
+                for v in value:
+                    walk(v)
+            elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+                for fld in dataclasses.fields(value):
+                    walk(getattr(value, fld.name))
+
+        walk(self)
+        return found
+
 
 # ---------------------------------------------------------------------------- derivation
 
@@ -420,22 +503,31 @@ class _Names:
         return self.yd.subject_name(code) or code
 
 
-def _items(rows, amount_of, comparisons: list[SubjectComparison], yd: YearData) -> tuple[Item, ...]:
-    """Every 项 with an amount this year, plus every compared 项 (spending last year), in code order."""
+def _items(rows, amount_of, comparisons: list[SubjectComparison], yd: YearData, field: str) -> tuple[Item, ...]:
+    """Every 项 with an amount this year, plus every compared 项 (spending last year), in code order.
+
+    ``field`` is the name of the comparison list in :class:`Comparisons` (``gpb_items``): a 项
+    without an entry there, or whose entry has no 上年决算数, has a missing prior figure."""
     names = _Names(rows, yd)
     current = {r.code: _m(amount_of(r)) for r in rows if r.level == 3}
-    compared = {c.code: c for c in comparisons}
+    compared = {c.code: (i, c) for i, c in enumerate(comparisons)}
     codes = sorted({c for c, v in current.items() if v != 0} | set(compared))
+    label = _titles(Comparisons)[field]
     items = []
     for code in codes:
-        c = compared.get(code)
+        i, c = compared.get(code, (None, None))
+        name = names.get(code, c.name if c else "")
+        path: Path = ("comparisons", field, i, "prior") if c else ("comparisons", field)
         items.append(
             Item(
                 code=code,
                 class_name=names.get(code[:3], c.class_name if c else ""),
                 item_name=names.get(code[:5], c.item_name if c else ""),
-                name=names.get(code, c.name if c else ""),
-                change=change(current.get(code, ZERO), c.prior if c else None, c.reason if c else ""),
+                name=name,
+                change=change(
+                    current.get(code, ZERO), c.prior if c else None, c.reason if c else "",
+                    subject=f"{label} {code} {name}", path=path,
+                ),
             )
         )
     return tuple(items)
@@ -479,7 +571,7 @@ def _basic(d: Disclosure, yd: YearData) -> Basic:
     )
 
 
-def _fund(table: FundTable, comp, items: list[SubjectComparison], yd: YearData) -> FundSection:
+def _fund(table: FundTable, comp, items: list[SubjectComparison], yd: YearData, name: str) -> FundSection:
     t = table.totals
     income_grand = _m(t.carry_in) + _m(t.income)
     expense_grand = _m(t.carry_out) + _m(t.expense)
@@ -493,9 +585,9 @@ def _fund(table: FundTable, comp, items: list[SubjectComparison], yd: YearData) 
         carry_out=_m(t.carry_out),
         expense=_m(t.expense),
         expense_grand_total=expense_grand,
-        change=change(income_grand, comp.prior, comp.reason),
-        budget=budget_diff(income_grand, comp.budget, comp.budget_reason),
-        items=_items(table.rows, lambda r: r.expense, items, yd),
+        change=change(income_grand, comp.prior, comp.reason, **_where(name, "prior")),
+        budget=budget_diff(income_grand, comp.budget, comp.budget_reason, **_where(name, "budget")),
+        items=_items(table.rows, lambda r: r.expense, items, yd, f"{name}_items"),
     )
 
 
@@ -511,7 +603,10 @@ def _sangong(d: Disclosure) -> SanGongFigures:
             actual=_m(a),
             budget=_m(b),
             share=share_of(a, actual.total),
-            change=change(a, c.prior, c.reason),
+            change=change(
+                a, c.prior, c.reason,
+                subject=_titles(SanGongComparisons)[key], path=("comparisons", "sangong", key, "prior"),
+            ),
             budget_diff=budget_diff(a, b, c.budget_reason),
         )
     return SanGongFigures(**parts)
@@ -575,6 +670,11 @@ def _performance(d: Disclosure) -> PerformanceFigures:
     )
 
 
+def _where(name: str, field: str) -> dict:
+    """``subject`` and ``path`` of the comparison figure ``comparisons.<name>.<field>``."""
+    return {"subject": _titles(Comparisons)[name], "path": ("comparisons", name, field)}
+
+
 def derive(d: Disclosure) -> Figures:
     """Every figure the disclosure states beyond the input amounts themselves (万元, percent)."""
     yd = load_year(d.unit.year)
@@ -590,7 +690,7 @@ def derive(d: Disclosure) -> Figures:
         expense_total=_m(t01.expense_total),
         balance_distribution=_m(t01.balance_distribution),
         carry_out=_m(t01.carry_out),
-        change=change(t01.income_grand_total, c.total.prior, c.total.reason),
+        change=change(t01.income_grand_total, c.total.prior, c.total.reason, **_where("total", "prior")),
     )
     fiscal = Fiscal(
         income_grand_total=_m(t04.income_grand_total),
@@ -599,18 +699,25 @@ def derive(d: Disclosure) -> Figures:
         expense_grand_total=_m(t04.expense_grand_total.total),
         carry_out=_m(t04.carry_out.total),
         expense_total=_m(t04.expense_total.total),
-        change=change(t04.income_grand_total, c.fiscal.prior, c.fiscal.reason),
-        budget=budget_diff(t04.income_grand_total, c.fiscal.budget, c.fiscal.budget_reason),
+        change=change(t04.income_grand_total, c.fiscal.prior, c.fiscal.reason, **_where("fiscal", "prior")),
+        budget=budget_diff(
+            t04.income_grand_total, c.fiscal.budget, c.fiscal.budget_reason, **_where("fiscal", "budget")
+        ),
     )
     gpb = Gpb(
         total=_m(t05.totals.total),
         basic=_m(t05.totals.basic),
         project=_m(t05.totals.project),
         share_of_expense=share_of(t05.totals.total, t01.expense_total),
-        change=change(t05.totals.total, c.gpb_expense.prior, c.gpb_expense.reason),
-        budget=budget_diff(t05.totals.total, c.gpb_expense.budget, c.gpb_expense.budget_reason),
+        change=change(
+            t05.totals.total, c.gpb_expense.prior, c.gpb_expense.reason, **_where("gpb_expense", "prior")
+        ),
+        budget=budget_diff(
+            t05.totals.total, c.gpb_expense.budget, c.gpb_expense.budget_reason,
+            **_where("gpb_expense", "budget"),
+        ),
         classes=_gpb_classes(d, yd),
-        items=_items(t05.rows, lambda r: r.total, c.gpb_items, yd),
+        items=_items(t05.rows, lambda r: r.total, c.gpb_items, yd, "gpb_items"),
     )
     vehicle_titles = _titles(Vehicles)
     vehicles = tuple(
@@ -627,10 +734,13 @@ def derive(d: Disclosure) -> Figures:
         fiscal=fiscal,
         gpb=gpb,
         basic=_basic(d, yd),
-        fund=_fund(d.t07, c.fund, c.fund_items, yd),
-        soe=_fund(d.t08, c.soe, c.soe_items, yd),
+        fund=_fund(d.t07, c.fund, c.fund_items, yd, "fund"),
+        soe=_fund(d.t08, c.soe, c.soe_items, yd, "soe"),
         sangong=_sangong(d),
-        public=change(d.t06.public_total, c.public_expense.prior, c.public_expense.reason),
+        public=change(
+            d.t06.public_total, c.public_expense.prior, c.public_expense.reason,
+            **_where("public_expense", "prior"),
+        ),
         procurement=_procurement(d),
         vehicles=vehicles,
         performance=_performance(d),

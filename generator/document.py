@@ -97,11 +97,20 @@ Block = Heading | Paragraph | Table | PageBreak | Toc
 
 @dataclass
 class Document:
+    """The whole disclosure.
+
+    ``mark`` is printed on every page (in the page header) when not empty: the 草稿 mark of
+    a draft made with ``--force``.  ``placeholders`` are the figures the data lacks, in the
+    order the text first shows their placeholder (:class:`generator.compute.Missing`).
+    """
+
     title: str  # e.g. 乌鲁木齐市政务服务中心2024年单位决算公开说明
     author: str  # the unit
     year: int
     blocks: list[Block] = field(default_factory=list)
     language: str = "zh-CN"
+    mark: str = ""
+    placeholders: list = field(default_factory=list)
 
     def add(self, block: Block) -> Block:
         self.blocks.append(block)
@@ -115,7 +124,7 @@ class Document:
 
     def plain_text(self) -> str:
         """All text in reading order, one block or table row per line (for tests/golden)."""
-        lines: list[str] = []
+        lines: list[str] = [self.mark] if self.mark else []
         for b in self.blocks:
             if isinstance(b, Heading):
                 lines.append(b.text)

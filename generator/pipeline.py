@@ -37,6 +37,20 @@ EXIT_OF_STATUS = {
 }
 
 
+DRAFT_SUFFIX = "（草稿）"
+"""Added to the file names of a draft: a document forced past 错误 with ``--force``."""
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A figure a draft shows as a placeholder: what (上年决算数), of what (收入支出总计), and
+    where it belongs in the input (``对比与原因!C5``, or a JSON path)."""
+
+    label: str
+    subject: str
+    place: str
+
+
 @dataclass
 class UnitResult:
     """What happened to one input file."""
@@ -51,6 +65,8 @@ class UnitResult:
     key_figures: dict[str, Decimal] = field(default_factory=dict)
     render_notes: list[str] = field(default_factory=list)  # e.g. a font stood in by a fallback
     strict: bool = False  # 警告 block like 错误 (--strict)
+    draft: bool = False  # forced past blocking findings: the files carry the 草稿 mark and name
+    placeholders: list[Placeholder] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -187,6 +203,32 @@ def _failed(path: Path, exc: JuesuanError) -> UnitResult:
     return UnitResult(path, status, findings=list(getattr(exc, "findings", [])), message=str(exc))
 
 
+def _place(sources, path: tuple) -> str:
+    """Where a missing figure belongs: its cell; for a 项 without any comparison entry, the
+    sheet where the entry is to be added."""
+    if sources.is_json or not path or isinstance(path[-1], str) and path[-1] in ("prior", "budget"):
+        return sources.cell(path)
+    sheets = [v.split("!")[0] for k, v in sources.places.items() if k[:1] == path[:1] and "!" in v]
+    near = [v.split("!")[0] for k, v in sources.places.items() if k[: len(path)] == path and "!" in v]
+    sheet = (near or sheets or [""])[0]
+    return f"{sheet}（新增此科目的条目）" if sheet else sources.cell(path)
+
+
+def _refuse_unmarked(document, draft: bool) -> None:
+    """A draft must carry its mark; a document that is not a draft must have no gap."""
+    from generator.errors import RenderError
+
+    if draft and not document.mark:
+        raise RenderError("措辞模板没有给出草稿标记（document.j2 中的“@mark 草稿”），不能生成草稿")
+    if document.placeholders and not draft:
+        shown = "、".join(f"{m.subject}的{m.label}" for m in document.placeholders[:5])
+        more = "等" if len(document.placeholders) > 5 else ""
+        raise RenderError(
+            f"数据缺少 {len(document.placeholders)} 个说明需要的数字（{shown}{more}），不能生成正式文件；"
+            "请补齐后再生成，或加 --force 生成草稿"
+        )
+
+
 class Renderers:
     """Renderers kept for the life of a process: fonts and templates are loaded once."""
 
@@ -226,7 +268,8 @@ def build_unit(path: Path, options: BuildOptions, renderers: Renderers | None = 
             )
         return result
     d = loaded.disclosure
-    stem = stem or output_stem(d.unit.name, d.unit.year)
+    draft = result.status == Status.CHECKS_FAILED  # and forced: a draft, never a final-looking file
+    stem = (stem or output_stem(d.unit.name, d.unit.year)) + (DRAFT_SUFFIX if draft else "")
     targets = [options.out_dir / f"{stem}.{fmt}" for fmt in options.formats]
     if options.skip_existing and targets and all(t.exists() for t in targets):
         result.status = Status.SKIPPED
@@ -235,7 +278,12 @@ def build_unit(path: Path, options: BuildOptions, renderers: Renderers | None = 
     renderers = renderers or Renderers(options)
     try:
         options.out_dir.mkdir(parents=True, exist_ok=True)
-        document = build_document(d, templates_dir=options.templates_dir)
+        document = build_document(d, templates_dir=options.templates_dir, draft=draft)
+        _refuse_unmarked(document, draft)
+        result.draft = draft
+        result.placeholders = [
+            Placeholder(m.label, m.subject, _place(loaded.sources, m.path)) for m in document.placeholders
+        ]
         for target in targets:
             if target.suffix == ".docx":
                 from generator.render.docx import write_docx

@@ -9,11 +9,12 @@ from a template; this module only wires things together.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
-from generator.compute import Figures, derive
+from generator.compute import TAG_CLOSE, TAG_OPEN, Figures, derive
 from generator.document import Document
 from generator.model import Disclosure
 from generator.tables import build_tables
@@ -23,12 +24,15 @@ from generator.yeardata import load_year
 MAIN_TEMPLATE = "document.j2"
 
 
-def template_context(d: Disclosure, f: Figures) -> dict:
+_TAG = re.compile(re.escape(TAG_OPEN) + "(.*?)" + re.escape(TAG_CLOSE))
+
+
+def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
     """The names every narrative template sees.
 
     ``d`` the model, ``f`` the figures (万元, percent), ``unit`` = ``d.unit``, ``year`` and
-    ``prior_year``, and ``tables``: the 公开表 of the year data in order, each with ``key``,
-    ``code`` and ``title``.
+    ``prior_year``, ``tables``: the 公开表 of the year data in order, each with ``key``,
+    ``code`` and ``title``, and ``draft``: whether the document is a draft (``--force``).
     """
     yd = load_year(d.unit.year)
     return {
@@ -38,6 +42,7 @@ def template_context(d: Disclosure, f: Figures) -> dict:
         "year": d.unit.year,
         "prior_year": d.unit.year - 1,
         "tables": [SimpleNamespace(key=t.key, code=t.code, title=t.title) for t in yd.tables.values()],
+        "draft": draft,
     }
 
 
@@ -48,20 +53,29 @@ def _environment(templates_dir: Path | None):
     return make_environment(templates_dir)
 
 
-def build_document(d: Disclosure, templates_dir: Path | None = None) -> Document:
+def build_document(d: Disclosure, templates_dir: Path | None = None, *, draft: bool = False) -> Document:
     """The whole disclosure (narrative and tables) as one :class:`Document`.
 
     ``templates_dir``: a directory whose template files replace the packaged ones of the
-    same name.  Raises :class:`generator.errors.RenderError` when a template is missing,
-    malformed or uses an undefined name.
+    same name.  ``draft``: the data failed its checks and generation was forced; the
+    document then carries the mark the templates give (``@mark``, 草稿) and may show
+    placeholders for missing figures (listed in ``Document.placeholders``).
+
+    Raises :class:`generator.errors.RenderError` when a template is missing, malformed or
+    uses an undefined name.  (The pipeline refuses a draft without a mark and a document
+    that is not a draft but shows placeholders.)
     """
     f = derive(d)
     tables = build_tables(d, f, load_year(d.unit.year))
-    text = render_text(_environment(templates_dir), MAIN_TEMPLATE, template_context(d, f))
-    parsed = parse_markup(text, tables)
+    text = render_text(_environment(templates_dir), MAIN_TEMPLATE, template_context(d, f, draft))
+    missing = f.missing()
+    keys = [k for k in dict.fromkeys(_TAG.findall(text)) if k in missing]
+    parsed = parse_markup(_TAG.sub("", text), tables)
     return Document(
         title=parsed.title or d.unit.name,
         author=d.unit.name,
         year=d.unit.year,
         blocks=parsed.blocks,
+        mark=parsed.mark if draft else "",
+        placeholders=[missing[k] for k in keys],
     )

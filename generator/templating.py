@@ -30,6 +30,8 @@ Line markup of the rendered text (one construct per line; leading blanks ignored
 ``#! text`` (``##!`` …)     the same heading, left out of the 目录
 ``@title text``             the document title (``Document.title``; the renderers print it
                             on the first page, so it adds no block)
+``@mark text``              the mark of a draft, printed on every page (``Document.mark``;
+                            only a draft made with ``--force`` keeps it)
 ``@toc``                    the 目录, filled from the headings of the whole document (the
                             renderers print the caption “目录” and a page break after it)
 ``@pagebreak``              a page break
@@ -211,6 +213,7 @@ class MarkupResult:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.title = ""
+        self.mark = ""
 
 
 def parse_markup(text: str, tables: Mapping[str, Table] | None = None) -> MarkupResult:
@@ -270,6 +273,8 @@ def parse_markup(text: str, tables: Mapping[str, Table] | None = None) -> Markup
             rest = rest.strip()
             if word == "title":
                 result.title = _clean(rest)
+            elif word == "mark":
+                result.mark = _clean(rest)
             elif word == "toc":
                 toc = Toc()
                 blocks.append(toc)

@@ -39,9 +39,31 @@ def test_change_both_zero_is_zero_and_flagged():
     assert (c.amount, c.rate, c.sign, c.both_zero) == (D("0"), D("0"), 0, True)
 
 
-def test_change_prior_none_counts_as_zero():
-    c = change(D("5"), None)
-    assert (c.prior, c.rate) == (D("0"), D("100"))
+def test_change_prior_none_is_missing_not_zero():
+    """A missing 上年数 is never 0: no amount, no rate, no sign (no “增长100.00%”)."""
+    c = change(D("457.86"), None, subject="收入支出总计", path=("comparisons", "total", "prior"))
+    assert (c.current, c.prior, c.amount, c.rate, c.amount_abs, c.rate_abs) == (D("457.86"), None, None, None, None, None)
+    assert (c.sign, c.both_zero) == (0, False)
+    assert c.missing.label == "上年决算数" and c.missing.subject == "收入支出总计"
+    assert c.missing.key == "comparisons.total.prior"
+    assert change(D("0"), None).both_zero is False  # unknown last year: not “均未安排”
+
+
+def test_budget_none_is_missing_not_zero():
+    b = budget_diff(D("54.20"), None, path=("comparisons", "fiscal", "budget"))
+    assert (b.budget, b.amount, b.rate, b.sign, b.both_zero) == (None, None, None, 0, False)
+    assert (b.actual, b.missing.label, b.missing.key) == (D("54.20"), "年初预算数", "comparisons.fiscal.budget")
+
+
+def test_derive_lists_every_missing_figure():
+    d = make_disclosure(**{"comparisons.total.prior": None, "comparisons.gpb_expense.budget": None,
+                           "comparisons.sangong.reception.prior": None})
+    f = derive(d)
+    assert list(f.missing()) == [
+        "comparisons.total.prior", "comparisons.gpb_expense.budget", "comparisons.sangong.reception.prior"
+    ]
+    assert f.totals.change.rate is None and f.gpb.budget.rate is None
+    assert f.gpb.change.rate is not None  # the other figures are unaffected
 
 
 def test_change_uses_the_printed_amounts():
@@ -75,7 +97,7 @@ def test_budget_zero_with_spending_is_100_percent():
 
 
 def test_budget_and_spending_zero_is_zero_percent():
-    b = budget_diff(D("0"), None)
+    b = budget_diff(D("0"), D("0"))
     assert (b.rate, b.both_zero) == (D("0"), True)
 
 

@@ -98,6 +98,16 @@ def test_budget_macro():
     assert _macro('{{ m.budget(b, "全年预算数") }}', b=b).startswith("全年预算数430.10万元")
 
 
+def test_macros_print_a_placeholder_for_a_missing_figure_and_nothing_derived():
+    from generator.compute import budget_diff, change
+
+    c = change(D("457.86"), None, path=("comparisons", "total", "prior"))
+    assert _macro("{{ m.change(c) }}", c=c) == "增减【待补：上年决算数】" + c.missing.tag
+    b = budget_diff(D("3361.40"), None, path=("comparisons", "fiscal", "budget"))
+    assert _macro("{{ m.budget(b) }}", b=b) == "年初预算数【待补：年初预算数】" + b.missing.tag + "，决算数3,361.40万元"
+    assert _macro('{{ m.unplanned(c, "x") }}', c=change(D("0"), None)) == ""  # not “均未安排”
+
+
 # ---------------------------------------------------------------------------- markup
 
 

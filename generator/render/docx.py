@@ -85,7 +85,7 @@ def build_docx(doc: Document, *, typography: Typography = TYPOGRAPHY, update_fie
     _install_styles(d, typography)
     _install_settings(d, update_fields)
     _install_font_table(d)
-    footer_refs, title_pg = _install_footer(d, typography)
+    footer_refs, title_pg = _install_footer(d, typography, doc.mark)
     builder = _BodyBuilder(typography, prepared, footer_refs, title_pg)
     builder.build()
     builder.install(d)
@@ -400,11 +400,13 @@ def _install_font_table(d) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _install_footer(d, typo: Typography) -> tuple[list, bool]:
-    """Create the page-number footer on the first section; return its references.
+def _install_footer(d, typo: Typography, mark: str = "") -> tuple[list, bool]:
+    """Create the page-number footer on the first section, and the header with ``mark`` (the
+    草稿 of a draft) when there is one; return their references.
 
-    Returns the ``w:footerReference`` elements (to be placed in the first section's
-    ``w:sectPr``) and whether the title page has its own, empty, footer.
+    Returns the ``w:footerReference``/``w:headerReference`` elements (to be placed in the
+    first section's ``w:sectPr``; later sections inherit them, landscape ones included) and
+    whether the title page has its own footer (empty) and header (the mark again).
     """
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
@@ -427,9 +429,33 @@ def _install_footer(d, typo: Typography) -> tuple[list, bool]:
         for child in list(fel):
             fel.remove(child)
         fel.append(parse_xml(f'<w:p {_NSDECL}><w:pPr><w:pStyle w:val="{style.docx_id}"/></w:pPr></w:p>'))
+    if mark:
+        headers = [section.header] + ([section.first_page_header] if title_pg else [])
+        for header in headers:
+            header.is_linked_to_previous = False
+            hdr = header._element
+            for child in list(hdr):
+                hdr.remove(child)
+            hdr.append(parse_xml(_mark_paragraph(typo, mark)))
     sect = d.element.body.sectPr
     refs = [el for el in sect if el.tag in (qn("w:footerReference"), qn("w:headerReference"))]
     return refs, title_pg
+
+
+def _mark_paragraph(typo: Typography, mark: str) -> str:
+    """The header paragraph holding the draft mark: right-aligned, bold, coloured, 黑体."""
+    from generator import fonts
+
+    rfonts = "".join(f" w:{k}={_attr(v)}" for k, v in fonts.docx_rfonts("heading1").items())
+    half = round(typo.mark_size_pt * 2)
+    rpr = (
+        f"<w:rPr><w:rFonts{rfonts}/>"
+        f'<w:b/><w:bCs/><w:color w:val="{typo.mark_color}"/><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
+    )
+    return (
+        f'<w:p {_NSDECL}><w:pPr><w:jc w:val="right"/><w:spacing w:before="0" w:after="0"/></w:pPr>'
+        f"<w:r>{rpr}{_run_text(mark)}</w:r></w:p>"
+    )
 
 
 def _set_core_properties(d, doc: Document) -> None:

@@ -268,6 +268,7 @@ class PdfRenderer:
             for key in fonts.ROLES
         }
         bold_stacks = {key: self._bold_stack(key, stacks) for key in fonts.ROLES}
+        self._stacks = stacks
         try:
             css_text = css_template.render(
                 typo=self.typography,
@@ -470,11 +471,28 @@ class PdfRenderer:
         # page-number rules for about as many pages as the document will have: each @page rule
         # costs layout time on every page, and too few would mean laying the document out twice
         numbering = self._page_number_sheet(_rounded(estimate_pages(prepared, self.typography).total * 5 // 4 + 4))
-        rendered = html.render(stylesheets=[self._css, *numbering], font_config=self._font_config)
+        marking = self._mark_sheet(doc.mark)
+        rendered = html.render(stylesheets=[self._css, *marking, *numbering], font_config=self._font_config)
         if numbering and len(rendered.pages) > self._sheet_pages[id(numbering[0])]:
             numbering = self._page_number_sheet(_rounded(len(rendered.pages)))
-            rendered = html.render(stylesheets=[self._css, *numbering], font_config=self._font_config)
+            rendered = html.render(stylesheets=[self._css, *marking, *numbering], font_config=self._font_config)
         return rendered
+
+    def _mark_sheet(self, mark: str) -> list:
+        """A stylesheet printing ``mark`` (the 草稿 of a draft) at the top right of every page —
+        title page, table and landscape pages included; empty when there is no mark."""
+        from weasyprint import CSS
+
+        if not mark:
+            return []
+        typo = self.typography
+        css = (
+            "@page { @top-right { "
+            f"content: {_css_string(mark)}; font-family: {self._stacks['heading1']}; "
+            f"font-size: {typo.mark_size_pt}pt; font-weight: bold; color: #{typo.mark_color}; "
+            "vertical-align: middle; } }"
+        )
+        return [CSS(string=css, font_config=self._font_config)]
 
     def _html_class(self):
         """WeasyPrint's HTML class with the user-agent stylesheet cut down to the elements our

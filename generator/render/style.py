@@ -365,6 +365,9 @@ class Typography:
             lines are nearly flush without it (one-em characters).  The DOCX justifies
             (``w:jc="both"``), which Word and LibreOffice do between characters.
         toc_levels: deepest heading level listed in a regenerated Word TOC.
+        mark_size_pt / mark_color: the draft mark (``Document.mark``, 草稿) printed at the
+            top right of every page (DOCX page header, PDF ``@top-right`` margin box), bold,
+            in the heading font (黑体).
     """
 
     portrait: PageSetup = field(default_factory=_gbt9704_portrait)
@@ -382,6 +385,8 @@ class Typography:
     table_after_pt: float = 14.0
     pdf_justify: bool = False
     toc_levels: int = 3
+    mark_size_pt: float = 16.0
+    mark_color: str = "C00000"
 
     def style(self, key: str) -> TextStyle:
         """The style ``key``; KeyError names the known keys."""
