@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -125,6 +126,25 @@ WARN_SUPPLEMENTARY = "警告（说明中的补充数据，不属公开表平衡�
 SUPPLEMENTARY_PREFIXES = ("staff.", "procurement.", "assets.", "performance.")
 
 
+# ---------------------------------------------------------------------------- wording
+
+TEXT: dict[str, str] = {
+    "orphan": "{table}科目 {row} 缺少其{level}级科目 {parent} 所在行",
+    "childless": "{table}{level}级科目 {row} 下没有所属{child}级科目行（是否误删了行？）",
+    "childless_econ": "{table}类级科目 {row}（{amount} 万元）下没有所属款级科目行（是否误删了行？）",
+    "missing_in": "{table}科目 {row} 在{other}中没有对应的行（是否误删了行？）",
+    "class_missing_in": "{table}类级科目 {row} 在{other}支出栏{column}中没有金额（是否误删了行？）",
+    "class_missing_from": "{other}支出栏{column}有类级科目 {row}，{table}中没有该类级科目行（是否误删了行？）",
+}
+"""Every message of the checks, as format strings (the wording; the rules hold none)."""
+
+_LEVEL_NAME = {3: "类", 5: "款", 7: "项"}
+
+
+def _say(key: str, **values: Any) -> str:
+    return TEXT[key].format(**values)
+
+
 # ---------------------------------------------------------------------------- helpers
 
 
@@ -139,7 +159,11 @@ class Term:
 
 
 def _title(model: type[BaseModel] | BaseModel, name: str) -> str:
-    cls = model if isinstance(model, type) else type(model)
+    return _class_title(model if isinstance(model, type) else type(model), name)
+
+
+@cache
+def _class_title(cls: type[BaseModel], name: str) -> str:
     return cls.model_fields[name].title or name
 
 
@@ -294,6 +318,7 @@ def _class_label(ctx: CheckContext, code: str) -> str:
 _PARENS = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": ""})
 
 
+@cache
 def _norm_name(name: str) -> str:
     return re.sub(r"\s+", "", name).translate(_PARENS)
 
@@ -341,11 +366,12 @@ def check_duplicate_codes(ctx: CheckContext) -> Iterator[Finding]:
 
 @_rule("structure.orphan_rows", ERR)
 def check_orphan_rows(ctx: CheckContext) -> Iterator[Finding]:
-    """项级科目须有其款级科目行，款级科目须有其类级科目行（02/03/05/07/08表）。
+    """项级科目须有其款级科目行，款级科目须有其类级科目行（02/03/05/07/08表）；
+    款级经济分类科目须有其类级科目行（06表）。
 
-    依据：表样按类、款、项逐级列示（official-tables.md §3.2）。
+    依据：表样按类、款、项逐级列示（official-tables.md §3.2、§3.6）。
     """
-    for key in _SUBJECT_TABLES:
+    for key in (*_SUBJECT_TABLES, "t06"):
         codes = {r.code for _, r in _rows(ctx, key)}
         for i, row in _rows(ctx, key):
             code = row.code
@@ -353,13 +379,101 @@ def check_orphan_rows(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             parent = code[: len(code) - 2]
             if parent not in codes:
-                level = "款" if len(parent) == 5 else "类"
                 yield Finding(
                     Severity.ERROR,
                     "structure.orphan_rows",
-                    f"{_table(ctx, key)}科目 {_row_label(row)} 缺少其{level}级科目 {parent} 所在行",
+                    _say("orphan", table=_table(ctx, key), row=_row_label(row), level=_LEVEL_NAME[len(parent)],
+                         parent=parent),
                     ctx.cells((key, "rows", i, "code")),
                 )
+
+
+@_rule("structure.childless_rows", ERR)
+def check_childless_rows(ctx: CheckContext) -> Iterator[Finding]:
+    """有金额的类级科目须有所属款级科目行、有金额的款级科目须有所属项级科目行（02/03/05/07/08表），
+    有金额的类级经济分类科目须有所属款级科目行（06表）。缺少时多半是误删了行：删去的行的金额
+    会从说明中悄悄消失，因此报错误。全为 0 的行不说明任何数字，不检查。
+
+    依据：表样按类、款、项逐级列示到项级科目（official-tables.md §3.2、§3.6）。
+    """
+    for key in (*_SUBJECT_TABLES, "t06"):
+        rows = _rows(ctx, key)
+        parents = {r.code[:-2] for _, r in rows if len(r.code) > 3}
+        for i, row in rows:
+            if len(row.code) == 7 or row.code in parents or not _has_amount(key, row):
+                continue
+            if key == "t06":
+                if len(row.code) != 3:
+                    continue
+                text = _say("childless_econ", table=_table(ctx, key), row=_row_label(row),
+                            amount=fmt_money(row.amount))
+            else:
+                text = _say("childless", table=_table(ctx, key), row=_row_label(row),
+                            level=_LEVEL_NAME[len(row.code)], child=_LEVEL_NAME[len(row.code) + 2])
+            yield Finding(Severity.ERROR, "structure.childless_rows", text, ctx.cells((key, "rows", i, "code")))
+
+
+def _has_amount(key: str, row: Any) -> bool:
+    """Whether a row of table ``key`` states any amount (a row of zeros states nothing)."""
+    if key == "t06":
+        return bool(row.amount)
+    return any(getattr(row, col) for col in _SUBJECT_TABLES[key][1])
+
+
+# Which table must repeat the rows of which: (table, its rows that count, table that repeats them).
+# 05 (一般公共预算财政拨款) and the 本年支出 of 07/08 are part of 03 (all funds), 科目 by 科目.
+_REPEATED_IN_T03 = (("t05", "total"), ("t07", "expense"), ("t08", "expense"))
+
+
+@_rule("structure.repeated_rows", ERR)
+def check_repeated_rows(ctx: CheckContext) -> Iterator[Finding]:
+    """须重复列示的科目行不得缺少：05表有金额的每个科目、07/08表本年有支出的每个科目须在03表中有行；03表
+    有支出的类级科目与01表支出栏有金额的类级科目一一对应；05/07/08表有支出的类级科目与04表支出栏
+    一般公共预算、政府性基金、国有资本经营预算财政拨款列有金额的类级科目一一对应。
+
+    依据：03表反映全部资金的支出，05/07/08表是其中的财政拨款部分；01/04表支出栏按类级科目列示
+    （official-tables.md §3、§4 #10、#15、#22）。
+    """
+    t03 = ctx.row_index("t03")
+    n3 = _table(ctx, "t03")
+    for key, col in _REPEATED_IN_T03:
+        for i, row in _rows(ctx, key):
+            if row.code in t03 or not getattr(row, col):
+                continue
+            yield Finding(
+                Severity.ERROR,
+                "structure.repeated_rows",
+                _say("missing_in", table=_table(ctx, key), row=_row_label(row), other=n3),
+                ctx.cells((key, "rows", i, "code"), ("t03",)),
+            )
+    pairs: list[tuple[str, str, str, dict[str, Any], str | None]] = [
+        ("t03", "total", "t01", ctx.d.t01.expense_by_class, None),
+        ("t05", "total", "t04", ctx.d.t04.expense_by_class, "gpb"),
+        ("t07", "expense", "t04", ctx.d.t04.expense_by_class, "fund"),
+        ("t08", "expense", "t04", ctx.d.t04.expense_by_class, "soe"),
+    ]
+    for key, amount, other, by_class, col in pairs:
+        present = {c: v for c, v in ctx.row_index(key).items() if len(c) == 3 and getattr(v[1], amount)}
+        listed = {c for c, v in by_class.items() if (getattr(v, col) if col else v)}
+        column = _title(FundSplit, col) if col else ""
+        for code in sorted(set(present) - listed):
+            i, row = present[code]
+            yield Finding(
+                Severity.ERROR,
+                "structure.repeated_rows",
+                _say("class_missing_in", table=_table(ctx, key), row=_row_label(row), other=_table(ctx, other),
+                     column=column),
+                ctx.cells((key, "rows", i, "code"), (other, "expense_by_class")),
+            )
+        for code in sorted(listed - set(present)):
+            path: Path = (other, "expense_by_class", code, col) if col else (other, "expense_by_class", code)
+            yield Finding(
+                Severity.ERROR,
+                "structure.repeated_rows",
+                _say("class_missing_from", table=_table(ctx, key), row=_class_label(ctx, code),
+                     other=_table(ctx, other), column=column),
+                ctx.cells(path, (key,)),
+            )
 
 
 @_rule("structure.class_codes", ERR)

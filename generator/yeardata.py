@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from generator.errors import JuesuanError
@@ -48,7 +48,7 @@ class YearData:
     econ_classes: tuple[EconClass, ...]
     tables: dict[str, TableInfo] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def class_names(self) -> dict[str, str]:
         return dict(self.function_classes)
 
@@ -56,7 +56,7 @@ class YearData:
         """Name of a 功能分类 科目 (类/款/项) known for this year."""
         return self.class_names.get(code) or self.subjects.get(code)
 
-    @property
+    @cached_property
     def econ_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
         for cls in self.econ_classes:

@@ -100,6 +100,12 @@ def _orphan_t05_row() -> Disclosure:
     return _append(d, "t05.rows", GpbRow(code="2060404", name="科技成果转化与扩散"))
 
 
+def _without(d: Disclosure, rows: str, code: str) -> Disclosure:
+    """``d`` without the row of ``code`` in the table ``rows`` (``t05.rows``)."""
+    table = getattr(d, rows.split(".")[0])
+    return with_value(d, rows, [r for r in table.rows if r.code != code])
+
+
 def _drop_gpb_item(code: str) -> Disclosure:
     d = make_disclosure()
     return with_value(d, "comparisons.gpb_items", [c for c in d.comparisons.gpb_items if c.code != code])
@@ -128,6 +134,47 @@ CASES: list[Case] = [
         ERROR,
         ("t05.rows[7].code",),
         contains=("2060404", "20604"),
+    ),
+    Case(
+        "06 款 without its 类",
+        lambda: _without(make_disclosure(), "t06.rows", "303"),
+        "structure.orphan_rows",
+        ERROR,
+        ("t06.rows[6].code",),
+        # 303 is summed from its 款 rows all the same: the tables balance
+        contains=("30302", "303"),
+    ),
+    Case(
+        "款 without its 项 (05)",
+        lambda: _without(make_disclosure(), "t05.rows", "2010350"),
+        "structure.childless_rows",
+        ERROR,
+        ("t05.rows[1].code",),
+        contains=("公开05表款级科目 20103", "项级科目"),
+    ),
+    Case(
+        "类 without its 款 (07)",
+        lambda: _without(_without(make_fund_disclosure(), "t07.rows", "2120803"), "t07.rows", "21208"),
+        "structure.childless_rows",
+        ERROR,
+        ("t07.rows[0].code",),
+    ),
+    Case(
+        "06 类 with an amount and no 款",
+        lambda: _without(make_disclosure(), "t06.rows", "30302"),
+        "structure.childless_rows",
+        ERROR,
+        ("t06.rows[6].code",),
+        contains=("303", "款级科目"),
+    ),
+    Case(
+        "05 row missing from 03",
+        lambda: _without(_without(_without(make_disclosure(), "t03.rows", "2080505"), "t03.rows", "2080502"), "t03.rows", "20805"),
+        "structure.repeated_rows",
+        ERROR,
+        ("t05.rows[4].code", "t05.rows[5].code"),
+        also={"structure.childless_rows", "t03.covers_t05"},
+        contains=("在公开03表中没有对应的行",),
     ),
     Case(
         "unknown 类 code in 01",
@@ -1038,6 +1085,7 @@ def test_06_unknown_class_counts_as_public():
     """A 06 类 outside 301/303/302/310 (e.g. 399) is part of 公用经费."""
     d = make_disclosure()
     d = _append(d, "t06.rows", EconRow(code="399", name="其他支出", amount=D("1.00")))
+    d = _append(d, "t06.rows", EconRow(code="39999", name="其他支出", amount=D("1.00")))
     # 302 gives 1.00 to 399: 公用经费合计 stays 40.00 = 302 39.00 + 399 1.00
     d = with_values(d, {"t06.rows[13].amount": D("19.00"), "t06.rows[8].amount": D("39.00")})
     assert fired(run_checks(d)) == {"t06.codes"}  # only: 399 is not in the year's list
