@@ -8,7 +8,9 @@ was rendering (the pool is restarted for the rest).
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -28,11 +30,25 @@ from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, buil
 
 _renderers: Renderers | None = None
 
+# ``module:function`` called once in each worker process before its first unit.  Tests use it
+# to make a worker behave like this process after a monkeypatch (e.g. a check that raises),
+# whatever the pool's start method.
+WORKER_HOOK_ENV = "JUESUAN_GEN_WORKER_HOOK"
+
+
+def _run_worker_hook() -> None:
+    spec = os.environ.get(WORKER_HOOK_ENV)
+    if spec:
+        module, _, name = spec.partition(":")
+        getattr(importlib.import_module(module), name)()
+
 
 def _work(path: Path, stem: str | None, options: BuildOptions) -> UnitResult:
-    """One unit in a worker process; the worker's renderers are made on its first unit and kept."""
+    """One unit in a worker process; the worker's renderers are made on its first unit and kept.
+    Failures are caught inside :func:`build_unit`, exactly as when one process renders all."""
     global _renderers
     if _renderers is None:
+        _run_worker_hook()
         _renderers = Renderers(options)
     return build_unit(path, options, _renderers, stem=stem)
 
@@ -52,18 +68,26 @@ def _unit_stem(path: Path) -> str | None:
     return output_stem(unit.name, unit.year)
 
 
-def assign_stems(files: list[Path], pool: ProcessPoolExecutor | None = None) -> dict[Path, str | None]:
+def assign_stems(
+    files: list[Path], pool: ProcessPoolExecutor | None = None, duplicates: dict[Path, Path] | None = None
+) -> dict[Path, str | None]:
     """Output stems, distinct within the run and in input order: the second workbook of a unit
     gets ``（2）``, the same one on every run (so ``--skip-existing`` resumes correctly).
 
-    The inputs are read in ``pool`` when one is given.  Unreadable files get ``None``."""
+    The inputs are read in ``pool`` when one is given.  Unreadable files get ``None``.  When
+    ``duplicates`` is given, every later input of a unit already seen is entered in it with
+    the first input of that unit."""
     stems = pool.map(_unit_stem, files, chunksize=4) if pool is not None else map(_unit_stem, files)
     used: set[str] = set()
+    first: dict[str, Path] = {}
     out: dict[Path, str | None] = {}
     for path, base in zip(files, stems, strict=True):
         if base is None:
             out[path] = None
             continue
+        if base in first and duplicates is not None:
+            duplicates[path] = first[base]
+        first.setdefault(base, path)
         stem, n = base, 2
         while stem in used:
             stem = f"{base}（{n}）"
@@ -83,17 +107,22 @@ def run_batch(
     jobs: int | None = None,
     console: Console | None = None,
     renderers: Renderers | None = None,
+    on_result: Callable[[UnitResult], None] | None = None,
 ) -> list[UnitResult]:
-    """Process every file; results in the order of ``files``."""
+    """Process every file; results in the order of ``files``.
+
+    ``on_result`` is called with each unit's result as soon as it is finished (in the order
+    they finish), e.g. to print it while the others are still being made."""
     jobs = max(1, min(jobs or default_jobs(), len(files)))
     remove_stale_temporaries(options.out_dir)
+    duplicates: dict[Path, Path] = {}
     if len(files) == 1:
         stems: dict[Path, str | None] = {files[0]: None}
     elif jobs == 1:
-        stems = assign_stems(files)
+        stems = assign_stems(files, duplicates=duplicates)
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            stems = assign_stems(files, pool)
+            stems = assign_stems(files, pool, duplicates)
     console = console or Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"),
@@ -112,9 +141,12 @@ def run_batch(
         task = progress.add_task("生成中", total=len(files), failed=0)
 
         def done(result: UnitResult) -> None:
+            result.duplicate_of = duplicates.get(result.source)
             results[result.source] = result
             failed = sum(1 for r in results.values() if r.exit_code)
             progress.update(task, advance=1, failed=failed)
+            if on_result is not None:
+                on_result(result)
 
         if jobs == 1:
             renderers = renderers or Renderers(options)
@@ -161,6 +193,8 @@ def _collect(fut: Future, path: Path, done, suspects: list[Path] | None) -> bool
         if suspects is not None:
             suspects.append(path)
         return True
-    except Exception as exc:  # noqa: BLE001 - a bug in one unit must not stop the batch
-        done(UnitResult(path, Status.RENDER_FAILED, message=f"处理时出现程序错误：{type(exc).__name__}: {exc}"))
+    except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back: only this unit fails
+        from generator.failures import failed_result
+
+        done(failed_result(path, exc))
     return False

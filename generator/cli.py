@@ -7,6 +7,11 @@
 
 Exit codes: 0 all fine (warnings allowed), 1 data errors (a check failed, or a document
 could not be rendered), 2 unreadable input or wrong usage.
+
+Results go to stdout, errors and failures to stderr.  The help frame and usage errors are in
+Chinese (:mod:`generator.clikit`).  To add an option: one ``@option(...)`` line with its
+``section`` and the ``modes`` it belongs to, a parameter of :func:`run`, and its use in the
+``_do_…`` function of its mode.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ import logging
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from generator import __version__
+from generator.clikit import ChineseCommand, Count, PathText, given, option, refuse, refuse_out_of_mode
 from generator.errors import Finding, JuesuanError, Severity
 from generator.numbers import fmt_money, q2
 from generator.pipeline import (
@@ -35,21 +41,33 @@ from generator.pipeline import (
     discover,
 )
 
-app = typer.Typer(
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    help="单位决算公开说明生成工具：由标准工作簿（.xlsx/.xls）或 JSON 生成决算公开说明 DOCX 和 PDF。",
-)
 
 def _console(stderr: bool = False) -> Console:
-    """A console; when output goes to a file or pipe, lines are not cut at 80 columns."""
+    """A console; when output goes to a file or pipe, lines are not cut (tables are 160 wide)."""
     probe = Console(stderr=stderr)
-    return Console(stderr=stderr, highlight=False, width=None if probe.is_terminal else 160)
+    terminal = probe.is_terminal
+    return Console(stderr=stderr, highlight=False, width=None if terminal else 160, soft_wrap=not terminal)
 
 
 out = _console()
 err = _console(stderr=True)
+
+# Help sections, in the order --help lists them.
+S_BUILD, S_CHECK, S_DATA, S_OTHER = "生成文件", "检查", "标准工作簿与数据", "其他选项"
+
+EXAMPLES = f"""\
+示例（财务人员的三个步骤）：
+  1. 取得空白标准工作簿，按其中“填表说明”填写：
+       juesuan-gen --template 我单位2024年决算.xlsx
+  2. 检查勾稽关系，按提示改正工作簿：
+       juesuan-gen --check 我单位2024年决算.xlsx
+  3. 生成公开说明（DOCX 和 PDF，写到 output 文件夹）：
+       juesuan-gen 我单位2024年决算.xlsx
+  主管部门批量生成整个文件夹：
+       juesuan-gen 各单位工作簿/ -o 公开文件/ --jobs 2
+
+退出码：0 成功（可有警告）；1 数据有错误或生成失败；2 文件无法读取或用法错误。
+版本 {__version__}。"""
 
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "dim"}
@@ -73,7 +91,7 @@ def _notes_summary(result: UnitResult, verbose: bool) -> list[str]:
         else:
             others += 1
     for unit, notes in tails.items():
-        largest = max(f.difference for f in notes)
+        largest = max(f.difference for f in notes if f.difference is not None)
         shown = fmt_money(largest) if q2(largest) else f"{largest.normalize():f}"
         lines.append(
             f"另有 {len(notes)} 处合计与分项之和相差不超过 {shown} {unit}（四舍五入），加 --verbose 查看"
@@ -93,10 +111,10 @@ def _print_findings(result: UnitResult, console: Console, verbose: bool = False)
         table.add_column("位置", overflow="fold", ratio=1, min_width=12)
         for f in shown:
             style = _STYLE[f.severity]
-            table.add_row(f"[{style}]{f.severity}[/{style}]", f.message, "\n".join(f.cells))
+            table.add_row(f"[{style}]{f.severity}[/{style}]", escape(f.message), escape("\n".join(f.cells)))
         console.print(table)
     for line in _notes_summary(result, verbose):
-        console.print(f"[dim]{Severity.NOTE}[/dim] {line}")
+        console.print(f"[dim]{Severity.NOTE}[/dim] {escape(line)}")
 
 
 def _print_findings_compact(result: UnitResult, console: Console, verbose: bool = False) -> None:
@@ -104,26 +122,14 @@ def _print_findings_compact(result: UnitResult, console: Console, verbose: bool 
     for f in _shown(result, verbose):
         style = _STYLE[f.severity]
         where = f"（{'、'.join(f.cells[:4])}{'…' if len(f.cells) > 4 else ''}）" if f.cells else ""
-        console.print(f"  [{style}]{f.severity}[/{style}] {f.message}{where}", markup=True)
+        console.print(f"  [{style}]{f.severity}[/{style}] {escape(f.message + where)}")
     for line in _notes_summary(result, verbose):
-        console.print(f"  [dim]{Severity.NOTE}[/dim] {line}")
-
-
-def _print_placeholders(result: UnitResult, console: Console) -> None:
-    """The figures a draft still lacks: each placeholder with the place it would come from."""
-    if not result.draft:
-        return
-    if not result.placeholders:
-        console.print("  草稿中没有待补的数字（每页标有“草稿”：数据有错误，核对改正后重新生成正式文件）")
-        return
-    console.print(f"  草稿中留有 {len(result.placeholders)} 处待补的数字（补齐后重新生成）：")
-    for p in result.placeholders:
-        console.print(f"    【待补：{p.label}】{p.subject}，应填在 {p.place}", markup=False)
+        console.print(f"  [dim]{Severity.NOTE}[/dim] {escape(line)}")
 
 
 def _label(result: UnitResult) -> str:
     name = f"{result.unit_name}（{result.source.name}）" if result.unit_name else str(result.source)
-    return name
+    return escape(name)
 
 
 def _exit_code(results: list[UnitResult]) -> int:
@@ -131,10 +137,21 @@ def _exit_code(results: list[UnitResult]) -> int:
     return 2 if 2 in codes else max(codes)
 
 
+def _print_detail(result: UnitResult, debug: bool) -> None:
+    if debug and result.detail:
+        err.print(escape(result.detail.rstrip()))
+
+
+def _print_skipped(skipped: list[tuple[Path, str]]) -> None:
+    for path, reason in skipped:
+        err.print(f"[dim]- 跳过 {escape(str(path))}：{escape(reason)}[/dim]")
+
+
 def _do_check(
-    paths: list[Path], as_json: bool, threshold: Decimal, strict: bool = False, verbose: bool = False
+    paths: list[Path], as_json: bool, threshold: Decimal, debug: bool, strict: bool = False, verbose: bool = False
 ) -> int:
-    files = discover(paths)
+    files, skipped = discover(paths, with_skipped=True)
+    _print_skipped(skipped)
     if not files:
         err.print("没有找到要检查的工作簿（.xlsx/.xls/.json）")
         return 2
@@ -154,16 +171,20 @@ def _do_check(
             for r in results
         ]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        for r in results:
+            _print_detail(r, debug)
         return _exit_code(results)
     for r in results:
-        out.rule(_label(r))
+        console = out if r.exit_code == 0 else err
+        console.rule(_label(r))
         if r.message:
-            (err if r.status == Status.UNREADABLE else out).print(r.message)
-        _print_findings(r, out, verbose)
+            console.print(escape(r.message))
+        _print_findings(r, console, verbose)
         blocked = "（--strict：警告与错误一样不通过）" if strict and r.warnings else ""
-        out.print(
+        console.print(
             f"结果：{r.status}；错误 {len(r.errors)} 条，警告 {len(r.warnings)} 条，提示 {len(r.notes)} 条{blocked}"
         )
+        _print_detail(r, debug)
     return _exit_code(results)
 
 
@@ -182,21 +203,57 @@ def _do_template(target: Path, source: Path | None) -> int:
     from generator.inputs import load_input
     from generator.workbook import write_template
 
-    data = load_input(source).disclosure if source is not None else None
     if target.suffix.lower() != ".xlsx":
-        err.print(f"模板文件名应以 .xlsx 结尾：{target}")
+        err.print(f"模板文件名应以 .xlsx 结尾：{escape(str(target))}")
         return 2
+    if target.is_dir():
+        err.print(f"{escape(str(target))} 是一个文件夹：请给出要写出的 .xlsx 文件名")
+        return 2
+    data = load_input(source).disclosure if source is not None else None
     target.parent.mkdir(parents=True, exist_ok=True)
     write_template(target, data)
     what = f"已按 {source} 填写" if source else "空白"
-    out.print(f"已写出{what}标准工作簿：{target}")
+    out.print(f"已写出{escape(what)}标准工作簿：{escape(str(target))}")
     return 0
 
 
-def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None, verbose: bool = False) -> int:
+def _result_line(r: UnitResult, said: set[str], verbose: bool = False) -> None:
+    """Print one unit's result as soon as it is finished: successes on stdout, the rest on stderr."""
+    label = _label(r)
+    files = "、".join(escape(str(p)) for p in r.outputs)
+    duplicate = (
+        f"\n  [yellow]重复[/yellow] 与 {escape(r.duplicate_of.name)} 是同一单位同一年度的工作簿，"
+        "请核对应以哪个为准（汇总表的合计只计一次）"
+        if r.duplicate_of is not None
+        else ""
+    )
+    console = out
+    if r.status == Status.SKIPPED:
+        out.print(f"- {label}：{r.status}")
+    elif r.status in (Status.OK, Status.WARNINGS):
+        out.print(f"[green]✓[/green] {label} → {files}{duplicate}")
+    elif r.status == Status.CHECKS_FAILED and r.outputs:  # --force
+        console = err
+        why = "检查有错误" if r.errors else "有警告（--strict）"
+        err.print(f"[yellow]![/yellow] {label}（{why}，已按 --force 生成，请务必核对）→ {files}{duplicate}")
+    else:
+        console = err
+        written = f"；已写出 {files}" if r.outputs else ""
+        status = "" if r.message.startswith(r.status) else f"{r.status}。"
+        err.print(f"[red]✗[/red] {label}：{status}{escape(r.message)}{written}{duplicate}")
+    _print_findings_compact(r, console, verbose)
+    for note in r.render_notes:
+        if note not in said:
+            console.print(f"  [yellow]提示[/yellow] {escape(note)}")
+
+
+def _do_build(
+    paths: list[Path], options: BuildOptions, jobs: int | None, debug: bool, verbose: bool = False
+) -> int:
     from generator.batch import run_batch
 
-    files = discover(paths)
+    files, skipped = discover(paths, with_skipped=True)
+    _print_skipped(skipped)
     if not files:
         err.print("没有找到要处理的工作簿（.xlsx/.xls/.json）")
         return 2
@@ -205,139 +262,185 @@ def _do_build(paths: list[Path], options: BuildOptions, jobs: int | None, verbos
     if "pdf" in options.formats:
         preflight = renderers.pdf
         if preflight.font_error:  # before any rendering: never a PDF of boxes
-            err.print(preflight.font_error)
+            err.print(escape(preflight.font_error))
             return 1
         for note in preflight.warnings:
-            err.print(f"[yellow]提示[/yellow] {note}")
+            err.print(f"[yellow]提示[/yellow] {escape(note)}")
         said.update(preflight.warnings)
-    results = run_batch(files, options, jobs=jobs, console=err, renderers=renderers)
-    for r in results:
-        label = _label(r)
-        if r.outputs and r.status in (Status.OK, Status.WARNINGS):
-            out.print(f"[green]✓[/green] {label} → " + "、".join(str(p) for p in r.outputs))
-        elif r.status == Status.SKIPPED:
-            out.print(f"- {label}：{r.status}")
-        elif r.outputs:  # forced despite errors
-            why = "有错误" if r.errors else "有警告（--strict）"
-            out.print(f"[yellow]![/yellow] {label}（{why}，已强制生成草稿）→ " + "、".join(map(str, r.outputs)))
-        else:
-            out.print(f"[red]✗[/red] {label}：{r.status}。{r.message}")
-        _print_findings_compact(r, out, verbose)
-        _print_placeholders(r, out)
-        for note in r.render_notes:
-            if note not in said:
-                out.print(f"  [yellow]提示[/yellow] {note}")
-    if len(results) > 1:
-        from generator.summary import SUMMARY_NAME, summary_rows, write_summary
 
-        table = Table(title="汇总", show_lines=False)
-        for col in ("文件", "单位", "状态", "错误", "警告", "收入总计", "支出总计"):
-            table.add_column(col, justify="right" if col in ("错误", "警告", "收入总计", "支出总计") else "left")
-        for row in summary_rows(results):
-            income, expense = row[8], row[9]
-            table.add_row(row[0], row[1], row[3], str(row[4]), str(row[5]),
-                          f"{income:,.2f}" if income is not None else "", f"{expense:,.2f}" if expense is not None else "")
-        out.print(table)
-        path = write_summary(results, options.out_dir / SUMMARY_NAME)
-        ok = sum(1 for r in results if r.exit_code == 0)
-        out.print(f"共 {len(results)} 个单位：成功 {ok} 个，失败 {len(results) - ok} 个。汇总表：{path}")
+    def show(result: UnitResult) -> None:
+        _result_line(result, said, verbose)
+        _print_detail(result, debug)
+
+    results = run_batch(files, options, jobs=jobs, console=err, renderers=renderers, on_result=show)
+    if len(results) > 1:
+        _summarize(results, options, skipped)
     return _exit_code(results)
 
 
-@app.command()
-def run(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="工作簿（.xlsx/.xls）、JSON 文件或包含它们的文件夹", show_default=False)
-    ] = None,
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹")] = Path("output"),
-    template: Annotated[
-        Path | None, typer.Option("--template", help="写出标准工作簿到此 .xlsx 文件", show_default=False)
-    ] = None,
-    from_: Annotated[
-        Path | None, typer.Option("--from", help="与 --template 同用：按此 JSON/工作簿的数据填写", show_default=False)
-    ] = None,
-    check: Annotated[bool, typer.Option("--check", help="只检查勾稽关系，不生成文件")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="与 --check 同用：以 JSON 输出检查结果")] = False,
-    dump_json: Annotated[bool, typer.Option("--dump-json", help="以 JSON 打印工作簿中的数据")] = False,
-    force: Annotated[bool, typer.Option("--force", help="检查有错误时仍然生成")] = False,
-    formats: Annotated[str, typer.Option("--format", help="输出格式：docx、pdf 或 docx,pdf")] = "docx,pdf",
-    templates_dir: Annotated[
-        Path | None, typer.Option("--templates", help="自定义措辞模板目录（同名文件覆盖内置模板）", show_default=False)
-    ] = None,
-    font_dir: Annotated[
-        Path | None, typer.Option("--font-dir", help="字体目录（如本单位的仿宋_GB2312 等字体文件）", show_default=False)
-    ] = None,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="并行处理的单位数（默认：全部核心）", show_default=False)
-    ] = None,
-    skip_existing: Annotated[bool, typer.Option("--skip-existing", help="输出文件已存在的单位跳过（续跑）")] = False,
-    reason_threshold: Annotated[
-        str, typer.Option("--reason-threshold", help="变动超过此金额（万元）而未填原因时给出警告")
-    ] = "0",
-    strict: Annotated[bool, typer.Option("--strict", help="警告与错误一样：检查不通过，不生成文件")] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", help="逐条列出提示（如四舍五入造成的合计差额），不合为一行")
-    ] = False,
-    version: Annotated[bool, typer.Option("--version", help="显示版本")] = False,
-) -> None:
-    """由标准工作簿生成单位决算公开说明（DOCX、PDF）。"""
+def _summarize(results: list[UnitResult], options: BuildOptions, skipped: list[tuple[Path, str]]) -> None:
+    from generator.summary import SUMMARY_NAME, summary_rows, write_summary
+
+    table = Table(title="汇总", show_lines=False)
+    for col in ("文件", "单位", "状态", "错误", "警告", "收入总计", "支出总计"):
+        table.add_column(col, justify="right" if col in ("错误", "警告", "收入总计", "支出总计") else "left")
+    for row in summary_rows(results):
+        income, expense = row[8], row[9]
+        table.add_row(*(escape(str(v)) for v in (row[0], row[1], row[3])), str(row[4]), str(row[5]),
+                      f"{income:,.2f}" if isinstance(income, Decimal) else "",
+                      f"{expense:,.2f}" if isinstance(expense, Decimal) else "")
+    out.print(table)
+    ok = sum(1 for r in results if r.exit_code == 0)
+    failed = len(results) - ok
+    duplicates = sum(1 for r in results if r.duplicate_of is not None)
+    also = f"，其中 {duplicates} 个与其他工作簿是同一单位" if duplicates else ""
+    line = f"共 {len(results)} 个工作簿{also}：成功 {ok} 个，失败 {failed} 个。"
+    try:
+        path = write_summary(results, options.out_dir / SUMMARY_NAME)
+    except OSError as exc:
+        from generator.failures import environment_message
+
+        (err if failed else out).print(line)
+        err.print(f"[red]✗[/red] 未能写出汇总表：{escape(environment_message(exc))}")
+        return
+    (err if failed else out).print(f"{line}汇总表：{escape(str(path))}")
+
+
+_CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_json", "--dump-json"))
+
+
+@click.command(
+    "juesuan-gen",
+    cls=ChineseCommand,
+    usage_args="[选项] [工作簿或文件夹]...",
+    examples=EXAMPLES,
+    sections=(S_BUILD, S_CHECK, S_DATA, S_OTHER),
+    help="单位决算公开说明生成工具：由标准工作簿（.xlsx/.xls）或同结构的 JSON 文件生成决算公开说明（DOCX 和 PDF）。\n"
+    "工作簿或文件夹可以给多个；文件夹中的 .xlsx、.xls、.json 都会处理。",
+)
+@click.argument("paths", nargs=-1, type=PathText(), metavar="[工作簿或文件夹]...")
+@option("-o", "--output", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
+        help="输出文件夹（默认：output）")
+@option("--format", "formats", metavar="格式", section=S_BUILD, modes={"build"},
+        help="输出格式：docx、pdf 或 docx,pdf（默认：两种都要）")
+@option("--force", is_flag=True, section=S_BUILD, modes={"build"}, help="检查有错误时仍然生成（请先核对）")
+@option("-j", "--jobs", type=Count(1), metavar="数目", section=S_BUILD, modes={"build"},
+        help="同时处理的单位数（默认：全部处理器核心）")
+@option("--skip-existing", is_flag=True, section=S_BUILD, modes={"build"},
+        help="输出文件已存在的单位跳过（中断后续跑）")
+@option("--templates", "templates_dir", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
+        help="自定义措辞模板文件夹（同名文件覆盖内置模板）")
+@option("--font-dir", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
+        help="PDF 使用此文件夹中的字体（如本单位的仿宋_GB2312）")
+@option("--check", is_flag=True, section=S_CHECK, modes={"check"}, help="只检查勾稽关系，不生成文件")
+@option("--json", "as_json", is_flag=True, section=S_CHECK, modes={"check"},
+        help="与 --check 同用：以 JSON 输出检查结果")
+@option("--reason-threshold", metavar="万元", section=S_CHECK, modes={"build", "check"},
+        help="变动超过此金额而未填原因时才警告（默认 0：有变动即提示）")
+@option("--strict", is_flag=True, section=S_CHECK, modes={"build", "check"},
+        help="警告与错误一样：检查不通过，不生成文件")
+@option("--verbose", is_flag=True, section=S_CHECK, modes={"build", "check"},
+        help="逐条列出提示（如四舍五入造成的合计差额），不合为一行")
+@option("--template", type=PathText(), metavar="文件.xlsx", section=S_DATA, modes={"template"},
+        help="写出标准工作簿到此文件（空白，或按 --from 填好）")
+@option("--from", "from_", type=PathText(), metavar="数据", section=S_DATA, modes={"template"},
+        help="与 --template 同用：按此 JSON 或工作簿的数据填写")
+@option("--dump-json", is_flag=True, section=S_DATA, modes={"dump"}, help="以 JSON 打印工作簿中的全部数据")
+@option("--debug", is_flag=True, section=S_OTHER, help="出现程序内部错误时显示技术细节（供维护人员排查）")
+@option("--version", is_flag=True, section=S_OTHER, help="显示版本并退出")
+@click.pass_context
+def app(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output: Path | None,
+    formats: str | None,
+    force: bool,
+    jobs: int | None,
+    skip_existing: bool,
+    templates_dir: Path | None,
+    font_dir: Path | None,
+    check: bool,
+    as_json: bool,
+    reason_threshold: str | None,
+    strict: bool,
+    verbose: bool,
+    template: Path | None,
+    from_: Path | None,
+    dump_json: bool,
+    debug: bool,
+    version: bool,
+) -> int:
+    """The command: choose the mode, refuse what does not belong to it, run it."""
     if version:
         out.print(f"juesuan-gen {__version__}")
-        raise typer.Exit(0)
-    paths = list(paths or [])
-    try:
-        threshold = Decimal(reason_threshold)
-    except InvalidOperation:
-        err.print(f"--reason-threshold 应为金额，实为“{reason_threshold}”")
-        raise typer.Exit(2) from None
-    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        return 0
+    chosen_modes = [flag for name, flag in _CONFLICTING_MODES if given(ctx, name)]
+    if len(chosen_modes) > 1:
+        refuse(ctx, f"{' 与 '.join(chosen_modes)} 不能同时使用：一次只做一件事（写模板、检查或导出 JSON）")
+    mode = "template" if template else "check" if check else "dump" if dump_json else "build"
+    refuse_out_of_mode(ctx, mode, chosen_modes[0] if chosen_modes else None)
+    if mode == "template" and paths:
+        refuse(ctx, "用 --template 写标准工作簿时不需要给出工作簿；要按已有数据填写，请用 --from 数据文件")
+    if mode != "template" and not paths:
+        refuse(ctx, "请给出工作簿、JSON 文件或文件夹")
+    threshold = Decimal(0)
+    if reason_threshold is not None:
+        try:
+            threshold = Decimal(reason_threshold.strip())
+        except InvalidOperation:
+            refuse(ctx, f"--reason-threshold 应为金额（万元），实为“{reason_threshold}”")
+        if not threshold.is_finite() or threshold < 0:
+            refuse(ctx, f"--reason-threshold 应为不小于 0 的金额（万元），实为“{reason_threshold}”")
+    chosen = [f.strip().lower() for f in (formats or ",".join(FORMATS)).split(",") if f.strip()]
     if not chosen or any(f not in FORMATS for f in chosen):
-        err.print(f"--format 只能是 docx、pdf 或 docx,pdf，实为“{formats}”")
-        raise typer.Exit(2)
+        refuse(ctx, f"--format 只能是 docx、pdf 或 docx,pdf，实为“{formats}”")
+    out_dir = output if output is not None else Path("output")
+    if mode == "build" and out_dir.exists() and not out_dir.is_dir():
+        refuse(ctx, f"-o {out_dir} 是一个已有的文件，不是文件夹：请给出输出文件夹的名称")
     try:
-        if template is not None:
-            code = _do_template(template, from_)
-        elif from_ is not None:
-            err.print("--from 需与 --template 同用")
-            code = 2
-        elif not paths:
-            err.print("请给出工作簿、JSON 文件或文件夹。用 juesuan-gen --help 查看用法。")
-            code = 2
-        elif dump_json:
-            code = _do_dump_json(paths)
-        elif check:
-            code = _do_check(paths, as_json, threshold, strict, verbose)
-        else:
-            options = BuildOptions(
-                out_dir=output,
-                formats=tuple(f for f in FORMATS if f in chosen),
-                force=force,
-                templates_dir=templates_dir,
-                font_dir=font_dir,
-                skip_existing=skip_existing,
-                reason_threshold=threshold,
-                strict=strict,
-            )
-            code = _do_build(paths, options, jobs, verbose)
+        if mode == "template":
+            assert template is not None
+            return _do_template(template, from_)
+        if mode == "dump":
+            return _do_dump_json(list(paths))
+        if mode == "check":
+            return _do_check(list(paths), as_json, threshold, debug, strict, verbose)
+        options = BuildOptions(
+            out_dir=out_dir,
+            formats=tuple(f for f in FORMATS if f in chosen),
+            force=force,
+            templates_dir=templates_dir,
+            font_dir=font_dir,
+            skip_existing=skip_existing,
+            reason_threshold=threshold,
+            strict=strict,
+        )
+        return _do_build(list(paths), options, jobs, debug, verbose)
     except JuesuanError as exc:
-        err.print(str(exc))
+        err.print(escape(str(exc)))
         for f in getattr(exc, "findings", []) or []:
-            err.print(f"  {f}")
-        code = exc.exit_code
-    raise typer.Exit(code)
+            err.print(f"  {escape(str(f))}")
+        return exc.exit_code
+    except (KeyboardInterrupt, click.exceptions.Exit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failure outside any unit: a Chinese reason, no traceback
+        from generator.failures import describe
+
+        failure = describe(exc)
+        err.print(f"[red]✗[/red] {escape(failure.message)}")
+        if debug and failure.detail:
+            err.print(escape(failure.detail.rstrip()))
+        return 2 if failure.kind == "unreadable" else 1
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     # Library log records (WeasyPrint's, the renderers') are not for the clerk: what matters is
     # printed by this module in Chinese.  A NullHandler keeps them off the terminal while the
     # renderers' own handlers (the missing-glyph catcher) still receive them.
     logging.getLogger().addHandler(logging.NullHandler())
-    try:
-        app()
-    except KeyboardInterrupt:
-        err.print("已中断。")
-        sys.exit(130)
+    args = sys.argv[1:] if argv is None else list(argv)
+    app.main(args, prog_name="juesuan-gen")
 
 
 __all__ = ["Finding", "app", "main"]

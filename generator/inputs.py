@@ -53,8 +53,17 @@ def load_input(path: Path) -> LoadedInput:
         return _load(path)
     except JuesuanError:
         raise
-    except Exception as exc:  # a bug must still not show a traceback for some input
-        raise InputUnreadable(f"{path}：读取时出错（{type(exc).__name__}：{exc}）") from exc
+    except OSError as exc:
+        from generator.failures import environment_message
+
+        raise InputUnreadable(f"{path}：{environment_message(exc)}") from exc
+    except Exception as exc:
+        from generator.failures import unreadable_reason
+
+        reason = unreadable_reason(exc)
+        if reason is None:
+            raise  # a defect of this program: reported as such by the caller
+        raise InputUnreadable(f"{path}：{reason}") from exc
 
 
 def _is_json(path: Path) -> bool:
@@ -75,6 +84,8 @@ def _load(path: Path) -> LoadedInput:
         raise InputUnreadable(f"{path}：文件不存在")
     if path.is_dir():
         raise InputUnreadable(f"{path}：这是一个文件夹，不是工作簿或 JSON 文件")
+    if not path.is_file():  # a FIFO or a device would block or never end: refused at once
+        raise InputUnreadable(f"{path}：不是普通文件（命名管道、设备等），不能作为工作簿或 JSON 文件读取")
     if _is_json(path):
         raw, sources = _read_json(path)
         findings: list[Finding] = []
@@ -94,7 +105,7 @@ def _load(path: Path) -> LoadedInput:
     if errors or disclosure is None:
         what = "JSON 文件" if sources.is_json else "工作簿"
         raise InputInvalid(
-            f"{path}：{what}中有 {len(errors)} 处错误，无法生成（逐条见下）", findings=errors + warnings
+            f"{path}：{what}中有 {len(errors)} 处错误，无法生成", findings=errors + warnings
         )
     return LoadedInput(disclosure, sources, warnings, path)
 

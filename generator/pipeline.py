@@ -24,6 +24,7 @@ class Status:
     CHECKS_FAILED = "未通过检查"
     UNREADABLE = "无法读取"
     RENDER_FAILED = "生成失败"
+    INTERNAL_ERROR = "程序内部错误"
     SKIPPED = "已存在，跳过"
 
 
@@ -33,6 +34,7 @@ EXIT_OF_STATUS = {
     Status.SKIPPED: 0,
     Status.CHECKS_FAILED: 1,
     Status.RENDER_FAILED: 1,
+    Status.INTERNAL_ERROR: 1,
     Status.UNREADABLE: 2,
 }
 
@@ -67,6 +69,8 @@ class UnitResult:
     strict: bool = False  # 警告 block like 错误 (--strict)
     draft: bool = False  # forced past blocking findings: the files carry the 草稿 mark and name
     placeholders: list[Placeholder] = field(default_factory=list)
+    detail: str = ""  # technical detail of a failure (a traceback), shown with --debug
+    duplicate_of: Path | None = None  # an earlier input of the same unit and year in this run
 
     @property
     def errors(self) -> list[Finding]:
@@ -90,24 +94,51 @@ class UnitResult:
         return EXIT_OF_STATUS.get(self.status, 1)
 
 
-def discover(paths: list[Path]) -> list[Path]:
+# Files often found beside the workbooks, and why they are not read.
+_SKIP_REASONS = {
+    ".et": "WPS 表格格式（.et）不能直接读取：请在 WPS 中另存为 .xlsx",
+    ".ett": "WPS 表格模板不能直接读取：请另存为 .xlsx",
+    ".ods": "OpenDocument 表格不能直接读取：请另存为 .xlsx",
+    ".csv": "CSV 文件不是标准工作簿",
+    ".docx": "Word 文档（可能是已生成的公开说明），不是工作簿",
+    ".doc": "Word 文档，不是工作簿",
+    ".wps": "WPS 文字文档，不是工作簿",
+    ".pdf": "PDF 文件（可能是已生成的公开说明），不是工作簿",
+}
+
+
+def _skip_reason(p: Path) -> str | None:
+    """Why a file found in a folder is not an input; None when it is one."""
+    if p.name.startswith("~$"):
+        return "Excel/WPS 打开工作簿时留下的临时锁定文件"
+    if p.name.startswith("."):
+        return "隐藏文件"
+    if p.is_dir():
+        return "子文件夹（只处理所给文件夹中的文件，不处理其子文件夹）"
+    if p.suffix.lower() not in INPUT_SUFFIXES:
+        return _SKIP_REASONS.get(p.suffix.lower(), "不是 .xlsx、.xls 或 .json 文件")
+    if not p.is_file():
+        return "不是普通文件（命名管道、设备等），不能读取"
+    return None
+
+
+def discover(paths: list[Path], with_skipped: bool = False):
     """Input files named or found in the named folders (not recursive).
 
-    Excel's ``~$`` lock files and hidden files are skipped.  A path that does not exist is
-    returned as is, so the caller reports it.
+    Excel's ``~$`` lock files, hidden files and files of other kinds found in a folder are
+    skipped; with ``with_skipped`` the answer is ``(inputs, [(skipped file, reason), …])``.
+    A path named explicitly is returned as is (missing, a FIFO …), so its job reports it.
     """
     found: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.is_file()
-                    and p.suffix.lower() in INPUT_SUFFIXES
-                    and not p.name.startswith(("~$", "."))
-                )
-            )
+            for p in sorted(path.iterdir()):
+                reason = _skip_reason(p)
+                if reason is None:
+                    found.append(p)
+                elif not p.name.startswith("."):  # hidden files are not worth a line
+                    skipped.append((p, reason))
         else:
             found.append(path)
     unique: list[Path] = []
@@ -117,7 +148,7 @@ def discover(paths: list[Path]) -> list[Path]:
         if key not in seen:
             seen.add(key)
             unique.append(p)
-    return unique
+    return (unique, skipped) if with_skipped else unique
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -172,8 +203,11 @@ def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0)):
 
 
 def check_file(path: Path, reason_threshold: Decimal = Decimal(0), strict: bool = False) -> UnitResult:
-    """Validate only; with ``strict``, 警告 fail the check like 错误."""
-    return _check(path, reason_threshold, strict)[0]
+    """Validate only; with ``strict``, 警告 fail the check like 错误.  Never raises: any
+    failure becomes the result's status and message."""
+    from generator.failures import guard
+
+    return guard(path, lambda: _check(path, reason_threshold, strict)[0])
 
 
 def _check(path: Path, reason_threshold: Decimal, strict: bool = False):
@@ -195,12 +229,9 @@ def _check(path: Path, reason_threshold: Decimal, strict: bool = False):
 
 
 def _failed(path: Path, exc: JuesuanError) -> UnitResult:
-    from generator.errors import InputUnreadable
+    from generator.failures import failed_result
 
-    status = Status.UNREADABLE if isinstance(exc, InputUnreadable) or exc.exit_code == 2 else (
-        Status.CHECKS_FAILED
-    )
-    return UnitResult(path, status, findings=list(getattr(exc, "findings", [])), message=str(exc))
+    return failed_result(path, exc)
 
 
 def _place(sources, path: tuple) -> str:
@@ -249,11 +280,20 @@ class Renderers:
 
 def build_unit(path: Path, options: BuildOptions, renderers: Renderers | None = None,
                stem: str | None = None) -> UnitResult:
-    """Read, check and render one unit.
+    """Read, check and render one unit.  Never raises: whatever goes wrong (unreadable input,
+    failed checks, a renderer failure, a full disk, a bug) becomes the result's status and a
+    Chinese message, the same in this process and in a worker of a pool.
 
     ``stem`` is the output file name without suffix (the batch assigns distinct stems when two
     workbooks are of the same unit); by default ``<单位名称><年度>年度单位决算公开``.
     """
+    from generator.failures import guard
+
+    return guard(path, lambda: _build_unit(path, options, renderers, stem))
+
+
+def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
+                stem: str | None) -> UnitResult:
     from generator.report import build_document
 
     result, loaded = _check(path, options.reason_threshold, options.strict)
@@ -293,10 +333,8 @@ def build_unit(path: Path, options: BuildOptions, renderers: Renderers | None = 
                 renderers.pdf.write(document, target)
                 result.render_notes = list(renderers.pdf.warnings)
             result.outputs.append(target)
-    except JuesuanError as exc:
-        result.status = Status.RENDER_FAILED
-        result.message = str(exc)
-    except Exception as exc:  # a renderer bug must not stop a batch  # noqa: BLE001
-        result.status = Status.RENDER_FAILED
-        result.message = f"生成文件时出现程序错误：{type(exc).__name__}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - reported with what was already written
+        from generator.failures import failed_result
+
+        failed_result(path, exc, result)
     return result

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator import batch
 from generator.atomic import atomic_target, remove_stale_temporaries

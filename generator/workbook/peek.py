@@ -18,6 +18,8 @@ from generator.workbook import spec
 def peek_unit(path: Path) -> tuple[str, int] | None:
     """``(单位名称, 年度)`` of a standard workbook or JSON input, or None when not found quickly."""
     suffix = path.suffix.lower()
+    if not path.is_file():  # missing, a folder, a FIFO or a device: the full reader says what it is
+        return None
     try:
         if suffix == ".json":
             unit = json.loads(path.read_text(encoding="utf-8"))["unit"]

@@ -1418,5 +1418,10 @@ def read_workbook(path: Path) -> WorkbookData:
         return WorkbookReader(book).read()
     except InputUnreadable:
         raise
-    except Exception as exc:  # never a traceback for any input
-        raise InputUnreadable(f"{path}：读取工作簿时出错（{type(exc).__name__}：{exc}）") from exc
+    except Exception as exc:
+        from generator.failures import unreadable_reason
+
+        reason = unreadable_reason(exc)
+        if reason is None:
+            raise  # a defect of this program: reported as such by the caller
+        raise InputUnreadable(f"{path}：{reason}") from exc
