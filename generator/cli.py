@@ -235,7 +235,7 @@ def _result_line(r: UnitResult, said: set[str], verbose: bool = False) -> None:
     elif r.status == Status.CHECKS_FAILED and r.outputs:  # --force
         console = err
         why = "检查有错误" if r.errors else "有警告（--strict）"
-        err.print(f"[yellow]![/yellow] {label}（{why}，已按 --force 生成，请务必核对）→ {files}{duplicate}")
+        err.print(f"[yellow]![/yellow] {label}（{why}，已强制生成）→ {files}{duplicate}")
     else:
         console = err
         written = f"；已写出 {files}" if r.outputs else ""
