@@ -127,6 +127,18 @@ def _print_findings_compact(result: UnitResult, console: Console, verbose: bool 
         console.print(f"  [dim]{Severity.NOTE}[/dim] {escape(line)}")
 
 
+def _print_placeholders(result: UnitResult, console: Console) -> None:
+    """The figures a draft still lacks: each placeholder with the place it would come from."""
+    if not result.draft:
+        return
+    if not result.placeholders:
+        console.print("  草稿中没有待补的数字（每页标有“草稿”：数据有错误，核对改正后重新生成正式文件）")
+        return
+    console.print(f"  草稿中留有 {len(result.placeholders)} 处待补的数字（补齐后重新生成）：")
+    for p in result.placeholders:
+        console.print(f"    【待补：{p.label}】{p.subject}，应填在 {p.place}", markup=False)
+
+
 def _label(result: UnitResult) -> str:
     name = f"{result.unit_name}（{result.source.name}）" if result.unit_name else str(result.source)
     return escape(name)
@@ -235,13 +247,14 @@ def _result_line(r: UnitResult, said: set[str], verbose: bool = False) -> None:
     elif r.status == Status.CHECKS_FAILED and r.outputs:  # --force
         console = err
         why = "检查有错误" if r.errors else "有警告（--strict）"
-        err.print(f"[yellow]![/yellow] {label}（{why}，已强制生成）→ {files}{duplicate}")
+        err.print(f"[yellow]![/yellow] {label}（{why}，已强制生成草稿）→ {files}{duplicate}")
     else:
         console = err
         written = f"；已写出 {files}" if r.outputs else ""
         status = "" if r.message.startswith(r.status) else f"{r.status}。"
         err.print(f"[red]✗[/red] {label}：{status}{escape(r.message)}{written}{duplicate}")
     _print_findings_compact(r, console, verbose)
+    _print_placeholders(r, console)
     for note in r.render_notes:
         if note not in said:
             console.print(f"  [yellow]提示[/yellow] {escape(note)}")

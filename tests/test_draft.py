@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES_DIR
 from render_fixtures import pdf_page_texts
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator.cli import app
 from generator.errors import RenderError
