@@ -118,7 +118,7 @@ def _read_json(path: Path) -> tuple[dict[str, Any], SourceMap]:
     except OSError as exc:
         raise InputUnreadable(f"{path}：无法读取文件（{exc.strerror or exc}）") from None
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise InputUnreadable(
             f"{path}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
@@ -132,6 +132,12 @@ def _read_json(path: Path) -> tuple[dict[str, Any], SourceMap]:
         )
         raise InputInvalid(f"{path}：JSON 文件格式不对", findings=[finding])
     return data, sources
+
+
+def _json_int(text: str) -> int | Decimal:
+    """A JSON integer; one too long for an int (Python refuses > 4300 digits) stays a
+    Decimal, which validation then refuses as out of bounds, naming its path."""
+    return int(text) if len(text) <= 30 else Decimal(text)
 
 
 # ---------------------------------------------------------------------------- messages
@@ -151,6 +157,8 @@ def _message(err: dict[str, Any], label: str) -> str:
     value = err.get("input")
     if kind == "missing":
         return f"{label}必须填写"
+    if kind == "number_refused":
+        return f"{label}{ctx.get('detail', '')}"
     if kind == "greater_than_equal":
         if Decimal(str(ctx.get("ge", 0))) == 0:
             return f"{label}不能为负数，实为 {_show(value)}"

@@ -34,18 +34,42 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
-Money = Annotated[Decimal, Field(ge=0, description="金额（万元）")]
-"""A non-negative amount in 万元."""
+from generator.numbers import AMOUNT_LIMIT, COUNT_LIMIT, NumberRefused, accept
 
-SignedMoney = Annotated[Decimal, Field(description="金额（万元），可为负数")]
+
+
+def _number(kind: str) -> BeforeValidator:
+    """Numbers are read by :func:`generator.numbers.accept` (the workbook reader's rules):
+    exact, bounded, never a boolean — a JSON ``true`` is no count."""
+
+    def check(value: Any) -> Any:
+        if value is None or isinstance(value, (dict, list)):
+            return value  # the type reports it
+        try:
+            out = accept(value, kind)
+        except NumberRefused as exc:
+            raise PydanticCustomError("number_refused", "{detail}", {"detail": exc.detail}) from None
+        return value if out is None else out
+
+    return BeforeValidator(check)
+
+
+Money = Annotated[Decimal, Field(ge=0, lt=AMOUNT_LIMIT, description="金额（万元）"), _number("money")]
+"""A non-negative amount in 万元 (bounds: :func:`generator.numbers.accept`)."""
+
+SignedMoney = Annotated[
+    Decimal, Field(gt=-AMOUNT_LIMIT, lt=AMOUNT_LIMIT, description="金额（万元），可为负数"), _number("signed_money")
+]
 """An amount in 万元 that may be negative (e.g. 结余分配)."""
 
-Count = Annotated[int, Field(ge=0)]
-Score = Annotated[Decimal, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, lt=COUNT_LIMIT), _number("count")]
+SignedCount = Annotated[int, Field(gt=-COUNT_LIMIT, lt=COUNT_LIMIT), _number("int")]
+Score = Annotated[Decimal, Field(ge=0, lt=AMOUNT_LIMIT), _number("decimal")]
 
 
 class _Model(BaseModel):
@@ -72,13 +96,13 @@ class Staff(_Model):
     """人员情况 (persons; 增加数 negative for a decrease)."""
 
     total: Count = Field(0, title="实有人数")
-    total_change: int = Field(0, title="实有人数增加数")
+    total_change: SignedCount = Field(0, title="实有人数增加数")
     active: Count = Field(0, title="在职人员")
-    active_change: int = Field(0, title="在职人员增加数")
+    active_change: SignedCount = Field(0, title="在职人员增加数")
     retired_cadres: Count = Field(0, title="离休人员")
-    retired_cadres_change: int = Field(0, title="离休人员增加数")
+    retired_cadres_change: SignedCount = Field(0, title="离休人员增加数")
     retirees: Count = Field(0, title="退休人员")
-    retirees_change: int = Field(0, title="退休人员增加数")
+    retirees_change: SignedCount = Field(0, title="退休人员增加数")
 
 
 class Unit(_Model):

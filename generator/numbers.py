@@ -7,6 +7,7 @@ they are shown, by 四舍五入 (ROUND_HALF_UP) to 0.01 — never with Python's 
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
@@ -59,3 +60,141 @@ def fmt_money(value: Decimal) -> str:
 def fmt_percent(value: Decimal) -> str:
     """``12.3`` → ``"12.30%"``."""
     return f"{q2(value):.2f}%"
+
+
+# ---------------------------------------------------------------------------- reading numbers
+#
+# Every number the tool takes in (a workbook cell, a JSON value) passes through
+# :func:`accept`: it is read exactly or refused with a reason, and whatever it accepts is
+# small enough that no later Decimal operation (sums, ratios, 四舍五入 to 0.01) can raise.
+
+AMOUNT_LIMIT_EXP = 12
+"""Amounts and other decimals: |x| < 10**12 (一万亿万元)."""
+AMOUNT_LIMIT = Decimal(10) ** AMOUNT_LIMIT_EXP
+AMOUNT_FLOOR_EXP = -6
+"""A non-zero amount is at least 10**-6 万元 (0.01 元); less is a formula's rounding residue."""
+AMOUNT_FLOOR = Decimal(10) ** AMOUNT_FLOOR_EXP
+COUNT_LIMIT = 10**9
+"""Counts (persons, vehicles, batches) and their changes: |n| < 10**9."""
+
+BLANK_MARKS = frozenset({"-", "—", "－", "——", "--", "/"})
+"""Cell texts that mean “nothing here” in an amount cell, as the reporting software prints zeros."""
+
+ERROR_VALUES = frozenset(
+    {
+        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+        "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#错误",
+    }
+)  # fmt: skip
+"""Spreadsheet error values (Excel, WPS; ``#错误`` is what an unknown .xls code reads as)."""
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋（）ｅＥ", "0123456789.,-+()eE")
+_SPACES = str.maketrans("", "", " \u3000\u00a0\u2009\u202f\t")
+_NUMBER_RE = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_DECIMAL_COMMA_RE = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d{1,3}(?:\.\d{3})+,\d+", re.ASCII)
+
+
+class NumberRefused(ValueError):
+    """A value that is not read as a number; ``detail`` completes “<label>…” in Chinese
+    (``应为数字，实为“432,20”（…）``)."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+def is_error_value(value: object) -> bool:
+    """``#NAME?``, ``#REF!``, … (as a cached formula value or typed text)."""
+    return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
+
+
+def _show(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"{Decimal(value).adjusted() + 1}位的整数"
+    text = str(value).strip()
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def parse_text(text: str) -> Decimal | None:
+    """A number typed as text, exactly: ``"1,234.56"``, ``"（12.5）"`` (negative),
+    full-width digits; ``None`` for a blank or a blank mark (``-``).  A comma is a thousands
+    separator only in valid three-digit grouping.  Raises :class:`NumberRefused`."""
+    shown = _show(text)
+    if is_error_value(text):
+        raise NumberRefused(f"是错误值“{shown}”（公式出错），应为数字")
+    t = text.translate(_SPACES).translate(_FULLWIDTH)
+    if t == "" or t in BLANK_MARKS:
+        return None
+    negative = False
+    if len(t) > 2 and t[0] == "(" and t[-1] == ")":
+        t, negative = t[1:-1], True
+    if not _NUMBER_RE.fullmatch(t):
+        if "," in t and _DECIMAL_COMMA_RE.fullmatch(t):
+            guess = t.replace(".", "").replace(",", ".")
+            raise NumberRefused(
+                f"应为数字，实为“{shown}”：逗号只能作千位分隔符（每三位一个），"
+                f"这里可能把小数点输成了逗号（应为 {guess}？）"
+            )
+        if "," in t:
+            raise NumberRefused(
+                f"应为数字，实为“{shown}”：逗号只能作千位分隔符（每三位一个，如 1,234.56），"
+                "这里的逗号位置不对，可能把小数点输成了逗号"
+            )
+        raise NumberRefused(f"应为数字，实为“{shown}”")
+    number = Decimal(t.replace(",", ""))
+    return -number if negative else number
+
+
+def accept(value: object, kind: str, unit: str = "万元") -> Decimal | int | None:
+    """``value`` (a cell value or a JSON value) as a number of ``kind``: ``"money"`` /
+    ``"signed_money"`` / ``"decimal"`` → Decimal (money in 元 converted to 万元 exactly),
+    ``"count"`` / ``"int"`` → int; ``None`` for blank.  Raises :class:`NumberRefused` for
+    booleans, error values, malformed text, non-finite or out-of-bound values."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberRefused(f"应为数字，实为逻辑值“{'TRUE' if value else 'FALSE'}”（是/否不能当作数字）")
+    if isinstance(value, str):
+        number = parse_text(value)
+        if number is None:
+            return None
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NumberRefused(f"应为数字，实为“{value}”（不是有限的数）")
+        number = Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        number = value
+    else:
+        raise NumberRefused(f"应为数字，实为“{_show(value)}”")
+    if not number.is_finite():
+        raise NumberRefused(f"应为数字，实为“{_show(value)}”（不是有限的数）")
+    if number.is_zero():
+        number = number.copy_abs()  # no negative zero
+    if kind in ("count", "int"):
+        if number.adjusted() >= 9:  # |n| ≥ 10**9
+            raise NumberRefused(f"过大（“{_show(value)}”）：人数、车辆数、批次等应小于 {COUNT_LIMIT:,}")
+        if number != number.to_integral_value():
+            raise NumberRefused(f"应为整数，实为“{_show(value)}”")
+        return int(number)
+    if unit == "元" and kind in ("money", "signed_money"):
+        if number.adjusted() >= AMOUNT_LIMIT_EXP + 4 + 1:
+            raise NumberRefused(_too_large(value, "元"))
+        number = yuan_to_wan(number)
+    if number.is_zero():
+        return number
+    if number.adjusted() >= AMOUNT_LIMIT_EXP:
+        raise NumberRefused(_too_large(value, unit if kind in ("money", "signed_money") else ""))
+    if number.adjusted() < AMOUNT_FLOOR_EXP:
+        size = "不足 0.01 元" if kind in ("money", "signed_money") else "过小（不足 0.000001）"
+        raise NumberRefused(
+            f"{size}（“{_show(value)}”），多半是公式计算留下的尾差（单元格可能显示为 0.00）："
+            "请改为 0，或用 ROUND(…,2) 取两位小数"
+        )
+    return number
+
+
+def _too_large(value: object, unit: str) -> str:
+    limit = f"{AMOUNT_LIMIT:,.0f} 万元" if unit in ("万元", "元") else f"{AMOUNT_LIMIT:,.0f}"
+    return f"过大（“{_show(value)}”），超出可处理的范围（绝对值应小于 {limit}）"

@@ -17,18 +17,17 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+
 from pathlib import Path
 from typing import Any
 
 from generator.errors import Finding, InputUnreadable, Severity
-from generator.numbers import yuan_to_wan
+from generator.numbers import BLANK_MARKS, NumberRefused, accept, is_error_value, parse_text
 from generator.source import SourceMap
 from generator.workbook import spec
 from generator.workbook.grid import Book, Sheet, open_book
 from generator.yeardata import YearData, available_years, load_year
 
-_BLANK_MARKS = frozenset({"-", "—", "－", "——", "--", "/"})
 _UNIT_RE = re.compile(r"金额单位\s*[：:]\s*(万元|元)")
 _UNIT_ONLY_RE = re.compile(r"^[（(]?\s*单位\s*[：:]\s*(万元|元)\s*[）)]?$")
 _TITLE_PREFIX_RE = re.compile(r"^.*\d{4}年度?(?:单位|部门)?$")
@@ -41,11 +40,24 @@ def _numberish(value: Any) -> bool:
     """A text cell holding a number (``"1,234.56"``), as amounts stored as text are."""
     if not isinstance(value, str):
         return False
-    text = value.strip().replace(",", "").replace(" ", "")
     try:
-        return Decimal(text).is_finite()
-    except InvalidOperation:
+        return parse_text(value) is not None
+    except NumberRefused:
         return False
+
+
+_NUMERIC_CHARS_RE = re.compile(r"^[\d\s,.，．()（）+\-－%eE]+$")
+
+
+def _wordy(value: Any) -> bool:
+    """Text that is no attempt at a number (a name, a label): what a shifted paste puts
+    into an amount column."""
+    return (
+        isinstance(value, str)
+        and not is_error_value(value)
+        and not _NUMERIC_CHARS_RE.match(value.strip())
+        and value.strip() not in BLANK_MARKS
+    )
 
 
 class _Bad:
@@ -108,11 +120,25 @@ class WorkbookReader:
         self.yd: YearData = load_year(max(available_years()))
         self.regions: dict[str, Region] = {}
         self._rows_cache: dict[str, dict[int, list[tuple[int, Any]]]] = {}
+        # (sheet, row, col, text) of each text found where a number belongs: a table with
+        # many of them is reported once as shifted (see :meth:`_shifted_columns`)
+        self._text_in_number: list[tuple[str, int, int, str]] = []
 
     # -- findings and cells ------------------------------------------------------------
 
     def error(self, rule: str, message: str, *cells: str) -> None:
-        self.findings.append(Finding(Severity.ERROR, rule, message, tuple(cells)))
+        finding = Finding(Severity.ERROR, rule, message, tuple(cells))
+        if finding not in self.findings:  # a cell read twice is reported once
+            self.findings.append(finding)
+
+    def errors_in(self, sheet: Sheet, row: int, cols: Any) -> bool:
+        """Report every error value (``#REF!``…) among ``cols`` of ``row``; True if any."""
+        found = False
+        for c in cols:
+            if c is not None and is_error_value(sheet.get(row, c)):
+                self.error_value(sheet, row, c)
+                found = True
+        return found
 
     def warn(self, rule: str, message: str, *cells: str) -> None:
         self.findings.append(Finding(Severity.WARNING, rule, message, tuple(cells)))
@@ -123,7 +149,8 @@ class WorkbookReader:
         return self._rows_cache[sheet.name]
 
     def cell(self, sheet: Sheet, row: int, col: int) -> Any:
-        """A cell's value; a formula without cached value is reported and read as BAD."""
+        """A cell's value; a formula without cached value or a spreadsheet error value
+        (``#NAME?``…) is reported and read as BAD."""
         value = sheet.get(row, col)
         if value is None and sheet.is_formula(row, col):
             addr = sheet.addr(row, col)
@@ -134,50 +161,40 @@ class WorkbookReader:
                 addr,
             )
             return BAD
+        if is_error_value(value):
+            self.error_value(sheet, row, col)
+            return BAD
         return value
+
+    def error_value(self, sheet: Sheet, row: int, col: int) -> None:
+        """Report the error value (``#NAME?``…) at (row, col)."""
+        addr = sheet.addr(row, col)
+        what = "公式" if sheet.is_formula(row, col) else "单元格"
+        self.error(
+            "input.error_value",
+            f"{addr}：{what}的值是错误值“{str(sheet.get(row, col)).strip()}”，不能读作数字或文字。"
+            "请改正公式或引用（或直接填写数值/文字）",
+            addr,
+        )
 
     def number(
         self, sheet: Sheet, row: int, col: int, kind: str, unit: str | None = None, label: str = ""
     ) -> Any:
         """The cell as a number for a field of ``kind``: Decimal (money converted from 元),
-        int for counts, ``None`` when blank, BAD after a finding."""
+        int for counts, ``None`` when blank, BAD after a finding.  The rules are those of
+        :func:`generator.numbers.accept` (exact, bounded, no booleans or error values)."""
         value = self.cell(sheet, row, col)
-        if value is BAD:
+        if value is BAD or value is None:
+            return value
+        try:
+            return accept(value, kind, unit or self.unit)
+        except NumberRefused as exc:
+            addr = sheet.addr(row, col)
+            rule = "input.integer" if exc.detail.startswith("应为整数") else "input.number"
+            self.error(rule, f"{addr}：{label}{exc.detail}", addr)
+            if rule == "input.number" and _wordy(value):
+                self._text_in_number.append((sheet.name, row, col, value))
             return BAD
-        addr = sheet.addr(row, col)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            self.error("input.number", f"{addr}：{label}应为数字，实为“{'TRUE' if value else 'FALSE'}”", addr)
-            return BAD
-        if isinstance(value, (int, float, Decimal)):
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        else:
-            text = (
-                str(value).strip().replace(",", "").replace("，", "").replace(" ", "").replace("\u3000", "")
-            )
-            if text in _BLANK_MARKS or text == "":
-                return None
-            negative = False
-            if text.startswith(("(", "（")) and text.endswith((")", "）")):
-                text, negative = text[1:-1], True
-            try:
-                number = Decimal(text)
-                if not number.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                self.error("input.number", f"{addr}：{label}应为数字，实为“{str(value).strip()[:40]}”", addr)
-                return BAD
-            if negative:
-                number = -number
-        if kind in ("count", "int"):
-            if number != number.to_integral_value():
-                self.error("input.integer", f"{addr}：{label}应为整数，实为“{value}”", addr)
-                return BAD
-            return int(number)
-        if kind in ("money", "signed_money") and (unit or self.unit) == "元":
-            return yuan_to_wan(number)
-        return number
 
     def text(self, sheet: Sheet, row: int, col: int) -> Any:
         value = self.cell(sheet, row, col)
@@ -299,8 +316,10 @@ class WorkbookReader:
         if pos is not None:
             value = sheet.get(pos[0], self.value_col(sheet, *pos))
             try:
-                year = int(Decimal(str(value).strip()))
-            except (InvalidOperation, ValueError, TypeError):
+                year = accept(value, "int")
+            except NumberRefused:
+                return
+            if year is None:
                 return
             if 2000 <= year <= 2100 and any(y <= year for y in available_years()):
                 self.yd = load_year(year)
@@ -700,6 +719,8 @@ class WorkbookReader:
                 for fname, c in col_of.items():
                     self.read_field((key, "totals", fname), sheet, r, c, unit)
                 continue
+            if self.errors_in(sheet, r, [c for c, _ in code_cols]):
+                continue
             code, code_raw = self._code_of_row(sheet, r, code_cols, previous)
             name_v = self.text(sheet, r, name_col)
             name = "" if name_v is BAD else name_v
@@ -830,7 +851,7 @@ class WorkbookReader:
                 continue
             for r in body:
                 v = sheet.get(r, first)
-                if not isinstance(v, str) or not v.strip():
+                if self.errors_in(sheet, r, [first]) or not isinstance(v, str) or not v.strip():
                     continue
                 label = spec.norm(v)
                 path: Path_ | None = None
@@ -887,7 +908,7 @@ class WorkbookReader:
         else:
             for r in body:
                 v = sheet.get(r, first)
-                if not isinstance(v, str) or not v.strip():
+                if self.errors_in(sheet, r, [first]) or not isinstance(v, str) or not v.strip():
                     continue
                 label = spec.norm(v)
                 if label in ("本年收入合计", "收入合计"):
@@ -939,7 +960,7 @@ class WorkbookReader:
         }
         for r in body:
             v = sheet.get(r, first)
-            if not isinstance(v, str) or not v.strip():
+            if self.errors_in(sheet, r, [first]) or not isinstance(v, str) or not v.strip():
                 continue
             label = spec.norm(v)
             if label in foot:
@@ -1035,6 +1056,8 @@ class WorkbookReader:
                 if self._is_note(cells[0][1]):
                     break
                 if self._is_lanci(sheet, r):
+                    continue
+                if self.errors_in(sheet, r, [c for c, _ in parts]):
                     continue
                 group_labels = [sheet.get(r, c) for c, _ in parts] + [sheet.get(r, name_col)]
                 labels = [spec.norm(x) for x in group_labels if isinstance(x, str)]
@@ -1233,6 +1256,8 @@ class WorkbookReader:
                 read_cols = list(cols.values())
                 if not any(sheet.get(r, c) is not None or sheet.is_formula(r, c) for c in read_cols):
                     continue
+                if self.errors_in(sheet, r, [cols["code"]]):
+                    continue
                 code_v = sheet.get(r, cols["code"])
                 code = spec.code_text(code_v)
                 place = sheet.addr(r, cols["code"])
@@ -1364,6 +1389,8 @@ class WorkbookReader:
         counts = [0] * len(projects)
         for r in range(hr + 1, sheet.max_row + 1):
             cells = [(c, v) for c, v in rows.get(r, []) if c in cols.values()]
+            if key_col and self.errors_in(sheet, r, [key_col]):
+                continue
             key_v = sheet.get(r, key_col) if key_col else None
             if not cells:
                 if key_v is not None:
