@@ -32,7 +32,6 @@ from generator.clikit import ChineseCommand, Count, PathText, given, option, ref
 from generator.errors import Finding, JuesuanError, Severity
 from generator.numbers import fmt_money, q2
 from generator.pipeline import (
-    FORMATS,
     BuildOptions,
     Renderers,
     Status,
@@ -40,6 +39,7 @@ from generator.pipeline import (
     check_file,
     discover,
 )
+from generator.render.registry import UnknownFormat, default_formats, format_names, get_format, parse_formats
 
 
 def _console(stderr: bool = False) -> Console:
@@ -272,14 +272,13 @@ def _do_build(
         return 2
     said: set[str] = set()
     renderers = Renderers(options)  # used in this process when one job renders everything
-    if "pdf" in options.formats:
-        preflight = renderers.pdf
-        if preflight.font_error:  # before any rendering: never a PDF of boxes
-            err.print(escape(preflight.font_error))
-            return 1
-        for note in preflight.warnings:
-            err.print(f"[yellow]提示[/yellow] {escape(note)}")
-        said.update(preflight.warnings)
+    error, notes = renderers.preflight()
+    if error:  # before any rendering: never a PDF of boxes
+        err.print(escape(error))
+        return 1
+    for note in notes:
+        err.print(f"[yellow]提示[/yellow] {escape(note)}")
+    said.update(notes)
 
     def show(result: UnitResult) -> None:
         _result_line(result, said, verbose)
@@ -335,7 +334,8 @@ _CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_j
 @option("-o", "--output", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
         help="输出文件夹（默认：output）")
 @option("--format", "formats", metavar="格式", section=S_BUILD, modes={"build"},
-        help="输出格式：docx、pdf 或 docx,pdf（默认：两种都要）")
+        help="输出格式，多个用逗号分隔（默认：" + ",".join(default_formats()) + "）。可用："
+        + "、".join(f"{n}（{get_format(n).label}）" for n in format_names()))
 @option("--force", is_flag=True, section=S_BUILD, modes={"build"}, help="检查有错误时仍然生成（请先核对）")
 @option("-j", "--jobs", type=Count(1), metavar="数目", section=S_BUILD, modes={"build"},
         help="同时处理的单位数（默认：全部处理器核心）")
@@ -404,9 +404,10 @@ def app(
             refuse(ctx, f"--reason-threshold 应为金额（万元），实为“{reason_threshold}”")
         if not threshold.is_finite() or threshold < 0:
             refuse(ctx, f"--reason-threshold 应为不小于 0 的金额（万元），实为“{reason_threshold}”")
-    chosen = [f.strip().lower() for f in (formats or ",".join(FORMATS)).split(",") if f.strip()]
-    if not chosen or any(f not in FORMATS for f in chosen):
-        refuse(ctx, f"--format 只能是 docx、pdf 或 docx,pdf，实为“{formats}”")
+    try:
+        chosen = parse_formats(formats if formats is not None else ",".join(default_formats()))
+    except UnknownFormat as exc:
+        refuse(ctx, f"--format：{exc}")
     out_dir = output if output is not None else Path("output")
     if mode == "build" and out_dir.exists() and not out_dir.is_dir():
         refuse(ctx, f"-o {out_dir} 是一个已有的文件，不是文件夹：请给出输出文件夹的名称")
@@ -420,7 +421,7 @@ def app(
             return _do_check(list(paths), as_json, threshold, debug, strict, verbose)
         options = BuildOptions(
             out_dir=out_dir,
-            formats=tuple(f for f in FORMATS if f in chosen),
+            formats=chosen,
             force=force,
             templates_dir=templates_dir,
             font_dir=font_dir,

@@ -1,4 +1,4 @@
-"""Orchestration: input file → model → checks → document → DOCX/PDF.  Never prints.
+"""Orchestration: input file → model → checks → document → every chosen format.  Never prints.
 
 :func:`build_unit` processes one unit and returns a :class:`UnitResult`; it never raises for
 a problem of the unit's own data (that becomes the result's status), so a batch goes on.
@@ -13,9 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.errors import Finding, JuesuanError, Severity
+from generator.render.registry import RenderSettings, default_formats, get_format, make_renderer
 
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".json")
-FORMATS = ("docx", "pdf")
+#: The formats written by default (from the registry: :mod:`generator.render.registry`).
+FORMATS = default_formats()
 
 
 class Status:
@@ -54,6 +56,15 @@ class Placeholder:
 
 
 @dataclass
+class RenderedFile:
+    """One document written: its format, its path and the notes about it for the user."""
+
+    format: str
+    path: Path
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class UnitResult:
     """What happened to one input file."""
 
@@ -71,6 +82,7 @@ class UnitResult:
     placeholders: list[Placeholder] = field(default_factory=list)
     detail: str = ""  # technical detail of a failure (a traceback), shown with --debug
     duplicate_of: Path | None = None  # an earlier input of the same unit and year in this run
+    documents: list[RenderedFile] = field(default_factory=list)  # per document written
 
     @property
     def errors(self) -> list[Finding]:
@@ -187,6 +199,12 @@ class BuildOptions:
     skip_existing: bool = False
     reason_threshold: Decimal = Decimal(0)
     strict: bool = False  # 警告 block like 错误
+    pdf_variant: str | None = None
+
+    def render_settings(self) -> RenderSettings:
+        return RenderSettings(
+            templates_dir=self.templates_dir, font_dir=self.font_dir, pdf_variant=self.pdf_variant
+        )
 
 
 def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0)):
@@ -261,21 +279,33 @@ def _refuse_unmarked(document, draft: bool) -> None:
 
 
 class Renderers:
-    """Renderers kept for the life of a process: fonts and templates are loaded once."""
+    """Renderers kept for the life of a process: fonts and templates are loaded once.
+
+    ``renderers.get("pdf")`` makes the registered renderer of that format on first use."""
 
     def __init__(self, options: BuildOptions):
         self.options = options
-        self._pdf = None
+        self._made: dict[str, object] = {}
+
+    def get(self, name: str):
+        if name not in self._made:
+            self._made[name] = make_renderer(name, self.options.render_settings())
+        return self._made[name]
 
     @property
     def pdf(self):
-        if self._pdf is None:
-            from generator.render.pdf import PdfRenderer
+        return self.get("pdf")
 
-            self._pdf = PdfRenderer(
-                font_dir=self.options.font_dir, templates_dir=self.options.templates_dir
-            )
-        return self._pdf
+    def preflight(self) -> tuple[str | None, list[str]]:
+        """Before any rendering: ``(why a chosen format cannot be written, notes)``."""
+        notes: list[str] = []
+        for name in self.options.formats:
+            renderer = self.get(name)
+            error = getattr(renderer, "font_error", None)
+            if error:
+                return error, notes
+            notes += [n for n in getattr(renderer, "warnings", []) if n not in notes]
+        return None, notes
 
 
 def build_unit(path: Path, options: BuildOptions, renderers: Renderers | None = None,
@@ -310,7 +340,7 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
     d = loaded.disclosure
     draft = result.status == Status.CHECKS_FAILED  # and forced: a draft, never a final-looking file
     stem = (stem or output_stem(d.unit.name, d.unit.year)) + (DRAFT_SUFFIX if draft else "")
-    targets = [options.out_dir / f"{stem}.{fmt}" for fmt in options.formats]
+    targets = [options.out_dir / f"{stem}{get_format(fmt).suffix}" for fmt in options.formats]
     if options.skip_existing and targets and all(t.exists() for t in targets):
         result.status = Status.SKIPPED
         result.outputs = targets
@@ -324,15 +354,11 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
         result.placeholders = [
             Placeholder(m.label, m.subject, _place(loaded.sources, m.path)) for m in document.placeholders
         ]
-        for target in targets:
-            if target.suffix == ".docx":
-                from generator.render.docx import write_docx
-
-                write_docx(document, target)
-            else:
-                renderers.pdf.write(document, target)
-                result.render_notes = list(renderers.pdf.warnings)
+        for fmt, target in zip(options.formats, targets, strict=True):
+            notes = list(renderers.get(fmt).write(document, target) or [])
+            result.documents.append(RenderedFile(fmt, target, notes))
             result.outputs.append(target)
+            result.render_notes += [n for n in notes if n not in result.render_notes]
     except Exception as exc:  # noqa: BLE001 - reported with what was already written
         from generator.failures import failed_result
 

@@ -63,9 +63,10 @@ import jinja2
 from generator.document import Block, Heading, PageBreak, Paragraph, Table, Toc, TocEntry
 from generator.errors import RenderError
 from generator.numbers import fmt_money, fmt_percent
+from generator.templates_path import packaged_templates
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-"""The packaged templates directory (``templates/`` at the repository root)."""
+PACKAGE_TEMPLATES = packaged_templates()
+"""The packaged templates directory (``templates/`` of the project; inside the installed package in a wheel)."""
 
 NARRATIVE_DIR = PACKAGE_TEMPLATES / "narrative"
 

@@ -20,6 +20,7 @@ APT_PACKAGES=(
     fonts-liberation2        # Liberation Serif: Times New Roman substitute
     libreoffice-writer-nogui # tests/bench check that the DOCX opens
     libreoffice-calc-nogui   # tests check that the standard workbook opens
+    chromium                 # tests check the HTML page in a real browser (headless)
 )
 FANDOL_PKG=texlive-lang-chinese
 ALIAS_NAME=61-juesuan-aliases.conf
@@ -85,6 +86,9 @@ if [[ $HAVE_DPKG -eq 1 ]]; then
     for p in "${APT_PACKAGES[@]}"; do
         pkg_installed "$p" || missing+=("$p")
     done
+    # npm installs axe-core (the accessibility checker) for the browser tests; a Node.js
+    # installation that brings its own npm is fine
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
     # Debian's own python3 needs python3-venv for "python3 -m venv".
     if [[ -z ${SETUP_NO_VENV:-} && ! -x "$VENV/bin/python" ]] \
         && command -v "$PYTHON" >/dev/null 2>&1 \
@@ -218,6 +222,19 @@ if [[ -z ${SETUP_NO_VENV:-} ]]; then
         say "安装 Python 依赖：pip install -e '.[dev]'"
         quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[dev]"
         touch "$STAMP"
+    fi
+fi
+
+# ---------------------------------------------------------------- 5. axe-core for the browser tests
+# From the npm registry, pinned by tests/a11y/package-lock.json, into tests/a11y/node_modules
+# (git-ignored).  Playwright drives the system's Chromium; its own browser download is never used.
+A11Y="$ROOT/tests/a11y"
+if [[ -f "$A11Y/package-lock.json" && ! -f "$A11Y/node_modules/axe-core/axe.min.js" ]]; then
+    if command -v npm >/dev/null 2>&1; then
+        say "安装 axe-core（npm ci，用于网页无障碍测试）"
+        (cd "$A11Y" && quiet npm ci --no-audit --no-fund)
+    else
+        MANUAL+=("安装 npm 后重新运行（网页无障碍测试需要 axe-core）")
     fi
 fi
 

@@ -829,3 +829,14 @@ class _BodyBuilder:
 def _atomic_save(package, path: Path) -> None:
     with atomic_target(path) as tmp:
         package.save(tmp)
+
+
+class DocxRenderer:
+    """The ``docx`` output format (:mod:`generator.render.registry`)."""
+
+    def __init__(self, settings=None):
+        self.settings = settings
+
+    def write(self, doc: Document, path: Path) -> list[str]:
+        write_docx(doc, path)
+        return []

@@ -43,13 +43,14 @@ from generator.render.layout import (
 from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
 from generator.render.paginate import estimate_pages
 from generator.render.style import TYPOGRAPHY, Typography
+from generator.templates_path import packaged_templates
 
 __all__ = ["LATIN_FACE", "LATIN_UNICODE_RANGE", "PACKAGED_TEMPLATES", "PdfRenderer"]
 
 LOG = logging.getLogger(__name__)
 
-#: The packaged templates directory (``templates/`` at the root of the project).
-PACKAGED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+#: The packaged templates directory (``templates/`` of the project; inside the package in a wheel).
+PACKAGED_TEMPLATES = packaged_templates()
 
 #: Family name of the @font-face that gives Latin letters and digits Times New Roman (or
 #: Liberation Serif); it is restricted to Latin code points, so Chinese punctuation such as
@@ -550,3 +551,16 @@ class PdfRenderer:
                 )
                 raise RenderError(f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}")
 
+
+
+class PdfFormatRenderer(PdfRenderer):
+    """The ``pdf`` output format (:mod:`generator.render.registry`): a :class:`PdfRenderer`
+    made from the run's settings whose ``write`` returns the notes for the document."""
+
+    def __init__(self, settings):
+        super().__init__(font_dir=settings.font_dir, templates_dir=settings.templates_dir)
+        self.settings = settings
+
+    def write(self, doc: Document, path: Path) -> list[str]:
+        super().write(doc, path)
+        return list(self.warnings)
