@@ -44,7 +44,7 @@ from generator.model import (
     SubjectComparison,
     Vehicles,
 )
-from generator.numbers import ZERO, fmt_money, q2
+from generator.numbers import WAN, ZERO, fmt_money, q2
 from generator.source import Path, SourceMap
 from generator.yeardata import YearData, load_year
 
@@ -67,6 +67,21 @@ class CheckSettings:
 
     rounding_tolerance_per_addend: Decimal = Decimal("0.01")
     """How far (万元) a sum of rounded figures may be off, per addend, before it is an 错误."""
+
+    scale_personnel_per_person: Decimal = Decimal(1000)
+    """人员经费合计 per 实有人数 (万元/人) above which the amounts are taken to be in 元."""
+
+    scale_per_car: Decimal = Decimal(500)
+    """公务用车运行维护费 per car of the 公务用车保有量 (万元/辆) above which the amounts are taken
+    to be in 元, when 人员经费 per person cannot be computed."""
+
+    scale_grand_total: Decimal = Decimal(10_000_000)
+    """收入总计 (万元) above which the amounts are taken to be in 元, when neither 人员经费 per
+    person nor 运行维护费 per car can be computed."""
+
+    scale_ratio: Decimal = Decimal(1000)
+    """本年数 ÷ 上年决算数 (or ÷ 预算数) at least this, or at most its inverse, is “on another
+    scale” (元 vs 万元 is a factor of 10,000)."""
 
 
 @dataclass
@@ -135,6 +150,25 @@ TEXT: dict[str, str] = {
     "missing_in": "{table}科目 {row} 在{other}中没有对应的行（是否误删了行？）",
     "class_missing_in": "{table}类级科目 {row} 在{other}支出栏{column}中没有金额（是否误删了行？）",
     "class_missing_from": "{other}支出栏{column}有类级科目 {row}，{table}中没有该类级科目行（是否误删了行？）",
+    "scale_per_person": "公开表金额疑似以元填写（金额单位应为万元）：{table}人员经费合计 {personnel} 万元，"
+    "实有人数 {staff} 人，人均 {per} 万元，超过 {limit} 万元/人。若各表按元填写，请把金额除以 10000 后按万元填写"
+    "（如 {example} 元应填 {converted} 万元）",
+    "scale_per_car": "公开表金额疑似以元填写（金额单位应为万元）：{table}公务用车运行维护费 {amount} 万元，"
+    "公务用车保有量 {cars} 辆，每辆 {per} 万元，超过 {limit} 万元/辆。若各表按元填写，请把金额除以 10000 后"
+    "按万元填写（如 {amount} 元应填 {converted} 万元）",
+    "scale_total": "公开表金额疑似以元填写（金额单位应为万元）：{table}收入总计 {total} 万元，超过 {limit} 万元。"
+    "若各表按元填写，请把金额除以 10000 后按万元填写（如 {total} 元应填 {converted} 万元）",
+    "scale_prior": "上年决算数疑似与本年数不在同一金额单位：{total} 个对比项目中有 {count} 个两年相差千倍以上"
+    "（{examples}）。{hint}",
+    "scale_prior_hint_up": "本年数约为上年数的一万倍：是否本年数按元、上年决算数按万元填写？金额单位均应为万元",
+    "scale_prior_hint_down": "上年数约为本年数的一万倍：是否上年决算数按元填写？金额单位均应为万元",
+    "scale_budget": "预算数疑似与决算数不在同一金额单位：{total} 个项目中有 {count} 个相差千倍以上（{examples}）。{hint}",
+    "scale_budget_hint_up": "决算数约为预算数的一万倍：是否决算数按元、预算数按万元填写？金额单位均应为万元",
+    "scale_budget_hint_down": "预算数约为决算数的一万倍：是否预算数按元填写？金额单位均应为万元",
+    "scale_prior_example": "{label} 本年 {current} 万元、上年 {other} 万元，{ratio}",
+    "scale_budget_example": "{label} 决算 {current} 万元、预算 {other} 万元，{ratio}",
+    "ratio_times": "约 {n} 倍",
+    "ratio_fraction": "约 {n} 分之一",
 }
 """Every message of the checks, as format strings (the wording; the rules hold none)."""
 
@@ -531,6 +565,138 @@ def check_subject_names(ctx: CheckContext) -> Iterator[Finding]:
                 f"{where}科目 {code} 的名称“{name}”与 {ctx.year.source_year} 年度科目名称“{official}”不一致",
                 ctx.cells(path),
             )
+
+
+# ---------------------------------------------------------------------------- 金额单位
+
+
+def _per_person(ctx: CheckContext) -> Decimal | None:
+    staff = ctx.d.unit.staff.total
+    personnel = ctx.d.t06.personnel_total
+    return personnel / staff if staff > 0 and personnel > 0 else None
+
+
+@_rule("scale.amounts", ERR)
+def check_scale_amounts(ctx: CheckContext) -> Iterator[Finding]:
+    """公开表金额疑似以元填写（金额单位应为万元）：06表人员经费合计 ÷ 实有人数超过 1,000 万元/人
+    （真实单位约 5–60 万元/人，按元填写时放大一万倍，至少数千万元/人）；没有人数或人员经费时，
+    09表公务用车运行维护费 ÷ 公务用车保有量超过 500 万元/辆（真实约 1–5 万元/辆）；两者都不能计算时，
+    01表收入总计超过 10,000,000 万元（1,000 亿元）。
+
+    依据：人员经费由工资、社保缴费和离退休费构成，人均每年不会达到 1,000 万元，两个示例单位约 15 万元/人；
+    一辆公务用车一年的运行维护费不会达到 500 万元。阈值见 `CheckSettings.scale_personnel_per_person`、
+    `scale_per_car`、`scale_grand_total`。
+    """
+    s = ctx.settings
+    per = _per_person(ctx)
+    if per is not None:
+        if per <= s.scale_personnel_per_person:
+            return
+        personnel = ctx.d.t06.personnel_total
+        yield Finding(
+            Severity.ERROR,
+            "scale.amounts",
+            _say("scale_per_person", table=_table(ctx, "t06"), personnel=fmt_money(personnel),
+                 staff=ctx.d.unit.staff.total, per=fmt_money(per), limit=fmt_money(s.scale_personnel_per_person),
+                 example=fmt_money(personnel), converted=fmt_money(personnel / WAN)),
+            ctx.cells(("t06", "personnel_total"), ("unit", "staff", "total")),
+        )
+        return
+    cars = ctx.d.sangong.car_holding
+    operation = ctx.d.t09.actual.car_operation
+    if cars > 0 and operation / cars > s.scale_per_car:
+        yield Finding(
+            Severity.ERROR,
+            "scale.amounts",
+            _say("scale_per_car", table=_table(ctx, "t09"), amount=fmt_money(operation), cars=cars,
+                 per=fmt_money(operation / cars), limit=fmt_money(s.scale_per_car),
+                 converted=fmt_money(operation / WAN)),
+            ctx.cells(("t09", "actual", "car_operation"), ("sangong", "car_holding")),
+        )
+        return
+    total = ctx.d.t01.income_grand_total
+    if total > s.scale_grand_total:
+        yield Finding(
+            Severity.ERROR,
+            "scale.amounts",
+            _say("scale_total", table=_table(ctx, "t01"), total=fmt_money(total), limit=fmt_money(s.scale_grand_total),
+                 converted=fmt_money(total / WAN)),
+            ctx.cells(("t01", "income_grand_total")),
+        )
+
+
+def _off_scale(ctx: CheckContext, pairs: list[tuple[str, Decimal, Decimal, Path, bool]]) -> list[tuple]:
+    """The pairs (label, 本年, other, path, headline) whose ratio is off by ``scale_ratio`` or more,
+    when that says the two sides are on different scales: a headline item is off, or at least
+    3 items and at least half of the items with both figures are."""
+    limit = ctx.settings.scale_ratio
+    both = [p for p in pairs if p[1] > 0 and p[2] > 0]
+    off = [p for p in both if p[1] / p[2] >= limit or p[2] / p[1] >= limit]
+    if any(p[4] for p in off) or (len(off) >= 3 and 2 * len(off) >= len(both)):
+        return off
+    return []
+
+
+def _scale_finding(ctx: CheckContext, rule: str, key: str, off: list[tuple], n_both: int) -> Finding:
+    """One finding for the items ``off`` of ``n_both``, with up to three examples and a hint."""
+    examples = []
+    for label, current, other, _, _ in off[:3]:
+        ratio = current / other
+        shown = _say("ratio_times", n=f"{q2(ratio):,.0f}") if ratio >= 1 else _say(
+            "ratio_fraction", n=f"{q2(1 / ratio):,.0f}"
+        )
+        examples.append(_say(f"{key}_example", label=label, current=fmt_money(current), other=fmt_money(other),
+                             ratio=shown))
+    up = sum(1 for p in off if p[1] > p[2])
+    hint = _say(f"{key}_hint_{'up' if 2 * up >= len(off) else 'down'}")
+    return Finding(
+        Severity.ERROR,
+        rule,
+        _say(key, count=len(off), total=n_both, examples="；".join(examples), hint=hint),
+        ctx.cells(*(p[3] for p in off)),
+    )
+
+
+@_rule("scale.prior", ERR)
+def check_scale_prior(ctx: CheckContext) -> Iterator[Finding]:
+    """上年决算数与本年数疑似不在同一金额单位（一方按元、一方按万元填写）：对比项目中本年数 ÷ 上年决算数
+    不小于 1,000 倍或不大于千分之一（按元与按万元相差一万倍），且该项目是收入支出总计，或这样的项目
+    至少 3 个、占两年都有数的对比项目的一半以上。
+
+    依据：真实单位的对比项目两年之比多在十倍以内（示例单位最大约 6 倍）；个别项级科目、“三公”分项
+    上年数很小时比值可能很大，因此只有多数项目同时如此才报告。阈值见 `CheckSettings.scale_ratio`。
+    """
+    pairs = []
+    for item in _compared_items(ctx):
+        if not item.vs_prior:
+            continue
+        prior = _get(ctx.d, item.base).prior
+        headline = item.base == ("comparisons", "total")
+        pairs.append((item.label, item.current, prior or ZERO, (*item.base, "prior"), headline))
+    off = _off_scale(ctx, pairs)
+    if off:
+        yield _scale_finding(ctx, "scale.prior", "scale_prior", off, sum(1 for p in pairs if p[1] > 0 and p[2] > 0))
+
+
+@_rule("scale.budget", ERR)
+def check_scale_budget(ctx: CheckContext) -> Iterator[Finding]:
+    """预算数与决算数疑似不在同一金额单位：财政拨款收入支出总计、一般公共预算财政拨款支出、政府性基金和
+    国有资本经营预算财政拨款的年初预算数，以及09表“三公”经费全年预算数，与决算数之比不小于 1,000 倍或
+    不大于千分之一，且该项目是财政拨款收入支出总计或一般公共预算财政拨款支出，或这样的项目至少 3 个、
+    占两者都有数的项目的一半以上。
+
+    依据：预算执行率在真实单位中多在 50%–300% 之间（示例单位 100% 左右）。阈值见 `CheckSettings.scale_ratio`。
+    """
+    pairs = []
+    for item in _compared_items(ctx):
+        if item.budget_path is None:
+            continue
+        budget = _get(ctx.d, item.budget_path)
+        headline = item.base in (("comparisons", "fiscal"), ("comparisons", "gpb_expense"))
+        pairs.append((item.label, item.current, budget or ZERO, item.budget_path, headline))
+    off = _off_scale(ctx, pairs)
+    if off:
+        yield _scale_finding(ctx, "scale.budget", "scale_budget", off, sum(1 for p in pairs if p[1] > 0 and p[2] > 0))
 
 
 # ---------------------------------------------------------------------------- 公开01表

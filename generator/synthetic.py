@@ -319,6 +319,8 @@ def synthetic_disclosure(
     sg.car_total.prior = sg.car_purchase.prior + sg.car_operation.prior
     sg.total.prior = sg.abroad.prior + sg.car_total.prior + sg.reception.prior
 
+    # staff in proportion to 人员经费 (about 15 万元 a person, as in the samples)
+    active = max(3, int(personnel / 15))
     holding = 2 if car_op else 0
     procurement_goods, procurement_services = _money(rng, 0, 50), _money(rng, 0, 200)
     sme = ((procurement_goods + procurement_services) * Decimal("0.6")).quantize(CENT)
@@ -349,7 +351,7 @@ def synthetic_disclosure(
         unit=Unit(
             name=f"某某市某某中心{seed:03d}", year=year, kind=kind, supervisor="某某市财政局",
             functions=["负责本单位职责范围内的业务工作。", "完成上级交办的其他任务。"],
-            staff=Staff(total=23, active=20, active_change=1, retirees=3, total_change=1),
+            staff=Staff(total=active + 3, active=active, active_change=1, retirees=3, total_change=1),
             departments=["综合科", "业务科"] if seed % 2 else [],
         ),
         t01=t01, t02=t02, t03=t03, t04=t04, t05=t05, t06=t06, t07=t07, t08=t08, t09=t09,
