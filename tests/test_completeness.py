@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pydantic import BaseModel
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator.checks import run_checks
 from generator.cli import app

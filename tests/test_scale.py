@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator.checks import run_checks
 from generator.cli import app
