@@ -523,3 +523,27 @@ def make_soe_disclosure(**overrides: Any) -> Disclosure:
 def make_admin_disclosure(**overrides: Any) -> Disclosure:
     """The test unit as a 行政单位 (行政运行 / 行政单位离退休 科目)."""
     return with_values(_build(admin=True), overrides)
+
+
+def scale_amounts(obj: Any, factor: Decimal, only: Any = None) -> None:
+    """Multiply in place every amount under ``obj`` (a model, list or dict) by ``factor``;
+    ``only(name)`` picks the fields by name (all when ``None``).  For 元/万元 mix-ups."""
+    from pydantic import BaseModel
+
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, Decimal):
+                if only is None or only(name):
+                    setattr(obj, name, value * factor)
+            elif value is not None:
+                scale_amounts(value, factor, only)
+    elif isinstance(obj, list):
+        for x in obj:
+            scale_amounts(x, factor, only)
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            if isinstance(value, Decimal):
+                obj[key] = value * factor
+            else:
+                scale_amounts(value, factor, only)

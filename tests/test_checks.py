@@ -20,6 +20,7 @@ from factories import (
     make_disclosure,
     make_fund_disclosure,
     make_soe_disclosure,
+    scale_amounts,
     with_value,
     with_values,
 )
@@ -100,6 +101,14 @@ def _orphan_t05_row() -> Disclosure:
     return _append(d, "t05.rows", GpbRow(code="2060404", name="科技成果转化与扩散"))
 
 
+def _scaled(d: Disclosure, *parts: str, only: str | None = None) -> Disclosure:
+    """``d`` with the amounts of ``parts`` (named ``only``, if given) ×10,000: typed in 元."""
+    d = d.model_copy(deep=True)
+    for part in parts:
+        scale_amounts(getattr(d, part), D(10000), None if only is None else (lambda name: name == only))
+    return d
+
+
 def _without(d: Disclosure, rows: str, code: str) -> Disclosure:
     """``d`` without the row of ``code`` in the table ``rows`` (``t05.rows``)."""
     table = getattr(d, rows.split(".")[0])
@@ -175,6 +184,31 @@ CASES: list[Case] = [
         ("t05.rows[4].code", "t05.rows[5].code"),
         also={"structure.childless_rows", "t03.covers_t05"},
         contains=("在公开03表中没有对应的行",),
+    ),
+    Case(
+        "nine tables in 元",
+        lambda: _scaled(make_disclosure(), "t01", "t02", "t03", "t04", "t05", "t06", "t07", "t08", "t09"),
+        "scale.amounts",
+        ERROR,
+        ("t06.personnel_total", "unit.staff.total"),
+        also={"scale.prior", "scale.budget"},  # 上年 and 预算 stayed in 万元
+        contains=("公开表金额疑似以元填写",),
+    ),
+    Case(
+        "上年决算数 in 元",
+        lambda: _scaled(make_disclosure(), "comparisons", only="prior"),
+        "scale.prior",
+        ERROR,
+        ("comparisons.total.prior",),
+        contains=("是否上年决算数按元填写",),
+    ),
+    Case(
+        "预算数 in 元",
+        lambda: _scaled(make_disclosure(), "comparisons", only="budget"),
+        "scale.budget",
+        ERROR,
+        ("comparisons.fiscal.budget",),
+        contains=("是否预算数按元填写",),
     ),
     Case(
         "unknown 类 code in 01",

@@ -4,12 +4,11 @@ every sample and on synthetic units of every size and kind, and fire on each ×1
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
+from factories import scale_amounts
 from click.testing import CliRunner
 
 from generator.checks import run_checks
@@ -30,32 +29,11 @@ def scale_findings(d: Disclosure, sources=None) -> list:
     return [f for f in run_checks(d, sources) if f.rule.startswith("scale.")]
 
 
-def _scale(obj, factor: Decimal, only: Callable[[str], bool] = lambda name: True) -> None:
-    """Multiply in place every amount under ``obj`` (whose field name passes ``only``)."""
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            value = getattr(obj, name)
-            if isinstance(value, Decimal):
-                if only(name):
-                    setattr(obj, name, value * factor)
-            elif value is not None:
-                _scale(value, factor, only)
-    elif isinstance(obj, list):
-        for x in obj:
-            _scale(x, factor, only)
-    elif isinstance(obj, dict):
-        for k, value in obj.items():
-            if isinstance(value, Decimal):
-                obj[k] = value * factor
-            else:
-                _scale(value, factor, only)
-
-
 def tables_in_yuan(d: Disclosure) -> Disclosure:
     """The nine 公开表 typed in 元 under the 万元 header (上年/预算 figures stay in 万元)."""
     d = d.model_copy(deep=True)
     for key in TABLES:
-        _scale(getattr(d, key), WAN)
+        scale_amounts(getattr(d, key), WAN)
     return d
 
 
@@ -63,26 +41,26 @@ def everything_in_yuan(d: Disclosure) -> Disclosure:
     """Every amount of the workbook in 元: tables, 上年, 预算, 采购, 资产, 绩效."""
     d = d.model_copy(deep=True)
     for name in ("t01", "t02", "t03", "t04", "t05", "t06", "t07", "t08", "t09", "comparisons", "procurement"):
-        _scale(getattr(d, name), WAN)
-    _scale(d.assets, WAN, lambda name: name.endswith("value"))
+        scale_amounts(getattr(d, name), WAN)
+    scale_amounts(d.assets, WAN, lambda name: name.endswith("value"))
     for p in d.performance.projects:
         for line in (p.total, p.fiscal, p.other):
-            _scale(line, WAN)
+            scale_amounts(line, WAN)
     return d
 
 
 def prior_in_yuan(d: Disclosure) -> Disclosure:
     """上年决算数 typed in 元 beside 本年数 in 万元."""
     d = d.model_copy(deep=True)
-    _scale(d.comparisons, WAN, lambda name: name == "prior")
+    scale_amounts(d.comparisons, WAN, lambda name: name == "prior")
     return d
 
 
 def budget_in_yuan(d: Disclosure) -> Disclosure:
     """年初预算数 and the 09表 预算数 typed in 元."""
     d = d.model_copy(deep=True)
-    _scale(d.comparisons, WAN, lambda name: name == "budget")
-    _scale(d.t09.budget, WAN)
+    scale_amounts(d.comparisons, WAN, lambda name: name == "budget")
+    scale_amounts(d.t09.budget, WAN)
     return d
 
 
@@ -90,7 +68,7 @@ def current_in_yuan_prior_in_wan(d: Disclosure) -> Disclosure:
     """本年数 in 元 (tables) and the 上年决算数 in 万元, with 预算数 in 元 too: only the year
     comparison tells (staff and cars unknown)."""
     d = tables_in_yuan(d)
-    _scale(d.comparisons, WAN, lambda name: name == "budget")
+    scale_amounts(d.comparisons, WAN, lambda name: name == "budget")
     d.unit.staff.total = d.unit.staff.active = d.unit.staff.retirees = d.unit.staff.retired_cadres = 0
     d.sangong.car_holding = 0
     return d
