@@ -23,7 +23,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator.cli import app
 from generator.errors import InputInvalid, Severity
