@@ -69,7 +69,7 @@ def test_help_is_chinese_from_usage_line_to_examples():
         (["--dump-json", "--json", "x.xlsx"], "选项 --json 只用于--check，不能与 --dump-json 同用"),
         (["--template", "t.xlsx", "x.xlsx"], "不需要给出工作簿"),
         ([], "请给出工作簿、JSON 文件或文件夹"),
-        (["--format", "odt", "x.xlsx"], "--format 只能是 docx、pdf 或 docx,pdf"),
+        (["--format", "odt", "x.xlsx"], "--format：不支持的输出格式：“odt”"),
         (["--reason-threshold", "abc", "x.xlsx"], "--reason-threshold 应为金额"),
     ],
 )
