@@ -354,8 +354,11 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
         result.placeholders = [
             Placeholder(m.label, m.subject, _place(loaded.sources, m.path)) for m in document.placeholders
         ]
-        for fmt, target in zip(options.formats, targets, strict=True):
-            notes = list(renderers.get(fmt).write(document, target) or [])
+        from generator.render.outputs import write_documents
+
+        # the PDF is laid out first: the DOCX's 目录 then shows its real page numbers
+        for fmt, target, notes in write_documents(document, list(zip(options.formats, targets, strict=True)),
+                                                  renderers.get):
             result.documents.append(RenderedFile(fmt, target, notes))
             result.outputs.append(target)
             result.render_notes += [n for n in notes if n not in result.render_notes]

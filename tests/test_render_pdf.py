@@ -335,8 +335,28 @@ def test_character_only_in_a_system_font_is_a_warning(tmp_path):
     doc = small_document(extra=[Paragraph("提非纳字母\u2d30")])  # DejaVu has it, the role fonts do not
     if not renderer._system_has_glyph("\u2d30"):
         pytest.skip("no installed font has U+2D30")
-    renderer.write(doc, tmp_path / "x.pdf")
-    assert any("\u2d30" in w for w in renderer.warnings)
+    result = renderer.write(doc, tmp_path / "x.pdf")
+    assert any("\u2d30" in n for n in result.notes)
+    assert not any("\u2d30" in w for w in renderer.warnings)  # a note of that document only
+
+
+def test_notes_belong_to_their_document(tmp_path):
+    """Unit A has a character only a fallback font has, unit B has not: rendered one after
+    the other by one renderer, B's notes do not carry A's note (nor does the renderer)."""
+    renderer = PdfRenderer()
+    if not renderer._system_has_glyph("\u2d30"):
+        pytest.skip("no installed font has U+2D30")
+    doc_a = small_document(extra=[Paragraph("提非纳字母\u2d30")])
+    doc_b = small_document()
+    doc_b.title = "另一单位2024年单位决算公开说明"
+    a = renderer.write(doc_a, tmp_path / "a.pdf")
+    b = renderer.write(doc_b, tmp_path / "b.pdf")
+    again = renderer.write(doc_a, tmp_path / "a2.pdf")
+    assert any("\u2d30" in n for n in a.notes) and any("\u2d30" in n for n in again.notes)
+    assert not any("\u2d30" in n for n in b.notes)
+    assert b.notes == renderer.warnings  # only what concerns every document: the fonts
+    assert (a.path, b.path) == (tmp_path / "a.pdf", tmp_path / "b.pdf")
+    assert b.pages == len(PdfReader(str(b.path)).pages)
 
 
 def test_private_use_character_is_an_error_before_rendering(tmp_path):

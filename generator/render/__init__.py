@@ -7,7 +7,11 @@
 * :mod:`generator.render.paginate` — page estimate for the prefilled DOCX 目录;
 * :mod:`generator.render.docx` — ``write_docx(doc, path)`` (python-docx);
 * :mod:`generator.render.pdf` — ``PdfRenderer(font_dir, templates_dir).write(doc, path)``
-  (Jinja2 + WeasyPrint).
+  (Jinja2 + WeasyPrint);
+* :mod:`generator.render.outputs` — ``write_documents(doc, targets, …)``: the PDF laid out
+  first, the DOCX's 目录 prefilled with its real page numbers;
+* :mod:`generator.render.result` — ``RenderResult``, what each write returns: the file, the
+  notes about that document, its pages.
 
 Nothing is imported here, so importing the package does not load python-docx or WeasyPrint.
 """

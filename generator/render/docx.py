@@ -14,8 +14,9 @@ by ours (:mod:`generator.render.style`):
 * wide tables sit in landscape sections (``w:orient`` *and* swapped page sizes), upright
   tables that start their own page in sections with the table page margins;
 * the 目录 is a TOC field whose result is already filled in — entries, dotted leaders and
-  PAGEREF fields with estimated page numbers (:mod:`generator.render.paginate`) — so it
-  reads right in Word, WPS and LibreOffice before anyone updates fields;
+  PAGEREF fields with page numbers — so it reads right in Word, WPS and LibreOffice before
+  anyone updates fields.  The numbers are the PDF's when the PDF is laid out in the same run
+  (``page_numbers``), else estimated (:mod:`generator.render.paginate`);
 * the footer holds the page number "— PAGE —".
 
 The file is written to a temporary name in the target directory and renamed when complete.
@@ -24,6 +25,7 @@ The file is written to a temporary name in the target directory and renamed when
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -43,6 +45,7 @@ from generator.render.layout import (
     title_lines,
 )
 from generator.render.paginate import estimate_pages
+from generator.render.result import RenderResult
 from generator.render.style import TYPOGRAPHY, PageSetup, TextStyle, Typography, mm_to_twips, pt_to_twips
 
 __all__ = ["build_docx", "write_docx"]
@@ -62,21 +65,48 @@ _DROP_RELTYPES = ("stylesWithEffects", "customXml", "thumbnail")
 
 
 def write_docx(
-    doc: Document, path: Path, *, typography: Typography = TYPOGRAPHY, update_fields: bool = False
-) -> None:
+    doc: Document,
+    path: Path,
+    *,
+    typography: Typography = TYPOGRAPHY,
+    update_fields: bool = False,
+    page_numbers: Mapping[str, int] | None = None,
+    total_pages: int | None = None,
+) -> RenderResult:
     """Write ``doc`` as a DOCX file at ``path`` (atomically: temp file, then ``os.replace``).
 
     ``update_fields`` adds ``w:updateFields`` to the settings: Word then offers to refresh
     the 目录 page numbers on opening (a prompt some users find alarming; off by default —
-    the 目录 is prefilled either way).
+    the 目录 is prefilled either way).  ``page_numbers`` (anchor → page) and ``total_pages``
+    are the PDF's when it was laid out in the same run (:meth:`PdfRenderer.lay_out`); the
+    目录 then prints them instead of the estimate.
     """
     path = Path(path)
-    package = build_docx(doc, typography=typography, update_fields=update_fields)
+    package, builder = _build(doc, typography, update_fields, page_numbers, total_pages)
     _atomic_save(package, path)
+    return RenderResult(path, [], builder.total_pages, dict(builder.pages))
 
 
-def build_docx(doc: Document, *, typography: Typography = TYPOGRAPHY, update_fields: bool = False):
+def build_docx(
+    doc: Document,
+    *,
+    typography: Typography = TYPOGRAPHY,
+    update_fields: bool = False,
+    page_numbers: Mapping[str, int] | None = None,
+    total_pages: int | None = None,
+):
     """Build the python-docx ``Document`` object for ``doc`` without saving it."""
+    return _build(doc, typography, update_fields, page_numbers, total_pages)[0]
+
+
+def _build(
+    doc: Document,
+    typography: Typography,
+    update_fields: bool,
+    page_numbers: Mapping[str, int] | None,
+    total_pages: int | None,
+):
+    """``(python-docx Document, body builder)`` for ``doc``."""
     import docx as _docx
 
     prepared = prepare(doc)
@@ -86,12 +116,12 @@ def build_docx(doc: Document, *, typography: Typography = TYPOGRAPHY, update_fie
     _install_settings(d, update_fields)
     _install_font_table(d)
     footer_refs, title_pg = _install_footer(d, typography, doc.mark)
-    builder = _BodyBuilder(typography, prepared, footer_refs, title_pg)
+    builder = _BodyBuilder(typography, prepared, footer_refs, title_pg, page_numbers, total_pages)
     builder.build()
     builder.install(d)
     _set_core_properties(d, doc)
     _set_app_properties(d, doc, builder.total_pages)
-    return d
+    return d, builder
 
 
 # ------------------------------------------------------------------------------------------
@@ -496,7 +526,15 @@ def _set_app_properties(d, doc: Document, pages: int) -> None:
 class _BodyBuilder:
     """Turns the prepared blocks into ``w:body`` content and section properties."""
 
-    def __init__(self, typo: Typography, prepared: Prepared, footer_refs: list, title_pg: bool):
+    def __init__(
+        self,
+        typo: Typography,
+        prepared: Prepared,
+        footer_refs: list,
+        title_pg: bool,
+        page_numbers: Mapping[str, int] | None = None,
+        total_pages: int | None = None,
+    ):
         self.typo = typo
         self.prepared = prepared
         self.footer_refs = footer_refs
@@ -510,9 +548,14 @@ class _BodyBuilder:
         self.style_by_id = {s.docx_id: s for s in typo.styles.values()}
         self.bookmark_id = 0
         self.bookmarks: dict[str, str] = {}  # anchor → bookmark name
-        estimate = estimate_pages(prepared, typo)
-        self.pages = estimate.pages
-        self.total_pages = estimate.total
+        if page_numbers is not None and all(a in page_numbers for a in prepared.anchors):
+            # the PDF laid out: its real pages
+            self.pages = {a: int(page_numbers[a]) for a in prepared.anchors}
+            self.total_pages = int(total_pages or max(self.pages.values(), default=1))
+        else:
+            estimate = estimate_pages(prepared, typo)
+            self.pages = estimate.pages
+            self.total_pages = estimate.total
         for i, anchor in enumerate(prepared.anchors, start=1):
             self.bookmarks[anchor] = f"_Toc{i:06d}"
 
@@ -834,9 +877,17 @@ def _atomic_save(package, path: Path) -> None:
 class DocxRenderer:
     """The ``docx`` output format (:mod:`generator.render.registry`)."""
 
+    #: ``write`` takes the PDF's page numbers for the 目录 (:mod:`generator.render.outputs`)
+    takes_page_numbers = True
+
     def __init__(self, settings=None):
         self.settings = settings
 
-    def write(self, doc: Document, path: Path) -> list[str]:
-        write_docx(doc, path)
-        return []
+    def write(
+        self,
+        doc: Document,
+        path: Path,
+        page_numbers: Mapping[str, int] | None = None,
+        total_pages: int | None = None,
+    ) -> list[str]:
+        return write_docx(doc, path, page_numbers=page_numbers, total_pages=total_pages).notes

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -42,10 +43,11 @@ from generator.render.layout import (
 )
 from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
 from generator.render.paginate import estimate_pages
+from generator.render.result import RenderResult
 from generator.render.style import TYPOGRAPHY, Typography
 from generator.templates_path import packaged_templates
 
-__all__ = ["LATIN_FACE", "LATIN_UNICODE_RANGE", "PACKAGED_TEMPLATES", "PdfRenderer"]
+__all__ = ["LATIN_FACE", "LATIN_UNICODE_RANGE", "PACKAGED_TEMPLATES", "PdfLayout", "PdfRenderer", "fallback_note"]
 
 LOG = logging.getLogger(__name__)
 
@@ -84,6 +86,35 @@ class _NotdefCatcher(logging.Handler):
                 self.chars.add(str(record.args[0]))
             except (IndexError, TypeError):
                 self.chars.add("?")
+
+
+@dataclass
+class PdfLayout:
+    """A document laid out by :meth:`PdfRenderer.lay_out`, not yet written.
+
+    Attributes:
+        document: WeasyPrint's rendered document (its ``pages``).
+        notes: the notes of this document (see :class:`generator.render.result.RenderResult`).
+        anchor_pages: page (1-based) on which each heading and table anchor stands — the
+            numbers the PDF's 目录 prints, which the DOCX's 目录 then prefills.
+    """
+
+    document: object
+    notes: list[str] = field(default_factory=list)
+    anchor_pages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+
+def _anchor_pages(rendered) -> dict[str, int]:
+    """The page of each anchor (HTML id) of a laid-out WeasyPrint document."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(rendered.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
 
 
 class _Refused(ValueError):
@@ -143,8 +174,12 @@ class PdfRenderer:
         typography: the typographic standard (default :data:`generator.render.style.TYPOGRAPHY`).
 
     Attributes:
-        warnings: Chinese messages for the user (fonts stood in by fallbacks, HarfBuzz subset
-            missing, characters only a fallback font has…); also logged.  Never fatal.
+        warnings: Chinese messages about the renderer itself (fonts stood in by fallbacks,
+            HarfBuzz subset missing), the same for every document; also logged.  Never fatal.
+            Set when the renderer is made and never changed by rendering: what concerns one
+            document (characters only a fallback font has) is in the notes returned with it
+            (:class:`PdfLayout`, :class:`generator.render.result.RenderResult`), which
+            include these warnings too.
         matches: the font chosen for each role (:func:`generator.fonts.resolve_fonts`).
         css_text: the stylesheet as rendered from ``report.css.j2`` (after the first render).
     """
@@ -410,7 +445,8 @@ class PdfRenderer:
         """Characters of ``doc`` that the role fonts cannot show.
 
         Raises :class:`RenderError` when no installed font has them (the PDF would show
-        boxes); returns them (and warns) when only a fallback font has them.
+        boxes); returns them when only a fallback font has them (:func:`fallback_note`
+        words the note).
         """
         text = doc.title + doc.plain_text() + _FURNITURE_TEXT
         chars = set(text)
@@ -427,7 +463,6 @@ class PdfRenderer:
                 f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}。请检查输入中的这些字符，"
                 "或用 --font-dir 提供包含它们的字体"
             )
-        self._warn("以下字符不在公文字体中，将用系统中其他字体显示：" + "".join(missing[:40]))
         return missing
 
     # -- rendering
@@ -461,10 +496,22 @@ class PdfRenderer:
 
     def render(self, doc: Document):
         """Lay ``doc`` out; returns WeasyPrint's rendered document (pages, metadata)."""
+        return self.lay_out(doc).document
+
+    def lay_out(self, doc: Document) -> PdfLayout:
+        """Lay ``doc`` out: the pages, the page of every anchor, and this document's notes.
+
+        Raises :class:`RenderError` (fonts missing, a character no font has, a template
+        error) before anything is written."""
         if self._font_error:
             raise RenderError(self._font_error)
         self._load()
-        self.check_glyphs(doc)
+        notes = list(self.warnings)
+        missing = self.check_glyphs(doc)
+        if missing:
+            note = fallback_note(missing)
+            LOG.warning("%s", note)
+            notes.append(note)
         prepared = prepare(doc)
         html = self._html_class()(
             string=self.html(doc, prepared), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher
@@ -477,7 +524,7 @@ class PdfRenderer:
         if numbering and len(rendered.pages) > self._sheet_pages[id(numbering[0])]:
             numbering = self._page_number_sheet(_rounded(len(rendered.pages)))
             rendered = html.render(stylesheets=[self._css, *marking, *numbering], font_config=self._font_config)
-        return rendered
+        return PdfLayout(rendered, notes, _anchor_pages(rendered))
 
     def _mark_sheet(self, mark: str) -> list:
         """A stylesheet printing ``mark`` (the 草稿 of a draft) at the top right of every page —
@@ -533,10 +580,14 @@ class PdfRenderer:
             self._sheet_pages[id(sheet)] = pages
         return [self._page_number_sheets[pages]]
 
-    def write(self, doc: Document, path: Path) -> None:
-        """Render ``doc`` and write it to ``path`` (temp file in the same directory, then rename)."""
+    def write(self, doc: Document, path: Path, layout: PdfLayout | None = None) -> RenderResult:
+        """Render ``doc`` and write it to ``path`` (temp file in the same directory, then rename).
+
+        ``layout`` is ``lay_out(doc)`` when the caller has it already (it read the page numbers
+        for the DOCX's 目录).  Returns the path, this document's notes and its pages."""
         path = Path(path)
-        rendered = self.render(doc)
+        layout = layout or self.lay_out(doc)
+        rendered = layout.document
         catcher = _NotdefCatcher()
         wp_logger = logging.getLogger("weasyprint")
         with atomic_target(path) as tmp:
@@ -550,6 +601,12 @@ class PdfRenderer:
                     f"“{c}”(U+{ord(c):04X})" if len(c) == 1 else c for c in sorted(catcher.chars)[:20]
                 )
                 raise RenderError(f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}")
+        return RenderResult(path, list(layout.notes), layout.pages, dict(layout.anchor_pages))
+
+
+def fallback_note(chars: list[str]) -> str:
+    """The note for characters the official fonts lack but another installed font has."""
+    return "以下字符不在公文字体中，将用系统中其他字体显示：" + "".join(chars[:40])
 
 
 
@@ -561,6 +618,9 @@ class PdfFormatRenderer(PdfRenderer):
         super().__init__(font_dir=settings.font_dir, templates_dir=settings.templates_dir)
         self.settings = settings
 
-    def write(self, doc: Document, path: Path) -> list[str]:
-        super().write(doc, path)
-        return list(self.warnings)
+    def write(  # type: ignore[override]  # the registry's interface: the notes
+        self, doc: Document, path: Path, layout: PdfLayout | None = None
+    ) -> list[str]:
+        """Write ``doc`` (laid out already when ``layout`` is given); the notes of this
+        document: the renderer's font notes and what concerns this document only."""
+        return super().write(doc, path, layout).notes

@@ -12,7 +12,9 @@ templates are loaded once).  It provides:
 * ``write(doc, path) -> list[str]`` — writes one document (atomically) and returns the notes
   for the user about that document (a font stood in by a fallback…), in Chinese;
 * optionally ``font_error`` (a Chinese reason no file of this format can be made, checked
-  before anything is rendered) and ``warnings`` (notes said once, before rendering).
+  before anything is rendered) and ``warnings`` (notes said once, before rendering);
+* optionally ``takes_page_numbers = True`` when ``write`` also takes ``page_numbers`` and
+  ``total_pages``: the PDF's real pages, for a 目录 (:mod:`generator.render.outputs`).
 """
 
 from __future__ import annotations
