@@ -206,7 +206,7 @@ def test_debug_shows_the_traceback(tmp_path: Path, raising_check):
 def test_docx_written_pdf_failed_says_what_and_why(tmp_path: Path, good: Path, monkeypatch):
     from generator.render import pdf
 
-    def full_disk(self, document, target):
+    def full_disk(self, document, target, layout=None):
         raise OSError(28, "No space left on device", str(target))
 
     monkeypatch.setattr(pdf.PdfRenderer, "write", full_disk)
