@@ -22,7 +22,7 @@ bench-batch: setup
 
 # Regenerate samples/*.xlsx from samples/data/*.json (after a change of the workbook layout or the data).
 sample-workbooks: setup
-	for f in samples/data/*.json; do $(VENV)/bin/juesuan-gen --template "samples/$$(basename "$$f" .json).xlsx" --from "$$f" || exit 1; done
+	for f in samples/data/*.json; do $(VENV)/bin/juesuan-gen --template "samples/$$(basename "$$f" .json).xlsx" --from "$$f" --overwrite || exit 1; done
 
 # The page images shown in README.md (title and 目录, a narrative page, a landscape table, a 绩效自评表).
 docs-images: samples

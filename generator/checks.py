@@ -2401,6 +2401,9 @@ check_comparisons_fund_items = _make_items_check("t07", "fund_items")
 check_comparisons_soe_items = _make_items_check("t08", "soe_items")
 
 
+# checks against the year's classification data live in their own module
+import generator.yearchecks  # noqa: E402,F401  (registers year.* rules)
+
 # ---------------------------------------------------------------------------- running
 
 

@@ -1,8 +1,10 @@
 """The command line: parse arguments, call the pipeline, print results, map them to exit codes.
 
     juesuan-gen WORKBOOK_OR_FOLDER... [-o DIR]           DOCX and PDF of each unit
-    juesuan-gen --template OUT.xlsx [--from DATA.json]   the standard workbook, blank or filled
-    juesuan-gen --check [--json] WORKBOOK...             validate only
+    juesuan-gen --template OUT.xlsx [--from DATA.json | --previous LAST] [--overwrite]
+                                                         the standard workbook: blank, filled, or
+                                                         next year's prefilled from last year's
+    juesuan-gen --check [--json] [--previous LAST] WORKBOOK...   validate only
     juesuan-gen --dump-json WORKBOOK                     print the data as JSON
 
 Exit codes: 0 all fine (warnings allowed), 1 data errors (a check failed, or a document
@@ -73,9 +75,15 @@ EXAMPLES = f"""\
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "dim"}
 
 
+#: 提示 listed one by one even without ``--verbose``: the year's data is another year's.
+ALWAYS_SHOWN_NOTES = frozenset({"year.fallback"})
+
+
 def _shown(result: UnitResult, verbose: bool) -> list[Finding]:
-    """The findings listed one by one: 错误, 警告, and 提示 only with ``--verbose``."""
-    return result.errors + result.warnings + (result.notes if verbose else [])
+    """The findings listed one by one: 错误, 警告, and 提示 only with ``--verbose`` (except
+    :data:`ALWAYS_SHOWN_NOTES`)."""
+    notes = result.notes if verbose else [f for f in result.notes if f.rule in ALWAYS_SHOWN_NOTES]
+    return result.errors + result.warnings + notes
 
 
 def _notes_summary(result: UnitResult, verbose: bool) -> list[str]:
@@ -86,6 +94,8 @@ def _notes_summary(result: UnitResult, verbose: bool) -> list[str]:
     tails: dict[str, list[Finding]] = {}
     others = 0
     for f in result.notes:
+        if f.rule in ALWAYS_SHOWN_NOTES:
+            continue
         if f.difference is not None:
             tails.setdefault(f.unit, []).append(f)
         else:
@@ -160,14 +170,20 @@ def _print_skipped(skipped: list[tuple[Path, str]]) -> None:
 
 
 def _do_check(
-    paths: list[Path], as_json: bool, threshold: Decimal, debug: bool, strict: bool = False, verbose: bool = False
+    paths: list[Path], as_json: bool, threshold: Decimal, debug: bool, strict: bool = False, verbose: bool = False,
+    previous: Path | None = None,
 ) -> int:
     files, skipped = discover(paths, with_skipped=True)
     _print_skipped(skipped)
     if not files:
         err.print("没有找到要检查的工作簿（.xlsx/.xls/.json）")
         return 2
-    results = [check_file(p, threshold, strict) for p in files]
+    last = None
+    if previous is not None:
+        from generator.inputs import load_input
+
+        last = load_input(previous).disclosure
+    results = [check_file(p, threshold, strict, last) for p in files]
     if as_json:
         payload = [
             {
@@ -211,7 +227,7 @@ def _do_dump_json(paths: list[Path]) -> int:
     return 0
 
 
-def _do_template(target: Path, source: Path | None) -> int:
+def _do_template(target: Path, source: Path | None, previous: Path | None = None, overwrite: bool = False) -> int:
     from generator.inputs import load_input
     from generator.workbook import write_template
 
@@ -221,6 +237,29 @@ def _do_template(target: Path, source: Path | None) -> int:
     if target.is_dir():
         err.print(f"{escape(str(target))} 是一个文件夹：请给出要写出的 .xlsx 文件名")
         return 2
+    if source is not None and previous is not None:
+        err.print("--from 与 --previous 只能用其一：--from 按数据填写本年工作簿，--previous 按上年工作簿预填下一年")
+        return 2
+    if target.exists() and not overwrite:
+        err.print(
+            f"{escape(str(target))} 已存在，未改动。要用新的工作簿替换它，请加 --overwrite；"
+            "或换一个文件名（空白工作簿与填好的工作簿请用不同的文件名）。"
+        )
+        return 2
+    if previous is not None:
+        from generator.carryover import next_year_template
+
+        loaded = load_input(previous)
+        changes = next_year_template(target, loaded.disclosure)
+        last = loaded.disclosure.unit.year
+        out.print(
+            f"已写出 {last + 1} 年度标准工作簿：{escape(str(target))}（单位信息和上年决算数取自 {escape(str(previous))}）"
+        )
+        if changes:
+            out.print(f"[dim]提示[/dim] {last} 年与 {last + 1} 年分类科目数据中编码或名称不同的科目（已列入“填表说明”）：")
+            for line in changes:
+                out.print(f"  {escape(line)}")
+        return 0
     data = load_input(source).disclosure if source is not None else None
     target.parent.mkdir(parents=True, exist_ok=True)
     write_template(target, data)
@@ -358,6 +397,12 @@ _CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_j
         help="写出标准工作簿到此文件（空白，或按 --from 填好）")
 @option("--from", "from_", type=PathText(), metavar="数据", section=S_DATA, modes={"template"},
         help="与 --template 同用：按此 JSON 或工作簿的数据填写")
+@option("--previous", type=PathText(), metavar="上年数据", section=S_DATA, modes={"template", "check"},
+        help="上年的工作簿或 JSON：与 --template 同用时按它预填下一年的工作簿，与 --check 同用时核对上年决算数")
+@option("--overwrite", is_flag=True, section=S_DATA, modes={"template"},
+        help="与 --template 同用：目标文件已存在时替换它（不加则不写）")
+@option("--year-data", type=PathText(), metavar="文件夹", section=S_DATA,
+        help="年度分类科目数据文件夹（其中的 <年度>.toml 优先于内置数据）")
 @option("--dump-json", is_flag=True, section=S_DATA, modes={"dump"}, help="以 JSON 打印工作簿中的全部数据")
 @option("--debug", is_flag=True, section=S_OTHER, help="出现程序内部错误时显示技术细节（供维护人员排查）")
 @option("--version", is_flag=True, section=S_OTHER, help="显示版本并退出")
@@ -379,6 +424,9 @@ def app(
     verbose: bool,
     template: Path | None,
     from_: Path | None,
+    previous: Path | None,
+    overwrite: bool,
+    year_data: Path | None,
     dump_json: bool,
     debug: bool,
     version: bool,
@@ -412,13 +460,17 @@ def app(
     if mode == "build" and out_dir.exists() and not out_dir.is_dir():
         refuse(ctx, f"-o {out_dir} 是一个已有的文件，不是文件夹：请给出输出文件夹的名称")
     try:
+        if year_data is not None:
+            from generator.yeardata import use_year_dir
+
+            use_year_dir(year_data)
         if mode == "template":
             assert template is not None
-            return _do_template(template, from_)
+            return _do_template(template, from_, previous, overwrite)
         if mode == "dump":
             return _do_dump_json(list(paths))
         if mode == "check":
-            return _do_check(list(paths), as_json, threshold, debug, strict, verbose)
+            return _do_check(list(paths), as_json, threshold, debug, strict, verbose, previous)
         options = BuildOptions(
             out_dir=out_dir,
             formats=chosen,

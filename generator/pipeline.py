@@ -207,8 +207,10 @@ class BuildOptions:
         )
 
 
-def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0)):
-    """Read one input and run the checks: ``(loaded, findings)``.  Raises JuesuanError."""
+def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0), previous=None):
+    """Read one input and run the checks: ``(loaded, findings)``.  Raises JuesuanError.
+
+    ``previous`` (last year's Disclosure) adds the check of every carried 上年决算数."""
     from generator.checks import CheckSettings, run_checks
     from generator.inputs import load_input
 
@@ -217,21 +219,27 @@ def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0)):
     findings += run_checks(
         loaded.disclosure, loaded.sources, CheckSettings(reason_threshold=reason_threshold)
     )
+    if previous is not None:
+        from generator.carryover import previous_findings
+
+        findings += previous_findings(loaded.disclosure, loaded.sources, previous)
     return loaded, findings
 
 
-def check_file(path: Path, reason_threshold: Decimal = Decimal(0), strict: bool = False) -> UnitResult:
-    """Validate only; with ``strict``, 警告 fail the check like 错误.  Never raises: any
-    failure becomes the result's status and message."""
+def check_file(path: Path, reason_threshold: Decimal = Decimal(0), strict: bool = False,
+               previous=None) -> UnitResult:
+    """Validate only; with ``strict``, 警告 fail the check like 错误; ``previous`` (last year's
+    Disclosure) adds the check of every carried 上年决算数.  Never raises: any failure becomes
+    the result's status and message."""
     from generator.failures import guard
 
-    return guard(path, lambda: _check(path, reason_threshold, strict)[0])
+    return guard(path, lambda: _check(path, reason_threshold, strict, previous)[0])
 
 
-def _check(path: Path, reason_threshold: Decimal, strict: bool = False):
+def _check(path: Path, reason_threshold: Decimal, strict: bool = False, previous=None):
     """``(result, loaded or None)`` for one input."""
     try:
-        loaded, findings = load_and_check(path, reason_threshold)
+        loaded, findings = load_and_check(path, reason_threshold, previous)
     except JuesuanError as exc:
         result = _failed(path, exc)
         result.strict = strict

@@ -121,6 +121,30 @@ def _drop_gpb_item(code: str) -> Disclosure:
 
 
 CASES: list[Case] = [
+    # ---- year data
+    Case(
+        "year without data of its own",
+        lambda: make_disclosure(**{"unit.year": 2099}),
+        "year.fallback",
+        Severity.NOTE,
+        ("unit.year",),
+        contains=("2099 年度没有自己的分类科目数据，沿用",),
+    ),
+    Case(
+        "项 code unknown to the year's data",
+        lambda: make_disclosure(
+            **{
+                "comparisons.gpb_items[3]": SubjectComparison(
+                    code="2010398", name="某试点事务", class_name="一般公共服务支出",
+                    item_name="政府办公厅（室）及相关机构事务", prior=D("0"),
+                )
+            }
+        ),
+        "year.unknown_code",
+        Severity.NOTE,
+        ("comparisons.gpb_items[3].code",),
+        contains=("2010398（某试点事务）", "名称未能核对"),
+    ),
     # ---- structure
     Case(
         "duplicate comparison entry",
@@ -884,13 +908,14 @@ CASES: list[Case] = [
         lambda: make_disclosure(
             **{
                 "comparisons.gpb_items[3]": SubjectComparison(
-                    code="2129999", prior=D("50.00"), reason="科目调整。"
+                    code="2129899", prior=D("50.00"), reason="科目调整。"
                 )
             }
         ),
         "comparisons.gpb_items",
         ERROR,
         ("comparisons.gpb_items[3].item_name",),
+        also={"year.unknown_code"},  # 2129999 is not in the year's data either (a 提示)
         contains=("款级科目名称", "科目名称"),
     ),
     Case(

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.model import Disclosure, FundTable, UnitKind
 from generator.workbook import spec
 from generator.workbook.grid import col_letter
-from generator.yeardata import YearData, available_years, load_year
+from generator.yeardata import YearData, default_year, load_year
 
 # ---------------------------------------------------------------------------- styles
 
@@ -234,13 +234,15 @@ class TemplateWriter:
     def __init__(self, data: Disclosure | None, year: int | None):
         self.data = data
         if year is None:
-            year = data.unit.year if data is not None else max(available_years())
+            year = data.unit.year if data is not None else default_year()
         self.year = year
         self.yd: YearData = load_year(year)
         self.wb = Workbook()
         self.places: dict[spec.ModelPath, str] = {}  # model path → "'公开01表'!C9" for formulas
         self.unit_name_ref = ""
         self.money_unit_ref = ""
+        #: extra sections of 填表说明: (heading, lines), e.g. the 科目 changed since last year
+        self.guide_extra: list[tuple[str, list[str]]] = []
 
     @property
     def blank(self) -> bool:
@@ -324,56 +326,109 @@ class TemplateWriter:
         self.sheet_form(spec.PERF_FORM)
         self.sheet_projects()
         self.sheet_indicators()
-        self.wb.active = 1  # 单位信息
+        self.wb.active = 0  # 填表说明: the order of work comes first
         self.wb.calculation.fullCalcOnLoad = True
         return self.wb
 
     # -- 填表说明 --------------------------------------------------------------------
 
-    GUIDE = (
+    #: The order of work: (step, what to do).  ``{prog}`` is the command name.
+    GUIDE_STEPS = (
         (
-            "一、本工作簿是生成《单位决算公开说明》的标准数据表。黄色单元格为填写项；灰色单元格为说明或公式显示（程序不读取）；"
-            "表头和标签请勿改动。"
+            "取得",
+            "用 juesuan-gen --template 空白.xlsx 取得本工作簿；第二年起用 "
+            "juesuan-gen --template 本年.xlsx --previous 上年.xlsx，单位信息、主要职能、科室和全部上年决算数"
+            "都从上年的工作簿带入。空白工作簿与填好的工作簿请用不同的文件名，程序不会覆盖已有文件。",
         ),
         (
-            "二、金额单位：默认万元，保留两位小数。若全部金额按元填写，请在“单位信息”表的“金额单位”中选“元”，程序按÷10000 "
-            "换算为万元（不做四舍五入）。某张公开表表头写明“金额单位：元”的，该表按元读取。"
-        ),
-        "三、空白的金额单元格按 0 处理；“对比与原因”等表中的上年决算数、预算数留空表示未填写。",
-        (
-            "四、公开01表至公开09表：可从决算软件导出后整表粘贴到对应工作表（须保留表的标题；程序按标题和表头文字查找，"
-            "不依赖固定位置）。科目编码可写成“2010301”“201 03 01”“201.03.01”，或分成类、款、项三列；"
-            "科目行不够时插入行即可。"
-        ),
-        "五、公开06表：按经济分类科目填写决算数，没有的科目留空；表中没有的科目可插入行，填写编码、名称和金额。",
-        (
-            "六、对比与原因：填写上年决算数、年初预算数和变动原因；“本年决算数”列由公式显示，仅供核对。项级科目每个一行，"
-            "可插入行；本年表中已没有的科目，请填写类级、款级科目名称。"
+            "粘贴九张公开表",
+            "从决算软件导出公开01表至公开09表，整表粘贴到同名的工作表（须保留表的标题；位置上下左右移动几行几列、"
+            "科目编码分成类/款/项三列或写成“201 03 01”“201.03.01”、零值留空都能识别）。先填“单位信息”表。",
         ),
         (
-            "七、绩效项目：每个项目一行。绩效指标：每个指标一行，第一列填项目名称或序号（与“绩效项目”表一致）；"
-            "同一项目连续的行可只在第一行填写。"
+            "填写对比与原因",
+            "“对比与原因”表的灰色列按科目编码和标签从公开表中查出本年决算数，项级科目行自动列出公开05表"
+            "（及公开07、08表）中的项；只需填写黄色的上年决算数、年初预算数和变动原因。本年已没有支出、但上年有支出的"
+            "项级科目，在“本年已无支出的科目”行填写编码、上年决算数和类级、款级科目名称。再填“三公明细”"
+            "“采购与资产”“绩效”“绩效项目”“绩效指标”。",
         ),
-        "八、单位信息：主要职能每段一行，编号照原样保留；下属预算单位、内设科室每个一行，不够时插入行。",
         (
-            "九、若文件由其他程序生成、未在 Excel 或 WPS 中保存过，公式单元格没有计算结果，程序会提示所在单元格；"
+            "检查",
+            "运行 juesuan-gen --check 本年.xlsx（第二年起加 --previous 上年.xlsx，核对带入的上年数）。"
+            "“错误”必须改正，“警告”请逐条核对，“提示”供参考；每条都指明工作表和单元格。",
+        ),
+        (
+            "生成",
+            "运行 juesuan-gen 本年.xlsx，在 output/ 文件夹写出公开说明 DOCX 和 PDF。",
+        ),
+    )
+
+    #: What each sheet is for: (sheet, purpose).
+    GUIDE_SHEETS = (
+        ("单位信息", "单位名称、年度、单位性质、主管部门、主要职能、人员情况、下属单位和内设科室；金额单位"),
+        ("公开01表—公开09表", "九张公开表，与决算软件导出的表样一致，可整表粘贴"),
+        ("对比与原因", "各项的上年决算数、年初预算数和变动原因；本年决算数由公式显示，仅供核对"),
+        ("三公明细", "“三公”经费的团组、人次、车辆、接待批次和开支内容"),
+        ("采购与资产", "政府采购和国有资产占用情况"),
+        ("绩效", "预算绩效管理情况和其他需说明的事项"),
+        ("绩效项目、绩效指标", "项目支出绩效自评表：每个项目一行，每个指标一行"),
+    )
+
+    GUIDE_NOTES = (
+        "黄色单元格为填写项；灰色单元格为说明或公式显示（程序不读取）；表头和标签请勿改动。",
+        (
+            "金额单位默认万元，保留两位小数。全部金额按元填写时，在“单位信息”的“金额单位”中选“元”，程序按÷10000 "
+            "换算为万元（不做四舍五入）；某张公开表表头写明“金额单位：元”的，该表按元读取。"
+        ),
+        "空白的金额单元格按 0 处理；“对比与原因”等表中的上年决算数、预算数留空表示未填写。",
+        "公开06表按经济分类科目填写决算数，没有的科目留空；表中没有的科目可插入行，填写编码、名称和金额。",
+        (
+            "绩效指标表第一列填项目名称或序号（与“绩效项目”表一致）；同一项目连续的行可只在第一行填写。"
+            "主要职能每段一行，编号照原样保留；下属预算单位、内设科室每个一行，不够时插入行。"
+        ),
+        (
+            "若文件由其他程序生成、未在 Excel 或 WPS 中保存过，公式单元格没有计算结果，程序会提示所在单元格；"
             "请用 Excel 或 WPS 打开、保存后再使用。"
         ),
-        "十、表单页设有工作表保护（无密码），只能修改黄色单元格，可以插入行；如需改动其他内容，可在“审阅→撤销工作表保护”。",
+        "表单页设有工作表保护（无密码），只能修改黄色单元格，可以插入行；如需改动其他内容，可在“审阅→撤销工作表保护”。",
     )
 
     def sheet_guide(self) -> None:
         w = self.new_sheet(spec.SHEET_GUIDE)
-        w.widths([12, 96])
+        w.widths([16, 96])
         w.put(1, 1, "填表说明", "title", to_col=2)
         w.height(1, 30)
         row = 2
-        for line in self.GUIDE:
-            number, text = line.split("、", 1)
-            w.put(row, 1, number + "、", "guide")
+        w.put(row, 1, "填写顺序", "section", to_col=2)
+        row += 1
+        for n, (step, text) in enumerate(self.GUIDE_STEPS, start=1):
+            w.put(row, 1, f"{n}　{step}", "label_b")
             w.put(row, 2, text, "guide")
             w.height(row, 15 * (len(text) // 52 + 1) + 4)
             row += 1
+        row += 1
+        w.put(row, 1, "各工作表", "section", to_col=2)
+        row += 1
+        for sheet, text in self.GUIDE_SHEETS:
+            w.put(row, 1, sheet, "label")
+            w.put(row, 2, text, "guide")
+            row += 1
+        row += 1
+        w.put(row, 1, "注意", "section", to_col=2)
+        row += 1
+        for n, text in enumerate(self.GUIDE_NOTES, start=1):
+            w.put(row, 1, f"（{cn_number(n)}）", "guide")
+            w.put(row, 2, text, "guide")
+            w.height(row, 15 * (len(text) // 52 + 1) + 4)
+            row += 1
+        for heading, lines in self.guide_extra:
+            row += 1
+            w.put(row, 1, heading, "section", to_col=2)
+            row += 1
+            for text in lines:
+                w.put(row, 2, text, "guide")
+                w.height(row, 15 * (len(text) // 52 + 1) + 4)
+                row += 1
         row += 1
         w.put(row, 1, spec.PREPARER_LABEL, "label_b")
         w.put(row, 2, self.get(("preparer_notes",), None) or None, "longtext")
