@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator.cli import app
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from factories import make_disclosure
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator.checks import run_checks
 from generator.cli import app
