@@ -20,6 +20,7 @@ APT_PACKAGES=(
     fonts-liberation2        # Liberation Serif: Times New Roman substitute
     libreoffice-writer-nogui # tests/bench check that the DOCX opens
     libreoffice-calc-nogui   # tests check that the standard workbook opens
+    python3-uno              # tests update the DOCX 目录 in LibreOffice (tests/lo_update_toc.py)
     chromium                 # tests check the HTML page in a real browser (headless)
 )
 FANDOL_PKG=texlive-lang-chinese

@@ -220,7 +220,7 @@ def test_page_number_footer(full):
 
 def test_toc_is_a_prefilled_field(full_docx, full):
     xml = _xml_parts(full_docx)["word/document.xml"]
-    assert re.search(r'<w:instrText[^>]*> TOC \\o "1-\d" \\h \\z \\u </w:instrText>', xml)
+    assert re.search(r'<w:instrText[^>]*> TOC \\o "1-\d" \\f \\h \\z \\u </w:instrText>', xml)
     bookmarks = set(re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', xml))
     refs = re.findall(r"PAGEREF (_Toc\d+) \\h", xml)
     doc = full_document()

@@ -558,6 +558,8 @@ class _BodyBuilder:
             self.total_pages = estimate.total
         for i, anchor in enumerate(prepared.anchors, start=1):
             self.bookmarks[anchor] = f"_Toc{i:06d}"
+        self.toc_levels = _toc_levels(prepared, typo)
+        self.toc_entry_fields = _toc_entry_fields(prepared, self.toc_levels)
 
     # -- flow
     def add(self, item: _Para | str) -> None:
@@ -653,12 +655,17 @@ class _BodyBuilder:
                 self.page_break()
 
     def bookmark(self, anchor: str, runs: str) -> str:
+        """``runs`` inside the bookmark of ``anchor``, followed by the TC fields of the 目录
+        entries that point at it (see :func:`_toc_entry_fields`)."""
         name = self.bookmarks.get(anchor)
         if not name:
             return runs
         self.bookmark_id += 1
         i = self.bookmark_id
-        return f'<w:bookmarkStart w:id="{i}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{i}"/>'
+        return (
+            f'<w:bookmarkStart w:id="{i}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{i}"/>'
+            + self.toc_entry_fields.get(anchor, "")
+        )
 
     def heading(self, item: PreparedHeading) -> None:
         style = self.typo.style(item.style_key)
@@ -673,10 +680,12 @@ class _BodyBuilder:
         typo = self.typo
         self.add(_Para(typo.style("toc_heading").docx_id, _run(TOC_TITLE)))
         width = pt_to_twips(typo.portrait.text_width_pt)
-        levels = max([typo.toc_levels, *(min(e.entry.level, 4) for e in item.entries)])
+        levels = self.toc_levels
+        # \o and \u: headings by their outline level; \f: the TC fields of the entries that
+        # point at a table (Word, WPS and LibreOffice keep them when the 目录 is updated)
         begin = (
             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r><w:instrText xml:space="preserve"> TOC \\o "1-{levels}" \\h \\z \\u </w:instrText></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> TOC \\o "1-{levels}" \\f \\h \\z \\u </w:instrText></w:r>'
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
         )
         end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
@@ -867,6 +876,42 @@ class _BodyBuilder:
             body.remove(child)
         for child in list(fragment):
             body.append(child)
+
+
+def _toc_levels(prepared: Prepared, typo: Typography) -> int:
+    """The heading levels the TOC field lists (``\\o "1-N"``)."""
+    entries = [e for item in prepared.items if isinstance(item, PreparedToc) for e in item.entries]
+    return max([typo.toc_levels, *(min(e.entry.level, 4) for e in entries)])
+
+
+def _toc_entry_fields(prepared: Prepared, levels: int) -> dict[str, str]:
+    """anchor → TC fields for the 目录 entries whose target is not a listed heading.
+
+    Word, WPS and LibreOffice rebuild a 目录 from the paragraphs with an outline level (the
+    headings' styles carry one).  A 公开表 or 自评表 entry points at a table, whose first line
+    (“公开01表”) is not the entry's text (“一、《收入支出决算总表》”): a TC field there, with
+    the entry's text and level, keeps the entry — same text, same page — when the 目录 is
+    updated (the TOC field's ``\\f`` switch takes TC fields in).  The same holds for an entry
+    pointing at a heading deeper than the 目录 lists.
+    """
+    headings = {
+        item.anchor: item.outline_level for item in prepared.items if isinstance(item, PreparedHeading)
+    }
+    fields: dict[str, str] = {}
+    for item in prepared.items:
+        if not isinstance(item, PreparedToc):
+            continue
+        for e in item.entries:
+            if not e.anchor or (e.anchor in headings and headings[e.anchor] <= levels):
+                continue
+            text = clean_text(e.entry.text).replace("\n", " ").replace('"', "\u201d")
+            level = min(max(e.entry.level, 1), 9)
+            fields[e.anchor] = fields.get(e.anchor, "") + (
+                '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                f'<w:r><w:instrText xml:space="preserve"> TC "{escape(text)}" \\l {level} </w:instrText></w:r>'
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            )
+    return fields
 
 
 def _atomic_save(package, path: Path) -> None:
