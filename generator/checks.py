@@ -42,9 +42,11 @@ from generator.model import (
     SanGong,
     Staff,
     SubjectComparison,
+    UnitKind,
     Vehicles,
 )
 from generator.numbers import WAN, ZERO, fmt_money, q2
+from generator.sections import load_sections
 from generator.source import Path, SourceMap
 from generator.yeardata import YearData, load_year
 
@@ -2124,31 +2126,38 @@ def check_performance_summary(ctx: CheckContext) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------- comparisons
 
 
-# Headings of the narrative sections whose sentences need the compared figures.
-_SECTIONS = {
-    "total": "一、收入支出决算总体情况说明",
-    "fiscal": "四、财政拨款收入支出决算总体情况说明",
-    "gpb_expense": "五、一般公共预算财政拨款支出决算情况说明",
-    "gpb_items": "五、（三）一般公共预算财政拨款支出决算具体情况",
-    "fund": "七、政府性基金预算财政拨款收入支出决算情况说明",
-    "soe": "八、国有资本经营预算财政拨款收入支出决算情况说明",
-    "sangong": "九、财政拨款“三公”经费支出决算情况说明",
-    "public_expense": "十、（一）机关运行经费及公用经费支出情况",
+# The section whose sentences need each compared figure: a heading of sections.toml, or a
+# (section, subsection) pair; ``public_expense`` is the 十（一） of the unit's kind.
+_SECTION_OF: dict[str, tuple[str, ...]] = {
+    "total": ("total",),
+    "fiscal": ("fiscal",),
+    "gpb_expense": ("gpb_expense",),
+    "gpb_items": ("gpb_expense", "gpb_items"),
+    "fund": ("fund",),
+    "fund_items": ("fund",),
+    "soe": ("soe",),
+    "soe_items": ("soe",),
+    "sangong": ("sangong",),
+    "public_expense": ("important", "public_expense"),
 }
-_SECTIONS["fund_items"] = _SECTIONS["fund"]
-_SECTIONS["soe_items"] = _SECTIONS["soe"]
 
-# 三公 parts the narrative compares with last year, and with the 全年预算 (reference 001, 九).
-_SANGONG_VS_PRIOR = ("total", "abroad", "car_total", "reception")
-_SANGONG_VS_BUDGET = ("total", "abroad", "car_purchase", "car_operation", "reception")
+
+def _section(kind: UnitKind, name: str) -> str:
+    """The heading (as the document prints it for a unit of ``kind``) of the section ``name``."""
+    s = load_sections()
+    keys = _SECTION_OF[name]
+    if len(keys) == 1:
+        return s.headings[keys[0]]
+    parent, child = keys
+    heading = s.public_expense(kind).heading if child == "public_expense" else s.headings[child]
+    return s.nested(parent, heading)
 
 
 def _fund_active(ctx: CheckContext, key: str) -> bool:
-    """Whether section 七/八 is written in full (the fund has figures this year or last year)."""
+    """Whether section 七/八 is written in full (sections.toml decides, as for the document)."""
     name = "fund" if key == "t07" else "soe"
-    cmp = getattr(ctx.d.comparisons, name)
-    items = getattr(ctx.d.comparisons, f"{name}_items")
-    return not getattr(ctx.d, key).is_empty or bool(cmp.prior) or bool(items)
+    c = ctx.d.comparisons
+    return load_sections().fund_in_full(getattr(ctx.d, key), getattr(c, name), getattr(c, f"{name}_items"))
 
 
 def _item_current(ctx: CheckContext, key: str, code: str) -> tuple[Decimal, Any]:
@@ -2224,14 +2233,15 @@ def _compared_items(ctx: CheckContext) -> list[_Compared]:
                     ("comparisons", f"{name}_items", i),
                 )
             )
-    for part in dict.fromkeys(_SANGONG_VS_PRIOR + _SANGONG_VS_BUDGET):
+    vs_prior, vs_budget = load_sections().sangong_vs_prior, load_sections().sangong_vs_budget
+    for part in dict.fromkeys(vs_prior + vs_budget):
         items.append(
             _Compared(
                 _sangong_label(part),
                 getattr(d.t09.actual, part),
                 ("comparisons", "sangong", part),
-                vs_prior=part in _SANGONG_VS_PRIOR,
-                budget_path=("t09", "budget", part) if part in _SANGONG_VS_BUDGET else None,
+                vs_prior=part in vs_prior,
+                budget_path=("t09", "budget", part) if part in vs_budget else None,
             )
         )
     items.append(
@@ -2292,7 +2302,7 @@ def _missing(ctx: CheckContext, base: Path, field_name: str, label: str, section
     return Finding(
         Severity.ERROR,
         "comparisons.missing",
-        f"缺少{label}的{what}，无法写出“{_SECTIONS[section]}”中的对比",
+        f"缺少{label}的{what}，无法写出“{_section(ctx.d.unit.kind, section)}”中的对比",
         ctx.cells((*base, field_name)),
     )
 
@@ -2321,7 +2331,7 @@ def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
         for field_name in fields:
             if getattr(getattr(c, name), field_name) is None:
                 yield _missing(ctx, ("comparisons", name), field_name, _title(c, name), name)
-    for part in _SANGONG_VS_PRIOR:
+    for part in load_sections().sangong_vs_prior:
         if getattr(c.sangong, part).prior is None:
             yield _missing(ctx, ("comparisons", "sangong", part), "prior", _sangong_label(part), "sangong")
     if c.public_expense.prior is None:
@@ -2333,7 +2343,7 @@ def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
 def _make_items_check(key: str, name: str) -> Check:
     """The rule that every 项 with spending in table ``key`` has a comparison entry in ``name``."""
     rule = f"comparisons.{name}"
-    section = _SECTIONS[name]
+    section = _section(UnitKind.PUBLIC_INSTITUTION, name)  # the same for every kind
 
     def check(ctx: CheckContext) -> Iterator[Finding]:
         if key != "t05" and not _fund_active(ctx, key):

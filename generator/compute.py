@@ -43,6 +43,7 @@ from generator.model import (
     Vehicles,
 )
 from generator.numbers import HUNDRED, ZERO, q2, ratio_percent
+from generator.sections import load_sections
 from generator.source import Path, json_path
 from generator.yeardata import YearData, load_year
 
@@ -345,13 +346,13 @@ class SanGongFigures:
 
     @property
     def parts(self) -> tuple[SanGongPart, ...]:
-        """The three parts compared with last year, in the references' order."""
-        return (self.abroad, self.car_total, self.reception)
+        """The parts (合计 aside) compared with last year, as ``sections.toml`` declares them."""
+        return tuple(getattr(self, k) for k in load_sections().sangong_vs_prior if k != "total")
 
     @property
     def budget_parts(self) -> tuple[SanGongPart, ...]:
-        """The four parts compared with the 全年预算, in the references' order."""
-        return (self.abroad, self.car_purchase, self.car_operation, self.reception)
+        """The parts (合计 aside) compared with the 全年预算, as ``sections.toml`` declares them."""
+        return tuple(getattr(self, k) for k in load_sections().sangong_vs_budget if k != "total")
 
 
 @dataclass(frozen=True)
@@ -575,9 +576,8 @@ def _fund(table: FundTable, comp, items: list[SubjectComparison], yd: YearData, 
     t = table.totals
     income_grand = _m(t.carry_in) + _m(t.income)
     expense_grand = _m(t.carry_out) + _m(t.expense)
-    nothing_last_year = (comp.prior is None or comp.prior == 0) and not items
     return FundSection(
-        empty=table.is_empty and nothing_last_year,
+        empty=not load_sections().fund_in_full(table, comp, items),
         table_empty=table.is_empty,
         carry_in=_m(t.carry_in),
         income=_m(t.income),

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from generator.compute import TAG_CLOSE, TAG_OPEN, Figures, derive
 from generator.document import Document
 from generator.model import Disclosure
+from generator.sections import template_sections
 from generator.tables import build_tables
 from generator.templating import make_environment, parse_markup, render_text
 from generator.yeardata import load_year
@@ -32,7 +33,8 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
 
     ``d`` the model, ``f`` the figures (万元, percent), ``unit`` = ``d.unit``, ``year`` and
     ``prior_year``, ``tables``: the 公开表 of the year data in order, each with ``key``,
-    ``code`` and ``title``, and ``draft``: whether the document is a draft (``--force``).
+    ``code`` and ``title``, ``draft``: whether the document is a draft (``--force``), and
+    ``sections``: the section headings and 十（一） of ``templates/narrative/sections.toml``.
     """
     yd = load_year(d.unit.year)
     return {
@@ -43,6 +45,7 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
         "prior_year": d.unit.year - 1,
         "tables": [SimpleNamespace(key=t.key, code=t.code, title=t.title) for t in yd.tables.values()],
         "draft": draft,
+        "sections": template_sections(d.unit.kind),
     }
 
 

@@ -1,0 +1,89 @@
+"""What the narrative contains, declared once: ``templates/narrative/sections.toml``.
+
+The section headings, the heading and term of 十（一） by 单位性质, the “三公” items compared
+with last year and with the 全年预算, and when sections 七/八 are written in full.  The
+templates see it as ``sections`` (:func:`template_sections`); the figures
+(:mod:`generator.compute`) and the checks (:mod:`generator.checks`) read it through
+:func:`load_sections`, so a finding names the heading the document really has.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from generator.model import FundTable, SanGong, UnitKind
+
+SECTIONS_FILE = Path(__file__).resolve().parent.parent / "templates" / "narrative" / "sections.toml"
+
+# The conditions sections.toml may name for 七/八 (table, its comparison, its compared items).
+_FUND_CONDITIONS: dict[str, Callable[[FundTable, Any, list], bool]] = {
+    "table_has_figures": lambda table, comparison, items: not table.is_empty,
+    "prior_not_zero": lambda table, comparison, items: bool(comparison.prior),
+    "items_compared": lambda table, comparison, items: bool(items),
+}
+
+
+@dataclass(frozen=True)
+class PublicExpense:
+    """十（一） for one 单位性质: the subsection heading and the name of the expense."""
+
+    heading: str
+    term: str
+
+
+@dataclass(frozen=True)
+class Sections:
+    headings: dict[str, str]
+    public_expense_by_kind: dict[UnitKind, PublicExpense]
+    sangong_vs_prior: tuple[str, ...]
+    sangong_vs_budget: tuple[str, ...]
+    fund_conditions: tuple[str, ...]
+
+    def public_expense(self, kind: UnitKind) -> PublicExpense:
+        return self.public_expense_by_kind[kind]
+
+    def nested(self, parent: str, child: str) -> str:
+        """A subsection named with its section's number: ``五、（三）一般公共预算…``."""
+        number = self.headings[parent].split("、", 1)[0]
+        return f"{number}、{child}"
+
+    def fund_in_full(self, table: FundTable, comparison: Any, items: list) -> bool:
+        """Whether section 七/八 is written in full for this fund (else the 空表 sentence)."""
+        return any(_FUND_CONDITIONS[name](table, comparison, items) for name in self.fund_conditions)
+
+
+@cache
+def load_sections(path: Path = SECTIONS_FILE) -> Sections:
+    """The declarations of ``sections.toml`` (read once per process); checked on reading."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    by_kind = {UnitKind(kind): PublicExpense(**v) for kind, v in data["public_expense"].items()}
+    missing = set(UnitKind) - set(by_kind)
+    sangong = data["sangong"]
+    conditions = tuple(data["funds"]["written_in_full_if_any"])
+    unknown = [
+        *(p for p in (*sangong["compared_with_prior"], *sangong["compared_with_budget"]) if p not in SanGong.model_fields),
+        *(c for c in conditions if c not in _FUND_CONDITIONS),
+    ]
+    if missing or unknown:
+        raise ValueError(f"{path}: {sorted(missing)} {unknown}")
+    return Sections(
+        headings=dict(data["headings"]),
+        public_expense_by_kind=by_kind,
+        sangong_vs_prior=tuple(sangong["compared_with_prior"]),
+        sangong_vs_budget=tuple(sangong["compared_with_budget"]),
+        fund_conditions=conditions,
+    )
+
+
+def template_sections(kind: UnitKind) -> SimpleNamespace:
+    """``sections`` in the templates: every heading by name, and ``public_expense`` (heading and
+    term of 十（一）) for the unit's kind."""
+    s = load_sections()
+    return SimpleNamespace(**s.headings, public_expense=s.public_expense(kind))
