@@ -14,7 +14,11 @@ figures may legitimately differ from the rounded total by up to 0.01 per addend
 is a 提示 only, and every message states the tolerance.
 
 Cells come from the :class:`~generator.source.SourceMap` (``公开05表!C9``); without one,
-from the model path (``t05.rows[3].total``).
+from the model path (``t05.rows[3].total``).  A figure of a rule is a :class:`Term` made
+from one model path (value, cell and label cannot disagree).  The wording of every message
+is a format string in the one table :data:`TEXT`; the section headings a message names
+come from ``templates/narrative/sections.toml`` (:mod:`generator.sections`), as the
+document's do.
 """
 
 from __future__ import annotations
@@ -25,14 +29,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from generator.errors import Finding, Severity
 from generator.model import (
+    T09,
+    BudgetComparison,
     Comparisons,
     Disclosure,
+    FundLine,
     ExpenseRow,
     FundRow,
     FundSplit,
@@ -118,12 +125,13 @@ CHECKS: list[Check] = []
 
 
 def _rule(rule_id: str, severity: str) -> Callable[[Check], Check]:
-    """Register a check under a stable rule id; ``severity`` is for the documentation."""
+    """Register a check under a stable rule id; ``severity`` (a key of :data:`TEXT`) is for the
+    documentation."""
 
     def register(fn: Check) -> Check:
         fn.rule_id = rule_id  # type: ignore[attr-defined]
         capped = rule_id.startswith(SUPPLEMENTARY_PREFIXES)
-        fn.severity = WARN_SUPPLEMENTARY if capped else severity  # type: ignore[attr-defined]
+        fn.severity = TEXT[WARN_SUPPLEMENTARY if capped else severity]  # type: ignore[attr-defined]
         fn.cap = Severity.WARNING if capped else None  # type: ignore[attr-defined]
         CHECKS.append(fn)
         return fn
@@ -131,10 +139,10 @@ def _rule(rule_id: str, severity: str) -> Callable[[Check], Check]:
     return register
 
 
-ERR = "错误"
-WARN = "警告"
-ERR_TOL = "错误（四舍五入允许误差内为提示）"
-WARN_SUPPLEMENTARY = "警告（说明中的补充数据，不属公开表平衡；四舍五入允许误差内为提示）"
+ERR = "sev_error"
+WARN = "sev_warning"
+ERR_TOL = "sev_error_tolerance"
+WARN_SUPPLEMENTARY = "sev_supplementary"
 
 # 错误 means the nine 公开表 do not balance (or the text cannot be written at all).  The
 # figures only the narrative states — 人员, 政府采购, 国有资产, 绩效自评 — are reported as they
@@ -146,6 +154,161 @@ SUPPLEMENTARY_PREFIXES = ("staff.", "procurement.", "assets.", "performance.")
 # ---------------------------------------------------------------------------- wording
 
 TEXT: dict[str, str] = {
+    # severities as docs/checks.md states them
+    "sev_error": "错误",
+    "sev_warning": "警告",
+    "sev_error_tolerance": "错误（四舍五入允许误差内为提示）",
+    "sev_supplementary": "警告（说明中的补充数据，不属公开表平衡；四舍五入允许误差内为提示）",
+    # units, and the shapes of a broken sum or bound
+    "wan": "万元",
+    "persons": "人",
+    "vehicles": "辆",
+    "points": "分",
+    "figure": "{label} {value}",
+    "figure_unit": "{label} {value} {unit}",
+    "sum_long": "{first} + …（共 {n} 项）= {value} {unit}",
+    "sum": "{expr} = {value} {unit}",
+    "sum_broken": "{statement}：{lhs}，{rhs}，相差 {diff} {unit}",
+    "bound_broken": "{statement}：{small}，{big}，超出 {diff} {unit}",
+    "within_tolerance": "{text}，在四舍五入允许误差 {tolerance} {unit}以内",
+    "beyond_tolerance": "{text}（四舍五入允许误差 {tolerance} {unit}）",
+    "duplicate_row": "{table}科目编码 {code} 重复出现（第 {first} 行与第 {second} 行）",
+    "duplicate_item": "{where}中科目编码 {code} 重复出现",
+    "unknown_class": "{table}支出栏的类级科目编码 {code} 不是 {year} 年度支出功能分类的类级科目",
+    "unknown_class_row": "{where}科目编码 {code}（{name}）不是 {year} 年度支出功能分类的类级科目",
+    "subject_name": "{where}科目 {code} 的名称“{name}”与 {year} 年度科目名称“{official}”不一致",
+    "t01_income_total": "{table}本年收入合计应等于各项收入之和",
+    "t01_income_grand_total": "{table}收入总计应等于本年收入合计、使用非财政拨款结余、年初结转和结余之和",
+    "t01_expense_grand_total": "{table}支出总计应等于本年支出合计、结余分配、年末结转和结余之和",
+    "balance": "{table}收入总计应等于支出总计",
+    "expense_total": "{table}本年支出合计{column}应等于各类级科目支出之和",
+    "hierarchy_row": "{table}{row}的{column}应等于所属{level}级科目之和",
+    "hierarchy_total": "{table}合计行的{column}应等于各类级科目之和",
+    "classes": "各类级科目",
+    "table_row": "{table}{row}",
+    "table_total_row": "{table}合计行",
+    "row_sum": "{row}的{column}应等于{what}",
+    "sum_of_incomes": "各项收入之和",
+    "sum_of_expenses": "各项支出之和",
+    "basic_plus_project": "基本支出与项目支出之和",
+    "t02_total_vs_t01": "{t02}合计的本年收入合计应等于{t01}本年收入合计",
+    "t02_fiscal_vs_t01": "{t02}合计的财政拨款收入应等于{t01}三项财政拨款收入之和",
+    "t02_column_vs_t01": "{t02}合计的{column}应等于{t01}{source}",
+    "t03_total_vs_t01": "{t03}合计的本年支出合计应等于{t01}本年支出合计",
+    "class_equal": "{row}的支出在{left}与{right}中应相等",
+    "t05_not_above_t03": "{t05}{column}不应大于{t03}{column}",
+    "t05_row_not_above_t03": "{row}：{t05}支出不应大于{t03}本年支出合计",
+    "t04_income_vs_t01": "{t04}{income}收入应等于{t01}{source}",
+    "t04_income_total": "{table}本年收入合计应等于三项财政拨款收入之和",
+    "t04_income_grand_total": "{table}收入总计应等于本年收入合计与年初财政拨款结转和结余之和",
+    "column": "（{column}列）",
+    "t04_expense_grand_total": "{table}支出总计{column}应等于本年支出合计与年末财政拨款结转和结余之和",
+    "fund_balance": "{row}的年末结转和结余应等于年初结转和结余加本年收入减本年支出",
+    "expense_this_year": "本年支出",
+    "t04_split": "{table}{row}的合计应等于三种财政拨款之和",
+    "t04_carry_vs_t01": "{t04}{carry}不应大于{t01}{other}",
+    "t04_expense_vs_t01": "{t04}本年支出合计不应大于{t01}本年支出合计",
+    "t04_class_vs_t01": "{row}：{t04}支出不应大于{t01}支出",
+    "t05_vs_t04": "{t05}合计应等于{t04}本年支出合计的一般公共预算财政拨款列",
+    "t05_class_vs_t04": "{row}：{t05}合计应等于{t04}一般公共预算财政拨款列",
+    "t06_group": "{table}{total}应等于所属经济分类类级科目之和",
+    "econ_classes": "所属科目",
+    "t05_basic_vs_t06": "{t05}基本支出合计应等于{t06}人员经费合计与公用经费合计之和",
+    "t06_class_sum": "{table}{row}应等于所属款级科目之和",
+    "t06_unknown_code": "{table}经济分类科目编码 {code}（{name}）不在 {year} 年度经济分类科目表中",
+    "t06_name": "{table}经济分类科目 {code} 的名称“{name}”与 {year} 年度科目名称“{official}”不一致",
+    "fund_income_vs_t01": "{table}合计的本年收入应等于{t01}{income}收入",
+    "fund_income_vs_t04": "{table}合计的本年收入应等于{t04}{column}收入",
+    "fund_expense_vs_t04": "{table}合计的本年支出应等于{t04}本年支出合计的{column}列",
+    "fund_carry_vs_t04": "{table}合计的{carry}应等于{t04}{other}的{column}",
+    "fund_class_vs_t04": "{row}：{table}本年支出应等于{t04}{column}列",
+    "t09_total": "{table}“三公”经费{column}合计应等于三项经费之和",
+    "t09_car_total": "{table}公务用车购置及运行维护费{column}应等于购置费与运行维护费之和",
+    "subtotal": "小计",
+    "t09_vs_t06": "{t06}{row}不应大于{t09}{part}{column}",
+    "staff": "{total}应等于在职、离休、退休人员人数之和",
+    "staff_change": "{total}应等于在职、离休、退休人员增加数之和",
+    "procurement_total": "政府采购支出总额应等于货物、工程、服务支出之和",
+    "procurement_total_label": "总额",
+    "procurement_goods": "货物",
+    "procurement_works": "工程",
+    "procurement_services": "服务",
+    "procurement_sme": "中小企业",
+    "procurement_small_micro": "小微企业",
+    "not_above": "{small}不应大于{big}",
+    "procurement_small_micro_bound": "授予小微企业合同金额不应大于授予中小企业合同金额",
+    "vehicle_count": "车辆合计应等于八类车辆之和",
+    "vehicle_count_label": "车辆合计",
+    "vehicle_holding": "固定资产车辆 {count} 辆与公务用车保有量 {holding} 辆不一致，相差 {diff} 辆，未填写差异原因",
+    "perf_fund_lines": "绩效自评表“{project}”的年度资金总额{column}应等于当年财政拨款与其他资金之和",
+    "perf_fiscal": "当年财政拨款",
+    "perf_no_budget": "绩效自评表“{project}”全年预算数为 0.00 万元，全年执行数 {executed} 万元，无法计算执行率",
+    "perf_rate": "绩效自评表“{project}”执行率超过 100%：全年执行数 {executed} 万元，全年预算数 {budget} 万元，执行率 {rate}%，超出 {over} 万元",
+    "perf_fund_score": "绩效自评表“{project}”资金得分应等于分值 × 执行率：得分 {score} 分，分值 {weight} × 执行率 {rate}% = {expected} 分，相差 {diff} 分",
+    "perf_score_over": "绩效自评表“{project}”{what} {score} 分大于分值 {weight} 分，超出 {diff} 分",
+    "perf_indicator": "指标“{name}”得分",
+    "perf_total_score": "绩效自评表“{project}”总分应等于资金得分与各指标得分之和",
+    "perf_total_label": "总分",
+    "perf_weights": "绩效自评表“{project}”分值合计应为 100 分：资金分值 {weight} + {n} 个指标分值 = {total} 分，相差 {diff} 分",
+    "perf_count": "绩效评价项目个数应等于项目支出绩效自评表个数：填写 {count} 个，自评表 {tables} 个，相差 {diff} 个",
+    "perf_summary": "绩效评价项目{column}应等于各自评表年度资金总额{column}之和",
+    "quoted": "“{name}”",
+    "perf_tables": "自评表",
+    "sangong": "“三公”经费",
+    "sangong_total": "合计",
+    "reason_prior": "{label}与上年相比有变动，未填写变动主要原因：本年 {current} 万元，上年 {prior} 万元，{change} {diff} 万元",
+    "increase": "增加",
+    "decrease": "减少",
+    "reason_budget": "{label}决算数与{which}有差异，未填写预决算差异主要原因：决算数 {current} 万元，{which} {budget} 万元，相差 {diff} 万元",
+    "missing": "缺少{label}的{what}，无法写出“{section}”中的对比",
+    "item_missing": "{table}项级科目 {row}（支出 {amount} 万元）在“{label}”中没有对应条目，缺少上年决算数，无法写出“{section}”中的逐项说明",
+    "item_prior": "“{label}”中科目 {item} 缺少上年决算数，无法写出“{section}”中的逐项说明",
+    "item_names": "“{label}”中科目 {code} 本年表中没有，且缺少{missing}，无法写出“{section}”中的逐项说明",
+    "list_sep": "、",
+    "full_year_budget": "全年预算数",
+    # docs/checks.md around the rules (rules_markdown)
+    "doc_head": "\n".join(
+        [
+            "# 勾稽检查规则",
+            "",
+            "本文件由 `generator.checks.rules_markdown()` 生成，请勿手工修改；规则变化后重新生成：",
+            "",
+            "```",
+            '.venv/bin/python -c "from generator.checks import rules_markdown; '
+            "print(rules_markdown(), end='')\" > docs/checks.md",
+            "```",
+            "",
+            "金额单位均为万元。严重程度：**错误**表示公开表不平衡（或缺少写说明必需的数字、金额单位有误），"
+            "除非强制生成（`--force`），否则不生成公开说明；**警告**表示需要核对，照常生成（加 `--strict` 时与错误一样"
+            "不生成）；**提示**仅供参考。只在说明中出现的补充数据（人员、政府采购、国有资产、绩效自评表）不一致时报警告："
+            "照实公开，但请核对。",
+            "",
+            "公开表金额四舍五入到 0.01 万元，若干数相加可能与合计差 0.01 万元/项：差额在"
+            "“每个加数 0.01 万元”（`CheckSettings.rounding_tolerance_per_addend`）以内的只报提示，"
+            "消息中写明允许误差；生成和 `--check` 时所有这类提示合为一行（加 `--verbose` 逐条列出）。"
+            "“依据”中的 §4 #n 指 official-tables.md 第 4 节第 n 条"
+            "（D：真实公开数据中成立；T：官方模板规定；I：由表样推断）。",
+            "",
+            "| 规则编号 | 严重程度 | 规则 |",
+            "|---|---|---|",
+        ]
+    ),
+    "doc_rules": "## 规则说明",
+    "doc_source": "依据",
+    "doc_tail": "\n".join(
+        [
+            "## 不单独检查的规则",
+            "",
+            "- official-tables.md §4 #26（行政单位、参公事业单位的机关运行经费 = 06表公用经费合计）："
+            "说明中的机关运行经费直接取自06表公用经费合计，不另行录入，因此总是成立。",
+            "- §4 #27、#28（说明文字与表格一致、增长率算法）：说明文字中的数字全部由程序从表中计算，不另行录入。",
+        ]
+    ),
+    "doc_fund_number": "二",
+    "doc_soe_number": "三",
+    "level_3": "类",
+    "level_5": "款",
+    "level_7": "项",
     "orphan": "{table}科目 {row} 缺少其{level}级科目 {parent} 所在行",
     "childless": "{table}{level}级科目 {row} 下没有所属{child}级科目行（是否误删了行？）",
     "childless_econ": "{table}类级科目 {row}（{amount} 万元）下没有所属款级科目行（是否误删了行？）",
@@ -174,7 +337,7 @@ TEXT: dict[str, str] = {
 }
 """Every message of the checks, as format strings (the wording; the rules hold none)."""
 
-_LEVEL_NAME = {3: "类", 5: "款", 7: "项"}
+_LEVEL_NAME = {n: TEXT[f"level_{n}"] for n in (3, 5, 7)}
 
 
 def _say(key: str, **values: Any) -> str:
@@ -186,12 +349,45 @@ def _say(key: str, **values: Any) -> str:
 
 @dataclass(frozen=True)
 class Term:
-    """One figure of a rule: its label in the message, value (万元 unless told) and model path."""
+    """One figure of a rule: its label in the message, value (万元 unless told) and model path.
+
+    Made only by :meth:`at` (value, cell and — unless given — label from one model path, so
+    they cannot disagree) or :meth:`absent` (a row the table lacks: 0, at the table's place).
+    """
 
     label: str
     value: Decimal
     path: Path | None = None
     sign: int = 1
+
+    @classmethod
+    def at(cls, ctx: CheckContext, path: Path, label: str | None = None, sign: int = 1) -> Term:
+        """The figure at ``path`` of the model; its label is the field's title unless given."""
+        value = _get(ctx.d, path)
+        return cls(_path_title(path) if label is None else label, Decimal(value), tuple(path), sign)
+
+    @classmethod
+    def absent(cls, label: str, where: Path | None = None) -> Term:
+        """A figure the input lacks (a missing row): 0, named at ``where`` (the table) if given."""
+        return cls(label, ZERO, where)
+
+
+@cache
+def _path_title(path: Path) -> str:
+    """The title of the last named field along a model path (``("t01", "carry_in")`` → 年初结转和结余)."""
+    cls: Any = Disclosure
+    title = ""
+    for part in path:
+        if isinstance(part, int) or not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            continue
+        if part not in cls.model_fields:  # a key of a dict (a 类 code)
+            continue
+        info = cls.model_fields[part]
+        title = info.title or part
+        cls = info.annotation
+        while get_args(cls):  # list[X], dict[str, X], X | None → X
+            cls = next(a for a in reversed(get_args(cls)) if a is not type(None))
+    return title
 
 
 def _title(model: type[BaseModel] | BaseModel, name: str) -> str:
@@ -223,7 +419,7 @@ def _table(ctx: CheckContext, key: str) -> str:
 def _expr(terms: Sequence[Term], fmt: Callable[[Decimal], str]) -> str:
     out = ""
     for i, t in enumerate(terms):
-        piece = f"{t.label} {fmt(t.value)}"
+        piece = _say("figure", label=t.label, value=fmt(t.value))
         if i == 0:
             out = piece if t.sign > 0 else f"−{piece}"
         else:
@@ -247,12 +443,10 @@ def _judge(
         return Finding(Severity.ERROR, rule, text, cells, abs(diff), unit)
     tol = ctx.tolerance(n_rounded)
     if abs(diff) <= tol:
-        return Finding(
-            Severity.NOTE, rule, f"{text}，在四舍五入允许误差 {fmt_money(tol)} {unit}以内", cells, abs(diff), unit
-        )
-    return Finding(
-        Severity.ERROR, rule, f"{text}（四舍五入允许误差 {fmt_money(tol)} {unit}）", cells, abs(diff), unit
-    )
+        text = _say("within_tolerance", text=text, tolerance=fmt_money(tol), unit=unit)
+        return Finding(Severity.NOTE, rule, text, cells, abs(diff), unit)
+    text = _say("beyond_tolerance", text=text, tolerance=fmt_money(tol), unit=unit)
+    return Finding(Severity.ERROR, rule, text, cells, abs(diff), unit)
 
 
 def _sum_rule(
@@ -262,24 +456,25 @@ def _sum_rule(
     total: Term,
     addends: Sequence[Term],
     *,
-    unit: str = "万元",
+    unit: str = "",
     exact: bool = False,
 ) -> Finding | None:
-    """``total = Σ addends`` (signed); ``None`` when it holds exactly."""
+    """``total = Σ addends`` (signed); ``None`` when it holds exactly.  ``unit``: 万元 unless told."""
     computed = sum((t.value * t.sign for t in addends), ZERO)
     diff = total.value - computed
     if diff == 0:
         return None
+    unit = unit or TEXT["wan"]
     fmt = _fmt_count if exact else fmt_money
-    lhs = f"{total.label} {fmt(total.value)} {unit}"
+    lhs = _say("figure_unit", label=total.label, value=fmt(total.value), unit=unit)
     if len(addends) == 1 and addends[0].sign > 0:
-        rhs = f"{addends[0].label} {fmt(addends[0].value)} {unit}"
+        rhs = _say("figure_unit", label=addends[0].label, value=fmt(addends[0].value), unit=unit)
     elif len(addends) > 8:
-        rhs = f"{_expr(addends[:3], fmt)} + …（共 {len(addends)} 项）= {fmt(computed)} {unit}"
+        rhs = _say("sum_long", first=_expr(addends[:3], fmt), n=len(addends), value=fmt(computed), unit=unit)
     else:
-        rhs = f"{_expr(addends, fmt)} = {fmt(computed)} {unit}"
+        rhs = _say("sum", expr=_expr(addends, fmt), value=fmt(computed), unit=unit)
     shown = _fmt_count(abs(diff)) if exact else _fmt_diff(diff)
-    text = f"{statement}：{lhs}，{rhs}，相差 {shown} {unit}"
+    text = _say("sum_broken", statement=statement, lhs=lhs, rhs=rhs, diff=shown, unit=unit)
     cells = ctx.cells(total.path, *(t.path for t in addends))
     return _judge(ctx, rule, text, diff, len(addends), cells, unit=unit, exact=exact)
 
@@ -291,18 +486,23 @@ def _at_most(
     small: Term,
     big: Term,
     *,
-    unit: str = "万元",
+    unit: str = "",
     exact: bool = False,
 ) -> Finding | None:
-    """``small ≤ big``; ``None`` when it holds."""
+    """``small ≤ big``; ``None`` when it holds.  ``unit``: 万元 unless told."""
     if small.value <= big.value:
         return None
+    unit = unit or TEXT["wan"]
     diff = small.value - big.value
     fmt = _fmt_count if exact else fmt_money
     shown = _fmt_count(diff) if exact else _fmt_diff(diff)
-    text = (
-        f"{statement}：{small.label} {fmt(small.value)} {unit}，"
-        f"{big.label} {fmt(big.value)} {unit}，超出 {shown} {unit}"
+    text = _say(
+        "bound_broken",
+        statement=statement,
+        small=_say("figure_unit", label=small.label, value=fmt(small.value), unit=unit),
+        big=_say("figure_unit", label=big.label, value=fmt(big.value), unit=unit),
+        diff=shown,
+        unit=unit,
     )
     return _judge(ctx, rule, text, diff, 1, ctx.cells(small.path, big.path), unit=unit, exact=exact)
 
@@ -319,7 +519,7 @@ _SUBJECT_TABLES: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
     "t07": (FundRow, ("carry_in", "income", "expense", "basic", "project", "carry_out")),
     "t08": (FundRow, ("carry_in", "income", "expense", "basic", "project", "carry_out")),
 }
-_LEVEL = {3: "款", 5: "项"}
+_LEVEL = {3: 5, 5: 7}  # a 类's sub-rows are 款, a 款's are 项 (code lengths)
 
 
 def _rows(ctx: CheckContext, key: str) -> list[tuple[int, Any]]:
@@ -379,7 +579,7 @@ def check_duplicate_codes(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding(
                     Severity.ERROR,
                     "structure.duplicate_codes",
-                    f"{_table(ctx, key)}科目编码 {row.code} 重复出现（第 {first + 1} 行与第 {i + 1} 行）",
+                    _say("duplicate_row", table=_table(ctx, key), code=row.code, first=first + 1, second=i + 1),
                     ctx.cells((key, "rows", first, "code"), (key, "rows", i, "code")),
                 )
             else:
@@ -391,7 +591,7 @@ def check_duplicate_codes(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding(
                     Severity.ERROR,
                     "structure.duplicate_codes",
-                    f"{_title(ctx.d.comparisons, name)}中科目编码 {item.code} 重复出现",
+                    _say("duplicate_item", where=_title(ctx.d.comparisons, name), code=item.code),
                     ctx.cells(
                         ("comparisons", name, seen[item.code], "code"), ("comparisons", name, i, "code")
                     ),
@@ -525,8 +725,7 @@ def check_class_codes(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding(
                     Severity.ERROR,
                     "structure.class_codes",
-                    f"{_table(ctx, key)}支出栏的类级科目编码 {code} "
-                    f"不是 {ctx.year.source_year} 年度支出功能分类的类级科目",
+                    _say("unknown_class", table=_table(ctx, key), code=code, year=ctx.year.source_year),
                     ctx.cells((key, "expense_by_class", code)),
                 )
 
@@ -556,7 +755,7 @@ def check_subject_names(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding(
                     Severity.WARNING,
                     "structure.subject_names",
-                    f"{where}科目编码 {code}（{name}）不是 {ctx.year.source_year} 年度支出功能分类的类级科目",
+                    _say("unknown_class_row", where=where, code=code, name=name, year=ctx.year.source_year),
                     ctx.cells(path),
                 )
             continue
@@ -564,7 +763,7 @@ def check_subject_names(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(
                 Severity.WARNING,
                 "structure.subject_names",
-                f"{where}科目 {code} 的名称“{name}”与 {ctx.year.source_year} 年度科目名称“{official}”不一致",
+                _say("subject_name", where=where, code=code, name=name, year=ctx.year.source_year, official=official),
                 ctx.cells(path),
             )
 
@@ -716,7 +915,7 @@ def _t01_income_terms(ctx: CheckContext) -> list[Term]:
         "affiliated_income",
         "other_income",
     )
-    return [Term(_title(t, n), getattr(t, n), ("t01", n)) for n in names]
+    return [Term.at(ctx, ("t01", n)) for n in names]
 
 
 @_rule("t01.income_total", ERR_TOL)
@@ -725,14 +924,13 @@ def check_t01_income_total(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #1（D）。
     """
-    t = ctx.d.t01
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 "t01.income_total",
-                f"{_table(ctx, 't01')}本年收入合计应等于各项收入之和",
-                Term("本年收入合计", t.income_total, ("t01", "income_total")),
+                _say("t01_income_total", table=_table(ctx, "t01")),
+                Term.at(ctx, ("t01", "income_total")),
                 [x for x in _t01_income_terms(ctx) if x.value] or _t01_income_terms(ctx)[:1],
             )
         ]
@@ -745,19 +943,14 @@ def check_t01_income_grand_total(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #2（D）。
     """
-    t = ctx.d.t01
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 "t01.income_grand_total",
-                f"{_table(ctx, 't01')}收入总计应等于本年收入合计、使用非财政拨款结余、年初结转和结余之和",
-                Term("收入总计", t.income_grand_total, ("t01", "income_grand_total")),
-                [
-                    Term("本年收入合计", t.income_total, ("t01", "income_total")),
-                    Term("使用非财政拨款结余", t.use_nonfiscal_balance, ("t01", "use_nonfiscal_balance")),
-                    Term("年初结转和结余", t.carry_in, ("t01", "carry_in")),
-                ],
+                _say("t01_income_grand_total", table=_table(ctx, "t01")),
+                Term.at(ctx, ("t01", "income_grand_total")),
+                [Term.at(ctx, ("t01", n)) for n in ("income_total", "use_nonfiscal_balance", "carry_in")],
             )
         ]
     )
@@ -769,19 +962,14 @@ def check_t01_expense_grand_total(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #3（D）。
     """
-    t = ctx.d.t01
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 "t01.expense_grand_total",
-                f"{_table(ctx, 't01')}支出总计应等于本年支出合计、结余分配、年末结转和结余之和",
-                Term("支出总计", t.expense_grand_total, ("t01", "expense_grand_total")),
-                [
-                    Term("本年支出合计", t.expense_total, ("t01", "expense_total")),
-                    Term("结余分配", t.balance_distribution, ("t01", "balance_distribution")),
-                    Term("年末结转和结余", t.carry_out, ("t01", "carry_out")),
-                ],
+                _say("t01_expense_grand_total", table=_table(ctx, "t01")),
+                Term.at(ctx, ("t01", "expense_grand_total")),
+                [Term.at(ctx, ("t01", n)) for n in ("expense_total", "balance_distribution", "carry_out")],
             )
         ]
     )
@@ -793,15 +981,14 @@ def check_t01_balance(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #4（D）。
     """
-    t = ctx.d.t01
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 "t01.balance",
-                f"{_table(ctx, 't01')}收入总计应等于支出总计",
-                Term("收入总计", t.income_grand_total, ("t01", "income_grand_total")),
-                [Term("支出总计", t.expense_grand_total, ("t01", "expense_grand_total"))],
+                _say("balance", table=_table(ctx, "t01")),
+                Term.at(ctx, ("t01", "income_grand_total")),
+                [Term.at(ctx, ("t01", "expense_grand_total"))],
             )
         ]
     )
@@ -814,16 +1001,14 @@ def check_t01_expense_total(ctx: CheckContext) -> Iterator[Finding]:
     依据：official-tables.md §4 #5（D）。
     """
     t = ctx.d.t01
-    terms = [
-        Term(_class_label(ctx, c), v, ("t01", "expense_by_class", c)) for c, v in t.expense_by_class.items()
-    ]
+    terms = [Term.at(ctx, ("t01", "expense_by_class", c), _class_label(ctx, c)) for c in t.expense_by_class]
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 "t01.expense_total",
-                f"{_table(ctx, 't01')}本年支出合计应等于各类级科目支出之和",
-                Term("本年支出合计", t.expense_total, ("t01", "expense_total")),
+                _say("expense_total", table=_table(ctx, "t01"), column=""),
+                Term.at(ctx, ("t01", "expense_total")),
                 terms,
             )
         ]
@@ -848,27 +1033,26 @@ def _make_hierarchy_check(key: str) -> Check:
             children = by_parent.get(code, [])
             if not children:
                 continue
-            level = _LEVEL[len(code)]
+            level = _LEVEL_NAME[_LEVEL[len(code)]]
             for col in cols:
                 f = _sum_rule(
                     ctx,
                     rule,
-                    f"{tname}{_row_label(row)}的{_title(row_type, col)}应等于所属{level}级科目之和",
-                    Term(code, getattr(row, col), (key, "rows", i, col)),
-                    [Term(r.code, getattr(r, col), (key, "rows", j, col)) for j, r in children],
+                    _say("hierarchy_row", table=tname, row=_row_label(row), column=_title(row_type, col), level=level),
+                    Term.at(ctx, (key, "rows", i, col), code),
+                    [Term.at(ctx, (key, "rows", j, col), r.code) for j, r in children],
                 )
                 if f:
                     yield f
-        totals = getattr(ctx.d, key).totals
         classes = [(j, r) for j, r in rows if len(r.code) == 3]
         for col in cols:
             f = _sum_rule(
                 ctx,
                 rule,
-                f"{tname}合计行的{_title(row_type, col)}应等于各类级科目之和",
-                Term("合计", getattr(totals, col), (key, "totals", col)),
-                [Term(r.code, getattr(r, col), (key, "rows", j, col)) for j, r in classes]
-                or [Term("各类级科目", ZERO)],
+                _say("hierarchy_total", table=tname, column=_title(row_type, col)),
+                Term.at(ctx, (key, "totals", col), _title(type(getattr(ctx.d, key)), "totals")),
+                [Term.at(ctx, (key, "rows", j, col), r.code) for j, r in classes]
+                or [Term.absent(TEXT["classes"])],
             )
             if f:
                 yield f
@@ -886,22 +1070,22 @@ def _make_hierarchy_check(key: str) -> Check:
 def _row_sum_findings(
     ctx: CheckContext, key: str, rule: str, total_col: str, parts: Sequence[str], what: str
 ) -> Iterator[Finding]:
-    """``row.total_col = Σ row.parts`` for every row and the 合计 row of a 科目 table."""
+    """``row.total_col = Σ row.parts`` for every row and the 合计 row of a 科目 table; ``what``
+    is the key of the addends' wording in :data:`TEXT`."""
     row_type, _ = _SUBJECT_TABLES[key]
     tname = _table(ctx, key)
     table = getattr(ctx.d, key)
-    targets: list[tuple[str, Any, Path]] = [
-        (f"{tname}{_row_label(r)}", r, (key, "rows", i)) for i, r in enumerate(table.rows)
+    targets: list[tuple[str, Path]] = [
+        (_say("table_row", table=tname, row=_row_label(r)), (key, "rows", i)) for i, r in enumerate(table.rows)
     ]
-    targets.append((f"{tname}合计行", table.totals, (key, "totals")))
-    for label, row, base in targets:
-        terms = [Term(_title(row_type, p), getattr(row, p), (*base, p)) for p in parts]
+    targets.append((_say("table_total_row", table=tname), (key, "totals")))
+    for label, base in targets:
         f = _sum_rule(
             ctx,
             rule,
-            f"{label}的{_title(row_type, total_col)}应等于{what}",
-            Term(_title(row_type, total_col), getattr(row, total_col), (*base, total_col)),
-            terms,
+            _say("row_sum", row=label, column=_title(row_type, total_col), what=TEXT[what]),
+            Term.at(ctx, (*base, total_col)),
+            [Term.at(ctx, (*base, p)) for p in parts],
         )
         if f:
             yield f
@@ -924,19 +1108,16 @@ def check_t02_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
         _sum_rule(
             ctx,
             rule,
-            f"{t02}合计的本年收入合计应等于{t01}本年收入合计",
-            Term(f"{t02}本年收入合计", tot.total, ("t02", "totals", "total")),
-            [Term(f"{t01}本年收入合计", t1.income_total, ("t01", "income_total"))],
+            _say("t02_total_vs_t01", t02=t02, t01=t01),
+            Term.at(ctx, ("t02", "totals", "total"), t02 + _title(tot, "total")),
+            [Term.at(ctx, ("t01", "income_total"), t01 + _title(t1, "income_total"))],
         ),
         _sum_rule(
             ctx,
             rule,
-            f"{t02}合计的财政拨款收入应等于{t01}三项财政拨款收入之和",
-            Term(f"{t02}财政拨款收入", tot.fiscal, ("t02", "totals", "fiscal")),
-            [
-                Term(_title(t1, n), getattr(t1, n), ("t01", n))
-                for n in ("gpb_income", "fund_income", "soe_income")
-            ],
+            _say("t02_fiscal_vs_t01", t02=t02, t01=t01),
+            Term.at(ctx, ("t02", "totals", "fiscal"), t02 + _title(tot, "fiscal")),
+            [Term.at(ctx, ("t01", n)) for n in ("gpb_income", "fund_income", "soe_income")],
         ),
     ]
     for col, src in (
@@ -950,9 +1131,9 @@ def check_t02_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
             _sum_rule(
                 ctx,
                 rule,
-                f"{t02}合计的{_title(tot, col)}应等于{t01}{_title(t1, src)}",
-                Term(t02, getattr(tot, col), ("t02", "totals", col)),
-                [Term(t01, getattr(t1, src), ("t01", src))],
+                _say("t02_column_vs_t01", t02=t02, column=_title(tot, col), t01=t01, source=_title(t1, src)),
+                Term.at(ctx, ("t02", "totals", col), t02),
+                [Term.at(ctx, ("t01", src), t01)],
             )
         )
     yield from _keep(out)
@@ -971,7 +1152,7 @@ def check_t02_row_sum(ctx: CheckContext) -> Iterator[Finding]:
         "t02.row_sum",
         "total",
         ("fiscal", "superior", "business", "operating", "affiliated", "other"),
-        "各项收入之和",
+        "sum_of_incomes",
     )
 
 
@@ -992,13 +1173,9 @@ def check_t03_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
             _sum_rule(
                 ctx,
                 "t03.vs_t01",
-                f"{_table(ctx, 't03')}合计的本年支出合计应等于{_table(ctx, 't01')}本年支出合计",
-                Term(f"{_table(ctx, 't03')}本年支出合计", ctx.d.t03.totals.total, ("t03", "totals", "total")),
-                [
-                    Term(
-                        f"{_table(ctx, 't01')}本年支出合计", ctx.d.t01.expense_total, ("t01", "expense_total")
-                    )
-                ],
+                _say("t03_total_vs_t01", t03=_table(ctx, "t03"), t01=_table(ctx, "t01")),
+                Term.at(ctx, ("t03", "totals", "total"), _table(ctx, "t03") + _title(ExpenseRow, "total")),
+                [Term.at(ctx, ("t01", "expense_total"), _table(ctx, "t01") + _title(ctx.d.t01, "expense_total"))],
             )
         ]
     )
@@ -1016,7 +1193,7 @@ def check_t03_row_sum(ctx: CheckContext) -> Iterator[Finding]:
         "t03.row_sum",
         "total",
         ("basic", "project", "to_superior", "operating", "to_affiliated"),
-        "各项支出之和",
+        "sum_of_expenses",
     )
 
 
@@ -1033,18 +1210,13 @@ def check_t03_class_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
     t01 = ctx.d.t01.expense_by_class
     for code in sorted(set(t03rows) | set(t01)):
         i, row = t03rows.get(code, (None, None))
-        left = Term(
-            f"{_table(ctx, 't03')}", row.total if row else ZERO, ("t03", "rows", i, "total") if row else None
-        )
-        right = Term(
-            f"{_table(ctx, 't01')}",
-            t01.get(code, ZERO),
-            ("t01", "expense_by_class", code) if code in t01 else None,
-        )
+        n3, n1 = _table(ctx, "t03"), _table(ctx, "t01")
+        left = Term.at(ctx, ("t03", "rows", i, "total"), n3) if row else Term.absent(n3)
+        right = Term.at(ctx, ("t01", "expense_by_class", code), n1) if code in t01 else Term.absent(n1)
         f = _sum_rule(
             ctx,
             "t03.class_vs_t01",
-            f"{_class_label(ctx, code)}的支出在{_table(ctx, 't03')}与{_table(ctx, 't01')}中应相等",
+            _say("class_equal", row=_class_label(ctx, code), left=n3, right=n1),
             left,
             [right],
         )
@@ -1058,22 +1230,21 @@ def check_t03_covers_t05(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #20（I）。
     """
-    t03, t05 = ctx.d.t03, ctx.d.t05
     n3, n5 = _table(ctx, "t03"), _table(ctx, "t05")
     out = [
         _at_most(
             ctx,
             "t03.covers_t05",
-            f"{n5}基本支出不应大于{n3}基本支出",
-            Term(f"{n5}基本支出", t05.totals.basic, ("t05", "totals", "basic")),
-            Term(f"{n3}基本支出", t03.totals.basic, ("t03", "totals", "basic")),
+            _say("t05_not_above_t03", t05=n5, t03=n3, column=_title(GpbRow, "basic")),
+            Term.at(ctx, ("t05", "totals", "basic"), n5 + _title(GpbRow, "basic")),
+            Term.at(ctx, ("t03", "totals", "basic"), n3 + _title(ExpenseRow, "basic")),
         ),
         _at_most(
             ctx,
             "t03.covers_t05",
-            f"{n5}项目支出不应大于{n3}项目支出",
-            Term(f"{n5}项目支出", t05.totals.project, ("t05", "totals", "project")),
-            Term(f"{n3}项目支出", t03.totals.project, ("t03", "totals", "project")),
+            _say("t05_not_above_t03", t05=n5, t03=n3, column=_title(GpbRow, "project")),
+            Term.at(ctx, ("t05", "totals", "project"), n5 + _title(GpbRow, "project")),
+            Term.at(ctx, ("t03", "totals", "project"), n3 + _title(ExpenseRow, "project")),
         ),
     ]
     rows3 = ctx.row_index("t03")
@@ -1083,9 +1254,9 @@ def check_t03_covers_t05(ctx: CheckContext) -> Iterator[Finding]:
             _at_most(
                 ctx,
                 "t03.covers_t05",
-                f"{_row_label(row)}：{n5}支出不应大于{n3}本年支出合计",
-                Term(n5, row.total, ("t05", "rows", i, "total")),
-                Term(n3, r3.total if r3 else ZERO, ("t03", "rows", j, "total") if r3 else ("t03", "rows")),
+                _say("t05_row_not_above_t03", row=_row_label(row), t05=n5, t03=n3),
+                Term.at(ctx, ("t05", "rows", i, "total"), n5),
+                Term.at(ctx, ("t03", "rows", j, "total"), n3) if r3 else Term.absent(n3, ("t03", "rows")),
             )
         )
     yield from _keep(out)
@@ -1111,9 +1282,10 @@ def check_t04_income_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
             _sum_rule(
                 ctx,
                 "t04.income_vs_t01",
-                f"{_table(ctx, 't04')}{_title(t4, name)}收入应等于{_table(ctx, 't01')}{_title(t1, name)}",
-                Term(_table(ctx, "t04"), getattr(t4, name), ("t04", name)),
-                [Term(_table(ctx, "t01"), getattr(t1, name), ("t01", name))],
+                _say("t04_income_vs_t01", t04=_table(ctx, "t04"), income=_title(t4, name), t01=_table(ctx, "t01"),
+                     source=_title(t1, name)),
+                Term.at(ctx, ("t04", name), _table(ctx, "t04")),
+                [Term.at(ctx, ("t01", name), _table(ctx, "t01"))],
             )
         )
     yield from _keep(out)
@@ -1131,10 +1303,10 @@ def check_t04_income_total(ctx: CheckContext) -> Iterator[Finding]:
             _sum_rule(
                 ctx,
                 "t04.income_total",
-                f"{_table(ctx, 't04')}本年收入合计应等于三项财政拨款收入之和",
-                Term("本年收入合计", t.income_total, ("t04", "income_total")),
+                _say("t04_income_total", table=_table(ctx, "t04")),
+                Term.at(ctx, ("t04", "income_total")),
                 [
-                    Term(_title(t, f"{f}_income"), getattr(t, f"{f}_income"), ("t04", f"{f}_income"))
+                    Term.at(ctx, ("t04", f"{f}_income"))
                     for f in _FUNDS
                 ],
             )
@@ -1154,11 +1326,11 @@ def check_t04_income_grand_total(ctx: CheckContext) -> Iterator[Finding]:
             _sum_rule(
                 ctx,
                 "t04.income_grand_total",
-                f"{_table(ctx, 't04')}收入总计应等于本年收入合计与年初财政拨款结转和结余之和",
-                Term("收入总计", t.income_grand_total, ("t04", "income_grand_total")),
+                _say("t04_income_grand_total", table=_table(ctx, "t04")),
+                Term.at(ctx, ("t04", "income_grand_total")),
                 [
-                    Term("本年收入合计", t.income_total, ("t04", "income_total")),
-                    Term("年初财政拨款结转和结余", t.carry_in.total, ("t04", "carry_in", "total")),
+                    Term.at(ctx, ("t04", "income_total")),
+                    Term.at(ctx, ("t04", "carry_in", "total"), _title(t, "carry_in")),
                 ],
             )
         ]
@@ -1174,16 +1346,16 @@ def check_t04_expense_grand_total(ctx: CheckContext) -> Iterator[Finding]:
     t = ctx.d.t04
     out = []
     for col in ("total", *_FUNDS):
-        label = "" if col == "total" else f"（{_title(FundSplit, col)}列）"
+        label = "" if col == "total" else _say("column", column=_title(FundSplit, col))
         out.append(
             _sum_rule(
                 ctx,
                 "t04.expense_grand_total",
-                f"{_table(ctx, 't04')}支出总计{label}应等于本年支出合计与年末财政拨款结转和结余之和",
-                Term("支出总计", getattr(t.expense_grand_total, col), ("t04", "expense_grand_total", col)),
+                _say("t04_expense_grand_total", table=_table(ctx, "t04"), column=label),
+                Term.at(ctx, ("t04", "expense_grand_total", col), _title(t, "expense_grand_total")),
                 [
-                    Term("本年支出合计", getattr(t.expense_total, col), ("t04", "expense_total", col)),
-                    Term("年末财政拨款结转和结余", getattr(t.carry_out, col), ("t04", "carry_out", col)),
+                    Term.at(ctx, ("t04", "expense_total", col), _title(t, "expense_total")),
+                    Term.at(ctx, ("t04", "carry_out", col), _title(t, "carry_out")),
                 ],
             )
         )
@@ -1202,9 +1374,9 @@ def check_t04_balance(ctx: CheckContext) -> Iterator[Finding]:
             _sum_rule(
                 ctx,
                 "t04.balance",
-                f"{_table(ctx, 't04')}收入总计应等于支出总计",
-                Term("收入总计", t.income_grand_total, ("t04", "income_grand_total")),
-                [Term("支出总计", t.expense_grand_total.total, ("t04", "expense_grand_total", "total"))],
+                _say("balance", table=_table(ctx, "t04")),
+                Term.at(ctx, ("t04", "income_grand_total")),
+                [Term.at(ctx, ("t04", "expense_grand_total", "total"), _title(t, "expense_grand_total"))],
             )
         ]
     )
@@ -1224,12 +1396,12 @@ def check_t04_fund_balance(ctx: CheckContext) -> Iterator[Finding]:
             _sum_rule(
                 ctx,
                 "t04.fund_balance",
-                f"{_table(ctx, 't04')}{name}的年末结转和结余应等于年初结转和结余加本年收入减本年支出",
-                Term("年末结转和结余", getattr(t.carry_out, fund), ("t04", "carry_out", fund)),
+                _say("fund_balance", row=_table(ctx, "t04") + name),
+                Term.at(ctx, ("t04", "carry_out", fund), _title(FundRow, "carry_out")),
                 [
-                    Term("年初结转和结余", getattr(t.carry_in, fund), ("t04", "carry_in", fund)),
-                    Term("本年收入", getattr(t, f"{fund}_income"), ("t04", f"{fund}_income")),
-                    Term("本年支出", getattr(t.expense_total, fund), ("t04", "expense_total", fund), sign=-1),
+                    Term.at(ctx, ("t04", "carry_in", fund), _title(FundRow, "carry_in")),
+                    Term.at(ctx, ("t04", f"{fund}_income"), _title(FundRow, "income")),
+                    Term.at(ctx, ("t04", "expense_total", fund), TEXT["expense_this_year"], sign=-1),
                 ],
             )
         )
@@ -1253,9 +1425,9 @@ def check_t04_split(ctx: CheckContext) -> Iterator[Finding]:
         f = _sum_rule(
             ctx,
             "t04.split",
-            f"{_table(ctx, 't04')}{label}的合计应等于三种财政拨款之和",
-            Term("合计", split.total, (*base, "total")),
-            [Term(_title(FundSplit, f), getattr(split, f), (*base, f)) for f in _FUNDS],
+            _say("t04_split", table=_table(ctx, "t04"), row=label),
+            Term.at(ctx, (*base, "total")),
+            [Term.at(ctx, (*base, f)) for f in _FUNDS],
         )
         if f:
             yield f
@@ -1270,18 +1442,18 @@ def check_t04_expense_total(ctx: CheckContext) -> Iterator[Finding]:
     t = ctx.d.t04
     out = []
     for col in ("total", *_FUNDS):
-        label = "" if col == "total" else f"（{_title(FundSplit, col)}列）"
+        label = "" if col == "total" else _say("column", column=_title(FundSplit, col))
         out.append(
             _sum_rule(
                 ctx,
                 "t04.expense_total",
-                f"{_table(ctx, 't04')}本年支出合计{label}应等于各类级科目支出之和",
-                Term("本年支出合计", getattr(t.expense_total, col), ("t04", "expense_total", col)),
+                _say("expense_total", table=_table(ctx, "t04"), column=label),
+                Term.at(ctx, ("t04", "expense_total", col), _title(t, "expense_total")),
                 [
-                    Term(_class_label(ctx, c), getattr(s, col), ("t04", "expense_by_class", c, col))
-                    for c, s in t.expense_by_class.items()
+                    Term.at(ctx, ("t04", "expense_by_class", c, col), _class_label(ctx, c))
+                    for c in t.expense_by_class
                 ]
-                or [Term("各类级科目", ZERO)],
+                or [Term.absent(TEXT["classes"])],
             )
         )
     yield from _keep(out)
@@ -1300,16 +1472,16 @@ def check_t04_carry_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
             _at_most(
                 ctx,
                 "t04.carry_vs_t01",
-                f"{n4}年初财政拨款结转和结余不应大于{n1}年初结转和结余",
-                Term(n4, t4.carry_in.total, ("t04", "carry_in", "total")),
-                Term(n1, t1.carry_in, ("t01", "carry_in")),
+                _say("t04_carry_vs_t01", t04=n4, t01=n1, carry=_title(t4, "carry_in"), other=_title(t1, "carry_in")),
+                Term.at(ctx, ("t04", "carry_in", "total"), n4),
+                Term.at(ctx, ("t01", "carry_in"), n1),
             ),
             _at_most(
                 ctx,
                 "t04.carry_vs_t01",
-                f"{n4}年末财政拨款结转和结余不应大于{n1}年末结转和结余",
-                Term(n4, t4.carry_out.total, ("t04", "carry_out", "total")),
-                Term(n1, t1.carry_out, ("t01", "carry_out")),
+                _say("t04_carry_vs_t01", t04=n4, t01=n1, carry=_title(t4, "carry_out"), other=_title(t1, "carry_out")),
+                Term.at(ctx, ("t04", "carry_out", "total"), n4),
+                Term.at(ctx, ("t01", "carry_out"), n1),
             ),
         ]
     )
@@ -1327,9 +1499,9 @@ def check_t04_class_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
         _at_most(
             ctx,
             "t04.class_vs_t01",
-            f"{n4}本年支出合计不应大于{n1}本年支出合计",
-            Term(n4, t4.expense_total.total, ("t04", "expense_total", "total")),
-            Term(n1, t1.expense_total, ("t01", "expense_total")),
+            _say("t04_expense_vs_t01", t04=n4, t01=n1),
+            Term.at(ctx, ("t04", "expense_total", "total"), n4),
+            Term.at(ctx, ("t01", "expense_total"), n1),
         )
     ]
     for code, split in t4.expense_by_class.items():
@@ -1337,9 +1509,11 @@ def check_t04_class_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
             _at_most(
                 ctx,
                 "t04.class_vs_t01",
-                f"{_class_label(ctx, code)}：{n4}支出不应大于{n1}支出",
-                Term(n4, split.total, ("t04", "expense_by_class", code, "total")),
-                Term(n1, t1.expense_by_class.get(code, ZERO), ("t01", "expense_by_class", code)),
+                _say("t04_class_vs_t01", row=_class_label(ctx, code), t04=n4, t01=n1),
+                Term.at(ctx, ("t04", "expense_by_class", code, "total"), n4),
+                Term.at(ctx, ("t01", "expense_by_class", code), n1)
+                if code in t1.expense_by_class
+                else Term.absent(n1, ("t01", "expense_by_class", code)),
             )
         )
     yield from _keep(out)
@@ -1359,9 +1533,9 @@ def check_t04_vs_t05(ctx: CheckContext) -> Iterator[Finding]:
         _sum_rule(
             ctx,
             "t04.vs_t05",
-            f"{n5}合计应等于{n4}本年支出合计的一般公共预算财政拨款列",
-            Term(n5, ctx.d.t05.totals.total, ("t05", "totals", "total")),
-            [Term(n4, t4.expense_total.gpb, ("t04", "expense_total", "gpb"))],
+            _say("t05_vs_t04", t05=n5, t04=n4),
+            Term.at(ctx, ("t05", "totals", "total"), n5),
+            [Term.at(ctx, ("t04", "expense_total", "gpb"), n4)],
         )
     ]
     for code in sorted(set(classes5) | {c for c, s in t4.expense_by_class.items() if s.gpb}):
@@ -1371,15 +1545,9 @@ def check_t04_vs_t05(ctx: CheckContext) -> Iterator[Finding]:
             _sum_rule(
                 ctx,
                 "t04.vs_t05",
-                f"{_class_label(ctx, code)}：{n5}合计应等于{n4}一般公共预算财政拨款列",
-                Term(n5, row.total if row else ZERO, ("t05", "rows", i, "total") if row else None),
-                [
-                    Term(
-                        n4,
-                        split.gpb if split else ZERO,
-                        ("t04", "expense_by_class", code, "gpb") if split else None,
-                    )
-                ],
+                _say("t05_class_vs_t04", row=_class_label(ctx, code), t05=n5, t04=n4),
+                Term.at(ctx, ("t05", "rows", i, "total"), n5) if row else Term.absent(n5),
+                [Term.at(ctx, ("t04", "expense_by_class", code, "gpb"), n4) if split else Term.absent(n4)],
             )
         )
     yield from _keep(out)
@@ -1395,7 +1563,7 @@ def check_t05_row_sum(ctx: CheckContext) -> Iterator[Finding]:
     依据：official-tables.md §4 #16（D）。
     """
     yield from _row_sum_findings(
-        ctx, "t05", "t05.row_sum", "total", ("basic", "project"), "基本支出与项目支出之和"
+        ctx, "t05", "t05.row_sum", "total", ("basic", "project"), "basic_plus_project"
     )
 
 
@@ -1408,18 +1576,14 @@ def check_t05_basic_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #17（D）。
     """
-    t6 = ctx.d.t06
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 "t05.basic_vs_t06",
-                f"{_table(ctx, 't05')}基本支出合计应等于{_table(ctx, 't06')}人员经费合计与公用经费合计之和",
-                Term(f"{_table(ctx, 't05')}基本支出", ctx.d.t05.totals.basic, ("t05", "totals", "basic")),
-                [
-                    Term("人员经费", t6.personnel_total, ("t06", "personnel_total")),
-                    Term("公用经费", t6.public_total, ("t06", "public_total")),
-                ],
+                _say("t05_basic_vs_t06", t05=_table(ctx, "t05"), t06=_table(ctx, "t06")),
+                Term.at(ctx, ("t05", "totals", "basic"), _table(ctx, "t05") + _title(GpbRow, "basic")),
+                [Term.at(ctx, ("t06", "personnel_total")), Term.at(ctx, ("t06", "public_total"))],
             )
         ]
     )
@@ -1428,25 +1592,19 @@ def check_t05_basic_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------- 公开06表
 
 
-def _t06_class_amounts(ctx: CheckContext) -> list[tuple[str, Decimal, list[Path]]]:
-    """Each economic 类 of 06: (code, amount, paths) — the 类 row, or the sum of its 款 rows."""
+def _t06_class_terms(ctx: CheckContext) -> list[tuple[str, Term]]:
+    """The economic 类 of 06 as (类 code, term), in table order: the 类 row's amount, or —
+    when the 类 row is missing (an 错误 of its own) — each of its 款 rows."""
     rows = _rows(ctx, "t06")
-    out: list[tuple[str, Decimal, list[Path]]] = []
-    codes = sorted({r.code[:3] for _, r in rows}, key=lambda c: next(i for i, r in rows if r.code[:3] == c))
-    for cls in codes:
-        head = [(i, r) for i, r in rows if r.code == cls]
-        if head:
-            i, r = head[0]
-            out.append((cls, r.amount, [("t06", "rows", i, "amount")]))
-        else:
-            items = [(i, r) for i, r in rows if r.code[:3] == cls]
-            out.append(
-                (
-                    cls,
-                    sum((r.amount for _, r in items), ZERO),
-                    [("t06", "rows", i, "amount") for i, _ in items],
-                )
-            )
+    names = ctx.year.econ_names
+    heads = {r.code: i for i, r in rows if len(r.code) == 3}
+    out: list[tuple[str, Term]] = []
+    for i, r in rows:
+        if r.code in heads and heads[r.code] == i:
+            label = f"{r.code} {names.get(r.code, '')}".strip()
+            out.append((r.code, Term.at(ctx, ("t06", "rows", i, "amount"), label)))
+        elif len(r.code) > 3 and r.code[:3] not in heads:
+            out.append((r.code[:3], Term.at(ctx, ("t06", "rows", i, "amount"), _row_label(r))))
     return out
 
 
@@ -1457,23 +1615,17 @@ def check_t06_group_totals(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #18（D）。
     """
-    t6 = ctx.d.t06
-    names = ctx.year.econ_names
     groups: dict[str, list[Term]] = {"personnel": [], "public": []}
-    for code, amount, paths in _t06_class_amounts(ctx):
-        group = ctx.year.econ_group(code) or "public"
-        label = f"{code} {names.get(code, '')}".strip()
-        groups[group].append(Term(label, amount, paths[0] if paths else None))
-    for group, field_name, label in (
-        ("personnel", "personnel_total", "人员经费合计"),
-        ("public", "public_total", "公用经费合计"),
-    ):
+    for code, term in _t06_class_terms(ctx):
+        groups[ctx.year.econ_group(code) or "public"].append(term)
+    for group, field_name in (("personnel", "personnel_total"), ("public", "public_total")):
+        total = Term.at(ctx, ("t06", field_name))
         f = _sum_rule(
             ctx,
             "t06.group_totals",
-            f"{_table(ctx, 't06')}{label}应等于所属经济分类类级科目之和",
-            Term(label, getattr(t6, field_name), ("t06", field_name)),
-            groups[group] or [Term("所属科目", ZERO)],
+            _say("t06_group", table=_table(ctx, "t06"), total=total.label),
+            total,
+            groups[group] or [Term.absent(TEXT["econ_classes"])],
         )
         if f:
             yield f
@@ -1496,9 +1648,9 @@ def check_t06_class_sum(ctx: CheckContext) -> Iterator[Finding]:
         f = _sum_rule(
             ctx,
             "t06.class_sum",
-            f"{_table(ctx, 't06')}{_row_label(row)}应等于所属款级科目之和",
-            Term(row.code, row.amount, ("t06", "rows", i, "amount")),
-            [Term(r.code, r.amount, ("t06", "rows", j, "amount")) for j, r in items],
+            _say("t06_class_sum", table=_table(ctx, "t06"), row=_row_label(row)),
+            Term.at(ctx, ("t06", "rows", i, "amount"), row.code),
+            [Term.at(ctx, ("t06", "rows", j, "amount"), r.code) for j, r in items],
         )
         if f:
             yield f
@@ -1517,16 +1669,15 @@ def check_t06_codes(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(
                 Severity.WARNING,
                 "t06.codes",
-                f"{_table(ctx, 't06')}经济分类科目编码 {code}（{name}）"
-                f"不在 {ctx.year.source_year} 年度经济分类科目表中",
+                _say("t06_unknown_code", table=_table(ctx, "t06"), code=code, name=name, year=ctx.year.source_year),
                 ctx.cells(("t06", "rows", i, "code")),
             )
         elif _norm_name(name) != _norm_name(names[code]):
             yield Finding(
                 Severity.WARNING,
                 "t06.codes",
-                f"{_table(ctx, 't06')}经济分类科目 {code} 的名称“{name}”"
-                f"与 {ctx.year.source_year} 年度科目名称“{names[code]}”不一致",
+                _say("t06_name", table=_table(ctx, "t06"), code=code, name=name, year=ctx.year.source_year,
+                     official=names[code]),
                 ctx.cells(("t06", "rows", i, "name")),
             )
 
@@ -1540,18 +1691,20 @@ def _make_fund_row_balance(key: str) -> Check:
     def check(ctx: CheckContext) -> Iterator[Finding]:
         table = getattr(ctx.d, key)
         tname = _table(ctx, key)
-        targets = [(f"{tname}{_row_label(r)}", r, (key, "rows", i)) for i, r in enumerate(table.rows)]
-        targets.append((f"{tname}合计行", table.totals, (key, "totals")))
-        for label, row, base in targets:
+        targets = [
+            (_say("table_row", table=tname, row=_row_label(r)), (key, "rows", i)) for i, r in enumerate(table.rows)
+        ]
+        targets.append((_say("table_total_row", table=tname), (key, "totals")))
+        for label, base in targets:
             f = _sum_rule(
                 ctx,
                 rule,
-                f"{label}的年末结转和结余应等于年初结转和结余加本年收入减本年支出",
-                Term("年末结转和结余", row.carry_out, (*base, "carry_out")),
+                _say("fund_balance", row=label),
+                Term.at(ctx, (*base, "carry_out")),
                 [
-                    Term("年初结转和结余", row.carry_in, (*base, "carry_in")),
-                    Term("本年收入", row.income, (*base, "income")),
-                    Term("本年支出", row.expense, (*base, "expense"), sign=-1),
+                    Term.at(ctx, (*base, "carry_in")),
+                    Term.at(ctx, (*base, "income")),
+                    Term.at(ctx, (*base, "expense"), TEXT["expense_this_year"], sign=-1),
                 ],
             )
             if f:
@@ -1571,7 +1724,7 @@ def _make_fund_row_expense(key: str) -> Check:
 
     def check(ctx: CheckContext) -> Iterator[Finding]:
         yield from _row_sum_findings(
-            ctx, key, rule, "expense", ("basic", "project"), "基本支出与项目支出之和"
+            ctx, key, rule, "expense", ("basic", "project"), "basic_plus_project"
         )
 
     number = key[1:]
@@ -1596,37 +1749,39 @@ def _make_fund_vs_t04(key: str, fund: str) -> Check:
             _sum_rule(
                 ctx,
                 rule,
-                f"{nk}合计的本年收入应等于{n1}{_title(t1, income)}收入",
-                Term(nk, tot.income, (key, "totals", "income")),
-                [Term(n1, getattr(t1, income), ("t01", income))],
+                _say("fund_income_vs_t01", table=nk, t01=n1, income=_title(t1, income)),
+                Term.at(ctx, (key, "totals", "income"), nk),
+                [Term.at(ctx, ("t01", income), n1)],
             ),
             _sum_rule(
                 ctx,
                 rule,
-                f"{nk}合计的本年收入应等于{n4}{col}收入",
-                Term(nk, tot.income, (key, "totals", "income")),
-                [Term(n4, getattr(t4, income), ("t04", income))],
+                _say("fund_income_vs_t04", table=nk, t04=n4, column=col),
+                Term.at(ctx, (key, "totals", "income"), nk),
+                [Term.at(ctx, ("t04", income), n4)],
             ),
             _sum_rule(
                 ctx,
                 rule,
-                f"{nk}合计的本年支出应等于{n4}本年支出合计的{col}列",
-                Term(nk, tot.expense, (key, "totals", "expense")),
-                [Term(n4, getattr(t4.expense_total, fund), ("t04", "expense_total", fund))],
+                _say("fund_expense_vs_t04", table=nk, t04=n4, column=col),
+                Term.at(ctx, (key, "totals", "expense"), nk),
+                [Term.at(ctx, ("t04", "expense_total", fund), n4)],
             ),
             _sum_rule(
                 ctx,
                 rule,
-                f"{nk}合计的年初结转和结余应等于{n4}年初财政拨款结转和结余的{col}",
-                Term(nk, tot.carry_in, (key, "totals", "carry_in")),
-                [Term(n4, getattr(t4.carry_in, fund), ("t04", "carry_in", fund))],
+                _say("fund_carry_vs_t04", table=nk, t04=n4, column=col, carry=_title(FundRow, "carry_in"),
+                     other=_title(t4, "carry_in")),
+                Term.at(ctx, (key, "totals", "carry_in"), nk),
+                [Term.at(ctx, ("t04", "carry_in", fund), n4)],
             ),
             _sum_rule(
                 ctx,
                 rule,
-                f"{nk}合计的年末结转和结余应等于{n4}年末财政拨款结转和结余的{col}",
-                Term(nk, tot.carry_out, (key, "totals", "carry_out")),
-                [Term(n4, getattr(t4.carry_out, fund), ("t04", "carry_out", fund))],
+                _say("fund_carry_vs_t04", table=nk, t04=n4, column=col, carry=_title(FundRow, "carry_out"),
+                     other=_title(t4, "carry_out")),
+                Term.at(ctx, (key, "totals", "carry_out"), nk),
+                [Term.at(ctx, ("t04", "carry_out", fund), n4)],
             ),
         ]
         classes = {c: v for c, v in ctx.row_index(key).items() if len(c) == 3}
@@ -1637,21 +1792,15 @@ def _make_fund_vs_t04(key: str, fund: str) -> Check:
                 _sum_rule(
                     ctx,
                     rule,
-                    f"{_class_label(ctx, code)}：{nk}本年支出应等于{n4}{col}列",
-                    Term(nk, row.expense if row else ZERO, (key, "rows", i, "expense") if row else None),
-                    [
-                        Term(
-                            n4,
-                            getattr(split, fund) if split else ZERO,
-                            ("t04", "expense_by_class", code, fund) if split else None,
-                        )
-                    ],
+                    _say("fund_class_vs_t04", row=_class_label(ctx, code), table=nk, t04=n4, column=col),
+                    Term.at(ctx, (key, "rows", i, "expense"), nk) if row else Term.absent(nk),
+                    [Term.at(ctx, ("t04", "expense_by_class", code, fund), n4) if split else Term.absent(n4)],
                 )
             )
         yield from _keep(out)
 
     number = key[1:]
-    roman = "二" if fund == "fund" else "三"
+    roman = TEXT[f"doc_{fund}_number"]
     check.__name__ = f"check_{key}_vs_t04"
     check.__doc__ = (
         f"{number}表合计与01/04表一致：本年收入 = 01表收入{roman} = 04表收入{roman}；"
@@ -1677,7 +1826,7 @@ check_t08_vs_t04 = _make_fund_vs_t04("t08", "soe")
 # ---------------------------------------------------------------------------- 公开09表
 
 
-_SANGONG_COLUMNS = (("budget", "预算数"), ("actual", "决算数"))
+_SANGONG_COLUMNS = ("budget", "actual")
 
 
 @_rule("t09.total", ERR_TOL)
@@ -1686,19 +1835,14 @@ def check_t09_total(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #24（D）。
     """
-    for col, label in _SANGONG_COLUMNS:
-        s: SanGong = getattr(ctx.d.t09, col)
+    for col in _SANGONG_COLUMNS:
         base: Path = ("t09", col)
         f = _sum_rule(
             ctx,
             "t09.total",
-            f"{_table(ctx, 't09')}“三公”经费{label}合计应等于三项经费之和",
-            Term("合计", s.total, (*base, "total")),
-            [
-                Term("因公出国（境）费", s.abroad, (*base, "abroad")),
-                Term("公务用车购置及运行维护费", s.car_total, (*base, "car_total")),
-                Term("公务接待费", s.reception, (*base, "reception")),
-            ],
+            _say("t09_total", table=_table(ctx, "t09"), column=_title(T09, col)),
+            Term.at(ctx, (*base, "total")),
+            [Term.at(ctx, (*base, part)) for part in ("abroad", "car_total", "reception")],
         )
         if f:
             yield f
@@ -1710,18 +1854,14 @@ def check_t09_car_total(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #24（D）。
     """
-    for col, label in _SANGONG_COLUMNS:
-        s: SanGong = getattr(ctx.d.t09, col)
+    for col in _SANGONG_COLUMNS:
         base: Path = ("t09", col)
         f = _sum_rule(
             ctx,
             "t09.car_total",
-            f"{_table(ctx, 't09')}公务用车购置及运行维护费{label}应等于购置费与运行维护费之和",
-            Term("小计", s.car_total, (*base, "car_total")),
-            [
-                Term("公务用车购置费", s.car_purchase, (*base, "car_purchase")),
-                Term("公务用车运行维护费", s.car_operation, (*base, "car_operation")),
-            ],
+            _say("t09_car_total", table=_table(ctx, "t09"), column=_title(T09, col)),
+            Term.at(ctx, (*base, "car_total"), TEXT["subtotal"]),
+            [Term.at(ctx, (*base, "car_purchase")), Term.at(ctx, (*base, "car_operation"))],
         )
         if f:
             yield f
@@ -1751,9 +1891,10 @@ def check_t09_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
             _at_most(
                 ctx,
                 "t09.vs_t06",
-                f"{n6}{code} {row.name}不应大于{n9}{_title(SanGong, part)}决算数",
-                Term(n6, row.amount, ("t06", "rows", i, "amount")),
-                Term(n9, getattr(actual, part), ("t09", "actual", part)),
+                _say("t09_vs_t06", t06=n6, row=_row_label(row), t09=n9, part=_title(SanGong, part),
+                     column=_title(T09, "actual")),
+                Term.at(ctx, ("t06", "rows", i, "amount"), n6),
+                Term.at(ctx, ("t09", "actual", part), n9),
             )
         )
     yield from _keep(out)
@@ -1762,29 +1903,17 @@ def check_t09_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------- 人员、采购、资产
 
 
-def _staff_rule(ctx: CheckContext, rule: str, suffix: str, what: str) -> Iterator[Finding]:
-    s = ctx.d.unit.staff
-    terms = [
-        Term(
-            _title(Staff, f"{n}{suffix}"),
-            Decimal(getattr(s, f"{n}{suffix}")),
-            ("unit", "staff", f"{n}{suffix}"),
-        )
-        for n in ("active", "retired_cadres", "retirees")
-    ]
+def _staff_rule(ctx: CheckContext, rule: str, suffix: str) -> Iterator[Finding]:
+    total = Term.at(ctx, ("unit", "staff", f"total{suffix}"))
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 rule,
-                f"{what}应等于在职、离休、退休人员{'增加数' if suffix else '人数'}之和",
-                Term(
-                    _title(Staff, f"total{suffix}"),
-                    Decimal(getattr(s, f"total{suffix}")),
-                    ("unit", "staff", f"total{suffix}"),
-                ),
-                terms,
-                unit="人",
+                _say("staff_change" if suffix else "staff", total=total.label),
+                total,
+                [Term.at(ctx, ("unit", "staff", f"{n}{suffix}")) for n in ("active", "retired_cadres", "retirees")],
+                unit=TEXT["persons"],
                 exact=True,
             )
         ]
@@ -1797,7 +1926,7 @@ def check_staff_total(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：参考公开说明（000：11 = 10 + 0 + 1；001：35 = 32 + 0 + 3）。
     """
-    yield from _staff_rule(ctx, "staff.total", "", "实有人数")
+    yield from _staff_rule(ctx, "staff.total", "")
 
 
 @_rule("staff.total_change", ERR)
@@ -1807,7 +1936,7 @@ def check_staff_total_change(ctx: CheckContext) -> Iterator[Finding]:
     依据：参考公开说明 001（“在职人员 32 人，增加 2 人；离休人员 0 人，增加 0 人；
     退休人员 3 人，增加 0 人”）。
     """
-    yield from _staff_rule(ctx, "staff.total_change", "_change", "实有人数增加数")
+    yield from _staff_rule(ctx, "staff.total_change", "_change")
 
 
 @_rule("procurement.total", ERR_TOL)
@@ -1816,20 +1945,15 @@ def check_procurement_total(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：政府采购情况说明（参考公开说明 001 的 900.52 ≠ 6.54 + 0.00 + 893.58 = 900.12 即违反本规则）。
     """
-    p = ctx.d.procurement
     base: Path = ("procurement",)
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 "procurement.total",
-                "政府采购支出总额应等于货物、工程、服务支出之和",
-                Term("总额", p.total, (*base, "total")),
-                [
-                    Term("货物", p.goods, (*base, "goods")),
-                    Term("工程", p.works, (*base, "works")),
-                    Term("服务", p.services, (*base, "services")),
-                ],
+                TEXT["procurement_total"],
+                Term.at(ctx, (*base, "total"), TEXT["procurement_total_label"]),
+                [Term.at(ctx, (*base, n), TEXT[f"procurement_{n}"]) for n in ("goods", "works", "services")],
             )
         ]
     )
@@ -1847,9 +1971,9 @@ def check_procurement_sme(ctx: CheckContext) -> Iterator[Finding]:
             _at_most(
                 ctx,
                 "procurement.sme",
-                "授予中小企业合同金额不应大于政府采购支出总额",
-                Term("中小企业", p.sme, ("procurement", "sme")),
-                Term("总额", p.total, ("procurement", "total")),
+                _say("not_above", small=_title(p, "sme"), big=_title(p, "total")),
+                Term.at(ctx, ("procurement", "sme"), TEXT["procurement_sme"]),
+                Term.at(ctx, ("procurement", "total"), TEXT["procurement_total_label"]),
             )
         ]
     )
@@ -1861,15 +1985,14 @@ def check_procurement_small_micro(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：政府采购情况说明（“其中：授予小微企业合同金额”）。
     """
-    p = ctx.d.procurement
     yield from _keep(
         [
             _at_most(
                 ctx,
                 "procurement.small_micro",
-                "授予小微企业合同金额不应大于授予中小企业合同金额",
-                Term("小微企业", p.small_micro, ("procurement", "small_micro")),
-                Term("中小企业", p.sme, ("procurement", "sme")),
+                TEXT["procurement_small_micro_bound"],
+                Term.at(ctx, ("procurement", "small_micro"), TEXT["procurement_small_micro"]),
+                Term.at(ctx, ("procurement", "sme"), TEXT["procurement_sme"]),
             )
         ]
     )
@@ -1881,20 +2004,18 @@ def check_assets_vehicle_count(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：国有资产占用情况说明（参考公开说明 001：2 辆 = 其他用车 2 辆）。
     """
-    a = ctx.d.assets
     terms = [
-        Term(_title(Vehicles, n), Decimal(getattr(a.vehicles, n)), ("assets", "vehicles", n))
-        for n in Vehicles.model_fields
+        Term.at(ctx, ("assets", "vehicles", n)) for n in Vehicles.model_fields
     ]
     yield from _keep(
         [
             _sum_rule(
                 ctx,
                 "assets.vehicle_count",
-                "车辆合计应等于八类车辆之和",
-                Term("车辆合计", Decimal(a.vehicle_count), ("assets", "vehicle_count")),
+                TEXT["vehicle_count"],
+                Term.at(ctx, ("assets", "vehicle_count"), TEXT["vehicle_count_label"]),
                 [t for t in terms if t.value] or terms[:1],
-                unit="辆",
+                unit=TEXT["vehicles"],
                 exact=True,
             )
         ]
@@ -1912,8 +2033,8 @@ def check_assets_vehicle_holding(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(
             Severity.WARNING,
             "assets.vehicle_holding",
-            f"固定资产车辆 {a.vehicle_count} 辆与公务用车保有量 {s.car_holding} 辆不一致，"
-            f"相差 {abs(a.vehicle_count - s.car_holding)} 辆，未填写差异原因",
+            _say("vehicle_holding", count=a.vehicle_count, holding=s.car_holding,
+                 diff=abs(a.vehicle_count - s.car_holding)),
             ctx.cells(
                 ("assets", "vehicle_count"),
                 ("sangong", "car_holding"),
@@ -1942,11 +2063,11 @@ def check_performance_fund_lines(ctx: CheckContext) -> Iterator[Finding]:
             f = _sum_rule(
                 ctx,
                 "performance.fund_lines",
-                f"绩效自评表“{p.name}”的年度资金总额{label}应等于当年财政拨款与其他资金之和",
-                Term("年度资金总额", getattr(p.total, col), (*base, "total", col)),
+                _say("perf_fund_lines", project=p.name, column=label),
+                Term.at(ctx, (*base, "total", col), _title(p, "total")),
                 [
-                    Term("当年财政拨款", getattr(p.fiscal, col), (*base, "fiscal", col)),
-                    Term("其他资金", getattr(p.other, col), (*base, "other", col)),
+                    Term.at(ctx, (*base, "fiscal", col), TEXT["perf_fiscal"]),
+                    Term.at(ctx, (*base, "other", col), _title(p, "other")),
                 ],
             )
             if f:
@@ -1967,8 +2088,7 @@ def check_performance_execution_rate(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding(
                     Severity.WARNING,
                     "performance.execution_rate",
-                    f"绩效自评表“{p.name}”全年预算数为 0.00 万元，全年执行数 {fmt_money(done)} 万元，"
-                    f"无法计算执行率",
+                    _say("perf_no_budget", project=p.name, executed=fmt_money(done)),
                     cells,
                 )
             continue
@@ -1977,8 +2097,8 @@ def check_performance_execution_rate(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(
                 Severity.WARNING,
                 "performance.execution_rate",
-                f"绩效自评表“{p.name}”执行率超过 100%：全年执行数 {fmt_money(done)} 万元，"
-                f"全年预算数 {fmt_money(full)} 万元，执行率 {rate:.2f}%，超出 {fmt_money(done - full)} 万元",
+                _say("perf_rate", project=p.name, executed=fmt_money(done), budget=fmt_money(full), rate=f"{rate:.2f}",
+                     over=fmt_money(done - full)),
                 cells,
             )
 
@@ -2001,9 +2121,8 @@ def check_performance_fund_score(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(
                 Severity.WARNING,
                 "performance.fund_score",
-                f"绩效自评表“{p.name}”资金得分应等于分值 × 执行率：得分 {fmt_money(p.fund_score)} 分，"
-                f"分值 {fmt_money(p.fund_weight)} × 执行率 {rate:.2f}% = {fmt_money(expected)} 分，"
-                f"相差 {_fmt_diff(diff)} 分",
+                _say("perf_fund_score", project=p.name, score=fmt_money(p.fund_score), weight=fmt_money(p.fund_weight),
+                     rate=f"{rate:.2f}", expected=fmt_money(expected), diff=_fmt_diff(diff)),
                 ctx.cells(
                     (*base, "fund_score"),
                     (*base, "fund_weight"),
@@ -2024,9 +2143,8 @@ def check_performance_indicator_score(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(
                 Severity.ERROR,
                 "performance.indicator_score",
-                f"绩效自评表“{p.name}”资金得分 {fmt_money(p.fund_score)} 分"
-                f"大于分值 {fmt_money(p.fund_weight)} 分，"
-                f"超出 {_fmt_diff(p.fund_score - p.fund_weight)} 分",
+                _say("perf_score_over", project=p.name, what=_title(p, "fund_score"), score=fmt_money(p.fund_score),
+                     weight=fmt_money(p.fund_weight), diff=_fmt_diff(p.fund_score - p.fund_weight)),
                 ctx.cells((*base, "fund_score"), (*base, "fund_weight")),
             )
         for k, ind in enumerate(p.indicators):
@@ -2035,9 +2153,9 @@ def check_performance_indicator_score(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding(
                     Severity.ERROR,
                     "performance.indicator_score",
-                    f"绩效自评表“{p.name}”指标“{name}”得分 {fmt_money(ind.score)} 分"
-                    f"大于分值 {fmt_money(ind.weight)} 分，"
-                    f"超出 {_fmt_diff(ind.score - ind.weight)} 分",
+                    _say("perf_score_over", project=p.name, what=_say("perf_indicator", name=name),
+                         score=fmt_money(ind.score), weight=fmt_money(ind.weight),
+                         diff=_fmt_diff(ind.score - ind.weight)),
                     ctx.cells((*base, "indicators", k, "score"), (*base, "indicators", k, "weight")),
                 )
 
@@ -2051,18 +2169,18 @@ def check_performance_total_score(ctx: CheckContext) -> Iterator[Finding]:
     for _, p, base in _projects(ctx):
         if p.total_score is None:
             continue
-        terms = [Term("资金得分", p.fund_score, (*base, "fund_score"))]
+        terms = [Term.at(ctx, (*base, "fund_score"))]
         terms += [
-            Term(ind.level3 or ind.level2 or ind.level1, ind.score, (*base, "indicators", k, "score"))
+            Term.at(ctx, (*base, "indicators", k, "score"), ind.level3 or ind.level2 or ind.level1)
             for k, ind in enumerate(p.indicators)
         ]
         f = _sum_rule(
             ctx,
             "performance.total_score",
-            f"绩效自评表“{p.name}”总分应等于资金得分与各指标得分之和",
-            Term("总分", p.total_score, (*base, "total_score")),
+            _say("perf_total_score", project=p.name),
+            Term.at(ctx, (*base, "total_score"), TEXT["perf_total_label"]),
             terms,
-            unit="分",
+            unit=TEXT["points"],
         )
         if f:
             yield f
@@ -2081,9 +2199,8 @@ def check_performance_weights(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(
                 Severity.WARNING,
                 "performance.weights",
-                f"绩效自评表“{p.name}”分值合计应为 100 分：资金分值 {fmt_money(p.fund_weight)} + "
-                f"{len(p.indicators)} 个指标分值 = {fmt_money(total)} 分，"
-                f"相差 {_fmt_diff(total - hundred)} 分",
+                _say("perf_weights", project=p.name, weight=fmt_money(p.fund_weight), n=len(p.indicators),
+                     total=fmt_money(total), diff=_fmt_diff(total - hundred)),
                 ctx.cells((*base, "fund_weight"), (*base, "indicators")),
             )
 
@@ -2099,25 +2216,24 @@ def check_performance_summary(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(
             Severity.ERROR,
             "performance.summary",
-            f"绩效评价项目个数应等于项目支出绩效自评表个数：填写 {perf.project_count} 个，"
-            f"自评表 {len(perf.projects)} 个，"
-            f"相差 {abs(perf.project_count - len(perf.projects))} 个",
+            _say("perf_count", count=perf.project_count, tables=len(perf.projects),
+                 diff=abs(perf.project_count - len(perf.projects))),
             ctx.cells(("performance", "project_count"), ("performance", "projects")),
         )
-    for name, col in (("full_budget", "全年预算数"), ("executed", "全年执行数")):
-        value = getattr(perf, name)
-        if value is None:
+    for name in ("full_budget", "executed"):
+        if getattr(perf, name) is None:
             continue
+        col = _title(FundLine, name)
         f = _sum_rule(
             ctx,
             "performance.summary",
-            f"绩效评价项目{col}应等于各自评表年度资金总额{col}之和",
-            Term(col, value, ("performance", name)),
+            _say("perf_summary", column=col),
+            Term.at(ctx, ("performance", name), col),
             [
-                Term(f"“{p.name}”", getattr(p.total, name), (*base, "total", name))
+                Term.at(ctx, (*base, "total", name), _say("quoted", name=p.name))
                 for _, p, base in _projects(ctx)
             ]
-            or [Term("自评表", ZERO)],
+            or [Term.absent(TEXT["perf_tables"])],
         )
         if f:
             yield f
@@ -2173,7 +2289,7 @@ def _item_name(ctx: CheckContext, key: str, item: SubjectComparison) -> str:
 
 
 def _sangong_label(part: str) -> str:
-    return "“三公”经费" + ("合计" if part == "total" else _title(SanGong, part))
+    return TEXT["sangong"] + (TEXT["sangong_total"] if part == "total" else _title(SanGong, part))
 
 
 @dataclass(frozen=True)
@@ -2252,7 +2368,7 @@ def _compared_items(ctx: CheckContext) -> list[_Compared]:
 
 def _get(obj: Any, path: Path) -> Any:
     for part in path:
-        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+        obj = obj[part] if isinstance(part, int) or isinstance(obj, dict) else getattr(obj, part)
     return obj
 
 
@@ -2277,8 +2393,8 @@ def check_comparisons_reason(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(
                 Severity.WARNING,
                 "comparisons.reason",
-                f"{item.label}与上年相比有变动，未填写变动主要原因：本年 {fmt_money(item.current)} 万元，"
-                f"上年 {fmt_money(prior)} 万元，{'增加' if diff > 0 else '减少'} {_fmt_diff(diff)} 万元",
+                _say("reason_prior", label=item.label, current=fmt_money(item.current), prior=fmt_money(prior),
+                     change=TEXT["increase" if diff > 0 else "decrease"], diff=_fmt_diff(diff)),
                 ctx.cells((*item.base, "reason"), (*item.base, "prior")),
             )
         if item.budget_path is None:
@@ -2286,13 +2402,12 @@ def check_comparisons_reason(ctx: CheckContext) -> Iterator[Finding]:
         budget = _get(ctx.d, item.budget_path)
         if budget is not None and abs(item.current - budget) > threshold and not cmp.budget_reason.strip():
             diff = item.current - budget
-            which = "全年预算数" if item.budget_path[0] == "t09" else "年初预算数"
+            which = TEXT["full_year_budget"] if item.budget_path[0] == "t09" else _title(BudgetComparison, "budget")
             yield Finding(
                 Severity.WARNING,
                 "comparisons.reason",
-                f"{item.label}决算数与{which}有差异，未填写预决算差异主要原因："
-                f"决算数 {fmt_money(item.current)} 万元，"
-                f"{which} {fmt_money(budget)} 万元，相差 {_fmt_diff(diff)} 万元",
+                _say("reason_budget", label=item.label, which=which, current=fmt_money(item.current),
+                     budget=fmt_money(budget), diff=_fmt_diff(diff)),
                 ctx.cells((*item.base, "budget_reason"), item.budget_path),
             )
 
@@ -2302,7 +2417,7 @@ def _missing(ctx: CheckContext, base: Path, field_name: str, label: str, section
     return Finding(
         Severity.ERROR,
         "comparisons.missing",
-        f"缺少{label}的{what}，无法写出“{_section(ctx.d.unit.kind, section)}”中的对比",
+        _say("missing", label=label, what=what, section=_section(ctx.d.unit.kind, section)),
         ctx.cells((*base, field_name)),
     )
 
@@ -2358,8 +2473,8 @@ def _make_items_check(key: str, name: str) -> Check:
             yield Finding(
                 Severity.ERROR,
                 rule,
-                f"{_table(ctx, key)}项级科目 {_row_label(row)}（支出 {fmt_money(getattr(row, col))} 万元）"
-                f"在“{label}”中没有对应条目，缺少上年决算数，无法写出“{section}”中的逐项说明",
+                _say("item_missing", table=_table(ctx, key), row=_row_label(row), amount=fmt_money(getattr(row, col)),
+                     label=label, section=section),
                 ctx.cells((key, "rows", i, "code"), ("comparisons", name)),
             )
         for i, item in enumerate(items):
@@ -2368,8 +2483,7 @@ def _make_items_check(key: str, name: str) -> Check:
                 yield Finding(
                     Severity.ERROR,
                     rule,
-                    f"“{label}”中科目 {_item_name(ctx, key, item)} 缺少上年决算数，"
-                    f"无法写出“{section}”中的逐项说明",
+                    _say("item_prior", label=label, item=_item_name(ctx, key, item), section=section),
                     ctx.cells((*base, "prior")),
                 )
             if _item_current(ctx, key, item.code)[1] is not None:
@@ -2379,9 +2493,9 @@ def _make_items_check(key: str, name: str) -> Check:
             missing = [
                 what
                 for what, known in (
-                    ("类级科目名称", item.class_name or year.subject_name(item.code[:3])),
-                    ("款级科目名称", item.item_name or year.subject_name(item.code[:5])),
-                    ("科目名称", item.name or year.subject_name(item.code)),
+                    (_title(item, "class_name"), item.class_name or year.subject_name(item.code[:3])),
+                    (_title(item, "item_name"), item.item_name or year.subject_name(item.code[:5])),
+                    (_title(item, "name"), item.name or year.subject_name(item.code)),
                 )
                 if not known
             ]
@@ -2389,8 +2503,8 @@ def _make_items_check(key: str, name: str) -> Check:
                 yield Finding(
                     Severity.ERROR,
                     rule,
-                    f"“{label}”中科目 {item.code} 本年表中没有，且缺少{'、'.join(missing)}，"
-                    f"无法写出“{section}”中的逐项说明",
+                    _say("item_names", label=label, code=item.code, missing=TEXT["list_sep"].join(missing),
+                         section=section),
                     ctx.cells(*((*base, f) for f in ("class_name", "item_name", "name"))),
                 )
 
@@ -2453,7 +2567,7 @@ def _doc_paragraphs(fn: Check) -> list[str]:
         text = ""
         for line in block.split("\n"):
             line = line.strip()
-            if text and line.startswith("依据"):  # the source always gets its own paragraph
+            if text and line.startswith(TEXT["doc_source"]):  # the source always gets its own paragraph
                 paragraphs.append(text)
                 text = ""
             if text and (text[-1].isascii() or line[:1].isascii()):
@@ -2465,44 +2579,14 @@ def _doc_paragraphs(fn: Check) -> list[str]:
 
 def rules_markdown() -> str:
     """The rule list as Markdown (``docs/checks.md``), generated from the registry docstrings."""
-    lines = [
-        "# 勾稽检查规则",
-        "",
-        "本文件由 `generator.checks.rules_markdown()` 生成，请勿手工修改；规则变化后重新生成：",
-        "",
-        "```",
-        '.venv/bin/python -c "from generator.checks import rules_markdown; '
-        "print(rules_markdown(), end='')\" > docs/checks.md",
-        "```",
-        "",
-        "金额单位均为万元。严重程度：**错误**表示公开表不平衡（或缺少写说明必需的数字、金额单位有误），"
-        "除非强制生成（`--force`），否则不生成公开说明；**警告**表示需要核对，照常生成（加 `--strict` 时与错误一样"
-        "不生成）；**提示**仅供参考。只在说明中出现的补充数据（人员、政府采购、国有资产、绩效自评表）不一致时报警告："
-        "照实公开，但请核对。",
-        "",
-        "公开表金额四舍五入到 0.01 万元，若干数相加可能与合计差 0.01 万元/项：差额在"
-        "“每个加数 0.01 万元”（`CheckSettings.rounding_tolerance_per_addend`）以内的只报提示，"
-        "消息中写明允许误差；生成和 `--check` 时所有这类提示合为一行（加 `--verbose` 逐条列出）。"
-        "“依据”中的 §4 #n 指 official-tables.md 第 4 节第 n 条"
-        "（D：真实公开数据中成立；T：官方模板规定；I：由表样推断）。",
-        "",
-        "| 规则编号 | 严重程度 | 规则 |",
-        "|---|---|---|",
-    ]
+    lines = [TEXT["doc_head"]]
     for fn in CHECKS:
         summary = _doc_paragraphs(fn)[0].replace("|", "\\|")
         lines.append(f"| `{fn.rule_id}` | {fn.severity} | {summary} |")  # type: ignore[attr-defined]
-    lines += ["", "## 规则说明", ""]
+    lines += ["", TEXT["doc_rules"], ""]
     for fn in CHECKS:
         lines += [f"### `{fn.rule_id}` — {fn.severity}", ""]  # type: ignore[attr-defined]
         for paragraph in _doc_paragraphs(fn):
             lines += [paragraph, ""]
-    lines += [
-        "## 不单独检查的规则",
-        "",
-        "- official-tables.md §4 #26（行政单位、参公事业单位的机关运行经费 = 06表公用经费合计）："
-        "说明中的机关运行经费直接取自06表公用经费合计，不另行录入，因此总是成立。",
-        "- §4 #27、#28（说明文字与表格一致、增长率算法）：说明文字中的数字全部由程序从表中计算，不另行录入。",
-        "",
-    ]
+    lines += [TEXT["doc_tail"], ""]
     return "\n".join(lines)

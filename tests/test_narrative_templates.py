@@ -264,6 +264,45 @@ def test_no_wording_in_python_sources():
     assert _cjk_literals(tree, skip) == []
 
 
+def test_no_wording_in_the_checks():
+    """The checks hold no wording either: every message is a format string of the one table
+    ``TEXT`` in generator/checks.py.  Documentation is exempt — docstrings (of functions,
+    classes and attributes) and the rule descriptions assigned to ``__doc__``, which
+    docs/checks.md is generated from."""
+    import ast
+
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "generator" / "checks.py").read_text(encoding="utf-8"))
+    skip = _docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            skip.add(id(node.value))  # attribute docstrings
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(getattr(t, "id", "") == "TEXT" or getattr(t, "attr", "") == "__doc__" for t in targets):
+                skip |= {id(n) for n in ast.walk(node)}
+    assert _cjk_literals(tree, skip) == []
+
+
+def test_check_terms_come_from_one_model_path():
+    """A figure of a rule (``Term``) is made only by ``Term.at`` (value, cell and label from one
+    model path) or ``Term.absent`` (a missing row): never by hand, so they cannot disagree."""
+    import ast
+
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "generator" / "checks.py").read_text(encoding="utf-8"))
+    direct = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Term"
+    ]
+    assert direct == []
+    made = [
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "Term"
+    ]
+    assert set(made) == {"at", "absent"} and made.count("at") > 100
+
+
 def test_all_amount_arguments_are_decimal():
     doc = build_document(make_disclosure(**{"procurement.total": Decimal("50.004")}))
     assert "政府采购支出总额50.00万元" in doc.plain_text()
