@@ -126,8 +126,8 @@ def test_scale_rules_fire_on_each_x10000_variant(unit, variant: str):
 
 
 def test_all_nine_tables_in_yuan_is_an_error_with_a_plain_hint(tmp_path: Path):
-    """The “Why” case: every table typed in 元 under the 万元 header passed, and the document said
-    “2024年度收入总计33,614,000.00万元 … 增长334,465.…%”."""
+    """The “Why” case: every table typed in 元 under the 万元 header passed, and the document
+    would have said “2024年度收入总计33,614,000.00万元 … 增长3345542.03%” (for the 12345 sample)."""
     d = tables_in_yuan(load_input(ROOT / "samples" / "data" / "乌鲁木齐市12345政务服务热线中心.json").disclosure)
     assert d.t01.income_grand_total == Decimal("33614000.00")
     by_rule = {f.rule: f for f in scale_findings(d)}
