@@ -125,13 +125,14 @@ CHECKS: list[Check] = []
 
 
 def _rule(rule_id: str, severity: str) -> Callable[[Check], Check]:
-    """Register a check under a stable rule id; ``severity`` (a key of :data:`TEXT`) is for the
-    documentation."""
+    """Register a check under a stable rule id; ``severity`` (a key of :data:`TEXT`, such as
+    :data:`ERR`, or the label itself) is for the documentation."""
 
     def register(fn: Check) -> Check:
         fn.rule_id = rule_id  # type: ignore[attr-defined]
         capped = rule_id.startswith(SUPPLEMENTARY_PREFIXES)
-        fn.severity = TEXT[WARN_SUPPLEMENTARY if capped else severity]  # type: ignore[attr-defined]
+        label = TEXT[WARN_SUPPLEMENTARY] if capped else TEXT.get(severity, severity)
+        fn.severity = label  # type: ignore[attr-defined]
         fn.cap = Severity.WARNING if capped else None  # type: ignore[attr-defined]
         CHECKS.append(fn)
         return fn
