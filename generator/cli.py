@@ -4,7 +4,8 @@
     juesuan-gen --template OUT.xlsx [--from DATA.json | --previous LAST] [--overwrite]
                                                          the standard workbook: blank, filled, or
                                                          next year's prefilled from last year's
-    juesuan-gen --check [--json] [--previous LAST] WORKBOOK...   validate only
+    juesuan-gen --check [--json] [--previous LAST] [--report R.xlsx [--overwrite]] WORKBOOK...
+                                                         validate only (R: the workbook, problems marked)
     juesuan-gen --dump-json WORKBOOK                     print the data as JSON
 
 Exit codes: 0 all fine (warnings allowed), 1 data errors (a check failed, or a document
@@ -171,7 +172,7 @@ def _print_skipped(skipped: list[tuple[Path, str]]) -> None:
 
 def _do_check(
     paths: list[Path], as_json: bool, threshold: Decimal, debug: bool, strict: bool = False, verbose: bool = False,
-    previous: Path | None = None,
+    previous: Path | None = None, report: Path | None = None, overwrite: bool = False,
 ) -> int:
     files, skipped = discover(paths, with_skipped=True)
     _print_skipped(skipped)
@@ -183,7 +184,20 @@ def _do_check(
         from generator.inputs import load_input
 
         last = load_input(previous).disclosure
+    plan = None
+    if report is not None:
+        from generator.check_report import ReportRefused, plan_reports
+
+        try:
+            plan = plan_reports(files, report, overwrite)
+        except ReportRefused as exc:
+            err.print(escape(str(exc)))
+            return 2
     results = [check_file(p, threshold, strict, last) for p in files]
+    if plan is not None:
+        code = _write_reports(results, plan)
+        if code:
+            return code
     if as_json:
         payload = [
             {
@@ -214,6 +228,29 @@ def _do_check(
         )
         _print_detail(r, debug)
     return _exit_code(results)
+
+
+def _write_reports(results: list[UnitResult], plan: dict[Path, Path]) -> int:
+    """Write the check report of each input (``--report``); messages go to stderr."""
+    from generator.check_report import write_report
+
+    code = 0
+    for r in results:
+        target = plan[r.source]
+        if r.status == Status.UNREADABLE and not r.findings:
+            err.print(f"{escape(str(r.source))}：无法读取，未写检查结果")
+            continue
+        try:
+            write_report(r.source, r.findings, target, unit=r.unit_name, status=r.status)
+        except JuesuanError as exc:
+            err.print(f"{escape(str(exc))}；未写检查结果")
+            continue
+        except OSError as exc:
+            err.print(f"无法写出检查结果 {escape(str(target))}：{escape(exc.strerror or str(exc))}")
+            code = 2
+            continue
+        err.print(f"已写出检查结果：{escape(str(target))}")
+    return code
 
 
 def _do_dump_json(paths: list[Path]) -> int:
@@ -387,6 +424,8 @@ _CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_j
 @option("--check", is_flag=True, section=S_CHECK, modes={"check"}, help="只检查勾稽关系，不生成文件")
 @option("--json", "as_json", is_flag=True, section=S_CHECK, modes={"check"},
         help="与 --check 同用：以 JSON 输出检查结果")
+@option("--report", type=PathText(), metavar="文件.xlsx", section=S_CHECK, modes={"check"},
+        help="写出标注了问题的工作簿副本（检查多个工作簿时给一个文件夹）")
 @option("--reason-threshold", metavar="万元", section=S_CHECK, modes={"build", "check"},
         help="变动超过此金额而未填原因时才警告（默认 0：有变动即提示）")
 @option("--strict", is_flag=True, section=S_CHECK, modes={"build", "check"},
@@ -399,8 +438,8 @@ _CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_j
         help="与 --template 同用：按此 JSON 或工作簿的数据填写")
 @option("--previous", type=PathText(), metavar="上年数据", section=S_DATA, modes={"template", "check"},
         help="上年的工作簿或 JSON：与 --template 同用时按它预填下一年的工作簿，与 --check 同用时核对上年决算数")
-@option("--overwrite", is_flag=True, section=S_DATA, modes={"template"},
-        help="与 --template 同用：目标文件已存在时替换它（不加则不写）")
+@option("--overwrite", is_flag=True, section=S_DATA, modes={"template", "check"},
+        help="与 --template 或 --check --report 同用：目标文件已存在时替换它（不加则不写）")
 @option("--year-data", type=PathText(), metavar="文件夹", section=S_DATA,
         help="年度分类科目数据文件夹（其中的 <年度>.toml 优先于内置数据）")
 @option("--dump-json", is_flag=True, section=S_DATA, modes={"dump"}, help="以 JSON 打印工作簿中的全部数据")
@@ -419,6 +458,7 @@ def app(
     font_dir: Path | None,
     check: bool,
     as_json: bool,
+    report: Path | None,
     reason_threshold: str | None,
     strict: bool,
     verbose: bool,
@@ -470,7 +510,7 @@ def app(
         if mode == "dump":
             return _do_dump_json(list(paths))
         if mode == "check":
-            return _do_check(list(paths), as_json, threshold, debug, strict, verbose, previous)
+            return _do_check(list(paths), as_json, threshold, debug, strict, verbose, previous, report, overwrite)
         options = BuildOptions(
             out_dir=out_dir,
             formats=chosen,
