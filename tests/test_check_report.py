@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from conftest import SAMPLES_DIR
 from test_workbook_support import xlsx_to_xls
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator.check_report import FILLS, REPORT_SHEET, split_place, write_report
 from generator.cli import app
@@ -173,7 +173,7 @@ def test_the_report_never_replaces_the_input(clerk_workbook):
 
 def test_report_needs_check(clerk_workbook, tmp_path):
     result = invoke(clerk_workbook, "--report", tmp_path / "r.xlsx")
-    assert result.exit_code == 2 and "--report 需与 --check 同用" in result.output
+    assert result.exit_code == 2 and "选项 --report 只能与 --check 同用" in result.output
 
 
 def test_several_workbooks_need_a_folder(clerk_workbook, tmp_path):
