@@ -2528,6 +2528,7 @@ check_comparisons_soe_items = _make_items_check("t08", "soe_items")
 
 # checks against the year's classification data live in their own module
 import generator.yearchecks  # noqa: E402,F401  (registers year.* rules)
+import generator.glyphchecks  # noqa: E402,F401  (registers text.glyphs)
 
 # ---------------------------------------------------------------------------- running
 

@@ -16,9 +16,12 @@ Docstrings are in English; every message meant for users is in Chinese.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import shutil
 import subprocess
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,8 +42,10 @@ __all__ = [
     "font_family_names",
     "harfbuzz_subset_available",
     "harfbuzz_subset_warning",
+    "installed_coverage",
     "missing_glyphs",
     "resolve_fonts",
+    "undrawable",
 ]
 
 
@@ -582,8 +587,9 @@ def _cmap_codepoints(key: tuple[str, int, int]) -> frozenset[int]:
 
 
 def _ignorable(ch: str) -> bool:
-    # whitespace and control/format characters are not drawn with a glyph of the font
-    return ch.isspace() or not ch.isprintable()
+    # whitespace, control and format characters and variation selectors are not drawn with
+    # a glyph of their own
+    return not _drawn(ch)
 
 
 def missing_glyphs(text: str, font_path: Path) -> set[str]:
@@ -596,9 +602,80 @@ def missing_glyphs(text: str, font_path: Path) -> set[str]:
     return {ch for ch in set(text) if not _ignorable(ch) and ord(ch) not in cps}
 
 
+# Characters that are never drawn with a glyph: whitespace, controls, format characters
+# (zero-width joiners…), line/paragraph separators, and what XML cannot carry (lone
+# surrogates, U+FFFE/U+FFFF), which the renderers drop.
+_NOT_DRAWN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp", "Zs"})
+
+
+def _drawn(ch: str) -> bool:
+    """Whether ``ch`` is drawn with a glyph of its own (a variation selector picks the form of
+    the character before it; the fonts' cmaps do not list it)."""
+    cp = ord(ch)
+    return not (
+        ch.isspace()
+        or unicodedata.category(ch) in _NOT_DRAWN_CATEGORIES
+        or ch in "\ufffe\uffff"
+        or 0xFE00 <= cp <= 0xFE0F
+        or 0xE0100 <= cp <= 0xE01EF
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The code points some installed font can draw, as merged ranges ``(starts, ends)``.
+
+    Read from fontconfig's own cache (one ``fc-list`` call, tens of milliseconds), not from
+    the font files; None when fontconfig cannot be asked.
+    """
+    out = _run(["fc-list", "-f", "%{charset}\n"])
+    if out is None:
+        return None
+    ranges: list[tuple[int, int]] = []
+    for token in set(out.split()):  # fonts share most ranges: each once
+        lo, _, hi = token.partition("-")
+        try:
+            ranges.append((int(lo, 16), int(hi or lo, 16)))
+        except ValueError:
+            continue
+    ranges.sort()
+    starts: list[int] = []
+    ends: list[int] = []
+    for lo, hi in ranges:
+        if ends and lo <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], hi)
+        else:
+            starts.append(lo)
+            ends.append(hi)
+    return tuple(starts), tuple(ends)
+
+
+def undrawable(chars: Iterable[str]) -> list[str]:
+    """The characters of ``chars`` that no installed font can draw (sorted, each once).
+
+    A PDF would show them as empty boxes (the renderer refuses to write it).  Characters that
+    are not drawn (spaces, controls, format characters) are left out; private-use and
+    unassigned code points are included unless a font maps them.  Empty when fontconfig
+    cannot be asked (nothing can be said then).
+    """
+    coverage = installed_coverage()
+    if coverage is None:
+        return []
+    starts, ends = coverage
+    out = set()
+    for ch in set(chars):
+        if not _drawn(ch):
+            continue
+        i = bisect.bisect_right(starts, ord(ch)) - 1
+        if i < 0 or ord(ch) > ends[i]:
+            out.add(ch)
+    return sorted(out)
+
+
 def clear_caches() -> None:
     """Forget cached font lists and cmaps (after installing fonts, or in tests)."""
     _system_faces.cache_clear()
     _cached_faces.cache_clear()
     _cmap_codepoints.cache_clear()
+    installed_coverage.cache_clear()
 

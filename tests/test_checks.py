@@ -145,6 +145,16 @@ CASES: list[Case] = [
         ("comparisons.gpb_items[3].code",),
         contains=("2010398（某试点事务）", "名称未能核对"),
     ),
+    # ---- text
+    Case(
+        "character no installed font has",
+        lambda: make_disclosure(**{"unit.functions": ["负责本单位的造字\ue815事务。"]}),
+        "text.glyphs",
+        Severity.WARNING,
+        ("unit.functions[0]",),
+        count=1,
+        contains=("主要职能", "U+E815"),
+    ),
     # ---- structure
     Case(
         "duplicate comparison entry",

@@ -201,7 +201,6 @@ class PdfRenderer:
         self._css = None
         self._font_config = None
         self._fetcher = None
-        self._fallback_cache: dict[str, bool] = {}
         self._page_number_sheets: dict[int, object] = {}
         self._ua_html = None
         self._sheet_pages: dict[int, int] = {}
@@ -436,10 +435,9 @@ class PdfRenderer:
         return False
 
     def _system_has_glyph(self, ch: str) -> bool:
-        """Whether any installed font has ``ch`` (fontconfig), cached."""
-        if ch not in self._fallback_cache:
-            self._fallback_cache[ch] = bool(_fc_list(f":charset={ord(ch):x}", "family"))
-        return self._fallback_cache[ch]
+        """Whether any installed font has ``ch`` (fontconfig's coverage, read once a process:
+        the same answer ``--check`` gives, rule ``text.glyphs``)."""
+        return not fonts.undrawable(ch)
 
     def check_glyphs(self, doc: Document) -> list[str]:
         """Characters of ``doc`` that the role fonts cannot show.
