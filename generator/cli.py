@@ -546,6 +546,10 @@ def main(argv: list[str] | None = None) -> None:
     # renderers' own handlers (the missing-glyph catcher) still receive them.
     logging.getLogger().addHandler(logging.NullHandler())
     args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["serve"]:  # the web server has its own options
+        from generator.web.cli import main as serve_main
+
+        sys.exit(serve_main(args[1:]))
     app.main(args, prog_name="juesuan-gen")
 
 

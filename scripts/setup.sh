@@ -21,7 +21,8 @@ APT_PACKAGES=(
     libreoffice-writer-nogui # tests/bench check that the DOCX opens
     libreoffice-calc-nogui   # tests check that the standard workbook opens
     python3-uno              # tests update the DOCX 目录 in LibreOffice (tests/lo_update_toc.py)
-    chromium                 # tests check the HTML page in a real browser (headless)
+    chromium                 # tests check the HTML page and the web pages in a real browser (headless)
+    postgresql               # storage tests on a real PostgreSQL (a throwaway cluster per test run)
 )
 FANDOL_PKG=texlive-lang-chinese
 ALIAS_NAME=61-juesuan-aliases.conf
@@ -220,8 +221,8 @@ if [[ -z ${SETUP_NO_VENV:-} ]]; then
         rm -f "$STAMP"
     fi
     if [[ ! -f "$STAMP" || "$ROOT/pyproject.toml" -nt "$STAMP" || ! -x "$VENV/bin/juesuan-gen" ]]; then
-        say "安装 Python 依赖：pip install -e '.[dev]'"
-        quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[dev]"
+        say "安装 Python 依赖：pip install -e '.[dev,web]'"
+        quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[dev,web]"
         touch "$STAMP"
     fi
 fi

@@ -1,0 +1,81 @@
+"""A unit's result as the server stores and shows it (the ``--check --json`` object)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from generator.pipeline import Status, UnitResult
+
+SEVERITIES = ("错误", "警告", "提示")
+
+# Submission states and their Chinese names (the API gives the code, the pages the name).
+STATUS_TEXT = {
+    "checked": "已检查，可生成",
+    "errors": "有错误",
+    "unreadable": "无法读取",
+    "queued": "排队中",
+    "running": "生成中",
+    "generated": "已生成",
+    "failed": "生成失败",
+}
+
+
+def check_json(result: UnitResult, filename: str) -> dict:
+    """The same object as one element of ``juesuan-gen --check --json`` (``file`` is the upload name)."""
+    return {
+        "file": filename,
+        "unit": result.unit_name,
+        "status": result.status,
+        "message": result.message,
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "findings": [f.to_dict() for f in result.findings],
+    }
+
+
+def stored_result(result: UnitResult, filename: str) -> dict:
+    """What the database keeps: the check object plus the year and the key figures (strings, 万元)."""
+    data = check_json(result, filename)
+    data["year"] = result.year
+    data["key_figures"] = {k: str(v) for k, v in result.key_figures.items()}
+    return data
+
+
+def counts(result: dict | None) -> tuple[int, int, int]:
+    """(错误, 警告, 提示) of a stored result."""
+    found = (result or {}).get("findings") or []
+    return tuple(sum(1 for f in found if f.get("severity") == s) for s in SEVERITIES)  # type: ignore[return-value]
+
+
+def check_status(result: UnitResult) -> str:
+    """The submission state after a check (before any generation)."""
+    if result.status == Status.UNREADABLE:
+        return "unreadable"
+    if result.status == Status.CHECKS_FAILED or result.errors:
+        return "errors"
+    return "checked"
+
+
+def as_unit_result(data: dict | None, filename: str, status_text: str, outputs: list[str]) -> UnitResult:
+    """A stored result back as a UnitResult (for the bureau's 汇总.xlsx)."""
+    from generator.errors import Finding, Severity
+
+    data = data or {}
+    findings = []
+    for f in data.get("findings") or []:
+        try:
+            sev = Severity(f["severity"])
+        except ValueError:
+            continue  # a severity this summary does not count (提示)
+        findings.append(Finding(sev, f.get("rule", ""), f.get("message", ""), tuple(f.get("cells") or ())))
+    return UnitResult(
+        source=Path(filename),
+        status=status_text,
+        unit_name=data.get("unit") or "",
+        year=data.get("year"),
+        findings=findings,
+        outputs=[Path(o) for o in outputs],
+        message=data.get("message") or "",
+        key_figures={k: Decimal(v) for k, v in (data.get("key_figures") or {}).items()},
+    )

@@ -1,0 +1,146 @@
+// 单位决算公开说明生成服务: uploads (drag & drop or picker), generation and batch progress. No framework.
+(function () {
+  "use strict";
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  function api(method, url, body) {
+    var headers = { "X-CSRF-Token": csrf, "Accept": "application/json" };
+    return fetch(url, { method: method, body: body, headers: headers, credentials: "same-origin" }).then(function (r) {
+      return r.text().then(function (text) {
+        var data = {};
+        try { data = text ? JSON.parse(text) : {}; } catch (e) { data = { detail: "服务器返回了无法识别的内容（" + r.status + "）" }; }
+        if (!r.ok) { var err = new Error(data.detail || ("请求失败（" + r.status + "）")); err.status = r.status; throw err; }
+        return data;
+      });
+    });
+  }
+
+  function say(el, text, kind) { if (!el) return; el.textContent = text; el.className = "upload-status" + (kind ? " " + kind : ""); }
+
+  function dropzone(form, onFiles) {
+    var input = form.querySelector("input[type=file]");
+    ["dragenter", "dragover"].forEach(function (ev) {
+      form.addEventListener(ev, function (e) { e.preventDefault(); form.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (ev) {
+      form.addEventListener(ev, function (e) { e.preventDefault(); form.classList.remove("over"); });
+    });
+    form.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) onFiles(e.dataTransfer.files); });
+    input.addEventListener("change", function () { if (input.files.length) onFiles(input.files); input.value = ""; });
+  }
+
+  // ---- the clerk: one workbook → findings page
+  var clerk = document.getElementById("clerk-upload");
+  if (clerk) {
+    dropzone(clerk, function (files) {
+      var status = clerk.querySelector(".upload-status");
+      if (files.length > 1) { say(status, "一次只能上传一个工作簿", "error"); return; }
+      var body = new FormData();
+      body.append("file", files[0]);
+      body.append("generate", "false");
+      say(status, "正在上传并检查“" + files[0].name + "”…");
+      api("POST", "/api/submissions", body).then(function (data) {
+        say(status, "检查完成，正在打开结果…", "ok");
+        window.location.href = "/submissions/" + data.id;
+      }).catch(function (e) { say(status, e.message, "error"); });
+    });
+  }
+
+  // ---- a submission: generate, wait, preview and download
+  var box = document.getElementById("submission");
+  if (box) {
+    var id = box.dataset.id;
+    var button = document.getElementById("generate");
+    var status = document.getElementById("generate-status");
+    var names = { docx: "Word（DOCX）", pdf: "PDF", html: "网页（HTML）", xlsx: "Excel（XLSX）" };
+    var poll = function () {
+      api("GET", "/api/submissions/" + id).then(function (d) {
+        var badge = document.getElementById("status-badge");
+        badge.textContent = d.status_text; badge.className = "badge s-" + d.status;
+        if (d.status === "queued" || d.status === "running") {
+          say(status, d.status_text + "…"); setTimeout(poll, 1000); return;
+        }
+        if (button) { button.disabled = false; button.textContent = "重新生成"; }
+        if (d.status === "generated") {
+          say(status, "已生成，可以预览和下载。", "ok");
+          var dl = document.getElementById("downloads"); dl.innerHTML = "";
+          Object.keys(d.files).forEach(function (k) {
+            if (k === "report") return;
+            var a = document.createElement("a"); a.className = "button"; a.href = d.files[k]; a.dataset.kind = k;
+            a.textContent = "下载 " + (names[k] || k.toUpperCase()); dl.appendChild(a);
+          });
+          var card = document.getElementById("preview-card"); card.hidden = false;
+          document.getElementById("preview").src = "/submissions/" + id + "/preview?t=" + Date.now();
+        } else {
+          say(status, d.message || d.status_text, "error");
+        }
+      }).catch(function (e) { say(status, e.message, "error"); setTimeout(poll, 3000); });
+    };
+    if (button) {
+      button.addEventListener("click", function () {
+        button.disabled = true; say(status, "已提交生成…");
+        api("POST", "/api/submissions/" + id + "/generate").then(poll).catch(function (e) {
+          button.disabled = false; say(status, e.message, "error");
+        });
+      });
+    }
+    if (box.dataset.status === "queued" || box.dataset.status === "running") poll();
+  }
+
+  // ---- the bureau: many workbooks → progress → unit table
+  var batch = document.getElementById("batch-upload");
+  if (batch) {
+    var progress = document.getElementById("batch-progress");
+    var text = progress.querySelector(".progress-text");
+    var fill = progress.querySelector(".fill");
+    var tbody = progress.querySelector("tbody");
+    var cell = function (tr, value, cls) { var td = document.createElement("td"); td.textContent = value; if (cls) td.className = cls; tr.appendChild(td); return td; };
+    var watch = function (bid) {
+      api("GET", "/api/batches/" + bid).then(function (d) {
+        fill.style.width = (d.total ? Math.round(100 * d.finished / d.total) : 100) + "%";
+        text.textContent = "已完成 " + d.finished + " / " + d.total + "：生成 " + d.generated + " 个，未生成 " + d.failed + " 个" + (d.done ? "。全部完成。" : "，处理中…");
+        tbody.innerHTML = "";
+        d.items.forEach(function (it) {
+          var tr = document.createElement("tr");
+          var a = document.createElement("a"); a.href = "/submissions/" + it.id; a.textContent = it.filename;
+          var td = document.createElement("td"); td.appendChild(a); tr.appendChild(td);
+          cell(tr, it.unit || "—");
+          var st = cell(tr, ""); var b = document.createElement("span"); b.className = "badge s-" + it.status; b.textContent = it.status_text; st.appendChild(b);
+          if (it.message && it.status !== "generated") { st.title = it.message; }
+          cell(tr, it.errors, "num"); cell(tr, it.warnings, "num");
+          tbody.appendChild(tr);
+        });
+        if (!d.done) setTimeout(function () { watch(bid); }, 1000); else refreshUnits();
+      }).catch(function (e) { text.textContent = e.message; setTimeout(function () { watch(bid); }, 3000); });
+    };
+    dropzone(batch, function (files) {
+      var status = batch.querySelector(".upload-status");
+      var body = new FormData();
+      for (var i = 0; i < files.length; i++) body.append("files", files[i]);
+      say(status, "正在上传 " + files.length + " 个文件…");
+      api("POST", "/api/batches", body).then(function (d) {
+        say(status, "已收到 " + d.total + " 个工作簿，正在后台检查和生成。", "ok");
+        progress.hidden = false; watch(d.id);
+      }).catch(function (e) { say(status, e.message, "error"); });
+    });
+  }
+
+  function refreshUnits() {
+    var table = document.getElementById("units");
+    if (!table) return;
+    api("GET", "/api/units?year=" + encodeURIComponent(table.dataset.year)).then(function (d) {
+      var tb = table.querySelector("tbody"); tb.innerHTML = "";
+      d.units.forEach(function (u) {
+        var tr = document.createElement("tr");
+        var add = function (v, cls) { var td = document.createElement("td"); td.textContent = v; if (cls) td.className = cls; tr.appendChild(td); return td; };
+        add(u.name);
+        var st = add(""); var b = document.createElement("span"); b.className = "badge u-" + u.state; b.textContent = u.state; st.appendChild(b);
+        add(u.versions, "num"); add(u.latest ? u.errors : "", "num"); add(u.latest ? u.warnings : "", "num"); add(u.last_upload);
+        var links = add("");
+        if (u.latest) { var a = document.createElement("a"); a.href = "/submissions/" + u.latest; a.textContent = "查看"; links.appendChild(a); links.appendChild(document.createTextNode(" · ")); }
+        var h = document.createElement("a"); h.href = "/clerk?unit=" + u.id; h.textContent = "历次上传"; links.appendChild(h);
+        tb.appendChild(tr);
+      });
+    }).catch(function () {});
+  }
+})();

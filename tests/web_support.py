@@ -1,0 +1,123 @@
+"""Helpers of the web server tests: a throwaway PostgreSQL cluster, apps, accounts, waiting."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_12345 = REPO / "samples" / "乌鲁木齐市12345政务服务热线中心.xlsx"
+SAMPLE_CENTRE = REPO / "samples" / "乌鲁木齐市政务服务中心.xlsx"
+UNIT_12345 = "乌鲁木齐市12345政务服务热线中心"
+UNIT_CENTRE = "乌鲁木齐市政务服务中心"
+PASSWORD = "pass1234word"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+class PostgresCluster:
+    """A PostgreSQL server in a temporary folder on a free loopback port, stopped by :meth:`stop`.
+
+    PostgreSQL refuses to run as root: as root the cluster belongs to the ``postgres`` user
+    (created by Debian's package) and its commands run through ``runuser``."""
+
+    def __init__(self):
+        self.bin = pg_bin()
+        if self.bin is None:
+            raise RuntimeError("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb)")
+        self.dir = Path(tempfile.mkdtemp(prefix="juesuan-pg-"))
+        self.port = free_port()
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            user = "postgres"
+            pwd.getpwnam(user)
+            shutil.chown(self.dir, user)
+            self.prefix = ["runuser", "-u", user, "--"]
+        self.data = self.dir / "data"
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60", "-o",
+                  f"-p {self.port} -h 127.0.0.1 -k {self.dir} -F", "start")
+        self.started = True
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run([*self.prefix, str(self.bin / tool), *args], check=True, capture_output=True, text=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def make_settings(data_dir: Path, database_url: str | None = None, **kw):
+    from generator.web.config import Settings
+
+    kw.setdefault("workers", 1)
+    return Settings(data_dir=data_dir, database_url=database_url, **kw)
+
+
+def add_account(app, name: str, unit: str | None = None, admin: bool = False, password: str = PASSWORD) -> str:
+    from generator.web.accounts import create_account
+
+    with app.state.sessions.begin() as db:
+        _, token = create_account(db, name, unit, admin, password)
+    return token
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def upload(client, path: Path, token: str, url: str = "/api/submissions", **data):
+    with open(path, "rb") as fh:
+        return client.post(url, files={"file": (path.name, fh.read())}, headers=bearer(token), data=data)
+
+
+def wait_for(client, sid: int, token: str, timeout: float = 240) -> dict:
+    """Poll a submission until it left the queue (generous: the test machine may be busy)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = client.get(f"/api/submissions/{sid}", headers=bearer(token)).json()
+        if got["status"] not in ("queued", "running") or time.monotonic() > deadline:
+            return got
+        time.sleep(0.3)
+
+
+def sign_in(client, name: str, password: str = PASSWORD):
+    """Sign in through the form; returns the page's CSRF token."""
+    import re
+
+    page = client.get("/login")
+    pre = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = client.post("/login", data={"name": name, "password": password, "csrf_token": pre}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    home = client.get("/account")
+    return re.search(r'<meta name="csrf-token" content="([^"]*)"', home.text).group(1)
