@@ -170,6 +170,20 @@ def _print_skipped(skipped: list[tuple[Path, str]]) -> None:
         err.print(f"[dim]- 跳过 {escape(str(path))}：{escape(reason)}[/dim]")
 
 
+def check_payload(r: UnitResult) -> dict:
+    """One element of ``--check --json`` (the web API answers the same object)."""
+    return {
+        "file": str(r.source),
+        "unit": r.unit_name,
+        "status": r.status,
+        "message": r.message,
+        "errors": len(r.errors),
+        "warnings": len(r.warnings),
+        "notes": len(r.notes),
+        "findings": [f.to_dict() for f in r.findings],
+    }
+
+
 def _do_check(
     paths: list[Path], as_json: bool, threshold: Decimal, debug: bool, strict: bool = False, verbose: bool = False,
     previous: Path | None = None, report: Path | None = None, overwrite: bool = False,
@@ -199,19 +213,7 @@ def _do_check(
         if code:
             return code
     if as_json:
-        payload = [
-            {
-                "file": str(r.source),
-                "unit": r.unit_name,
-                "status": r.status,
-                "message": r.message,
-                "errors": len(r.errors),
-                "warnings": len(r.warnings),
-                "notes": len(r.notes),
-                "findings": [f.to_dict() for f in r.findings],
-            }
-            for r in results
-        ]
+        payload = [check_payload(r) for r in results]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         for r in results:
             _print_detail(r, debug)

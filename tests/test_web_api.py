@@ -157,10 +157,14 @@ def test_upload_type_and_size_limits(server):
     limit = app.state.settings.max_upload_bytes
     r = client.post("/api/check", files={"file": ("big.xlsx", b"PK" + b"0" * limit)}, headers=bearer(tokens["a"]))
     assert r.status_code == 413 and "超过大小上限" in r.json()["detail"]
-    huge = app.state.settings.max_upload_bytes * app.state.settings.max_files + 2 * 1024 * 1024
+    huge = app.state.settings.max_upload_bytes + 2 * 1024 * 1024
     r = client.post("/api/check", content=b"x", headers={**bearer(tokens["a"]), "content-length": str(huge),
                                                           "content-type": "multipart/form-data; boundary=x"})
     assert r.status_code == 413 and "超过上限" in r.json()["detail"]
+    r = client.post("/api/batches", content=b"x", headers={
+        **bearer(tokens["admin"]), "content-length": str(app.state.settings.max_zip_total_bytes + 2 * 1024 * 1024),
+        "content-type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 413
 
 
 def test_pages_refuse_a_form_or_upload_without_the_csrf_token(idle_app):

@@ -135,7 +135,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.store = store
     app.state.runner = runner
     app.state.metrics = metrics
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * settings.max_files + 1024 * 1024)
+    # a request body is refused before it is parsed: one workbook, or a batch up to the zip total
+    slack = 1024 * 1024
+    app.add_middleware(BodyLimit, default=settings.max_upload_bytes + slack,
+                       limits={"/api/batches": settings.max_zip_total_bytes + slack})
 
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["localtime"] = local_time
@@ -786,7 +789,7 @@ def create_app(settings: Settings) -> FastAPI:
             "generated": sum(1 for s in subs if s.status == "generated"),
             "failed": sum(1 for s in finished if s.status != "generated"),
             "done": len(finished) == len(subs),
-            "items": [{"id": s.id, "filename": s.filename, "unit": s.unit.name if s.unit else "",
+            "items": [{"id": s.id, "filename": s.filename, "unit": s.unit.name if s.unit else "", "year": s.year,
                        "status": s.status, "status_text": STATUS_TEXT.get(s.status, s.status),
                        "errors": s.errors, "warnings": s.warnings, "message": s.message} for s in subs],
         }

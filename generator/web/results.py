@@ -23,15 +23,9 @@ STATUS_TEXT = {
 
 def check_json(result: UnitResult, filename: str) -> dict:
     """The same object as one element of ``juesuan-gen --check --json`` (``file`` is the upload name)."""
-    return {
-        "file": filename,
-        "unit": result.unit_name,
-        "status": result.status,
-        "message": result.message,
-        "errors": len(result.errors),
-        "warnings": len(result.warnings),
-        "findings": [f.to_dict() for f in result.findings],
-    }
+    from generator.cli import check_payload
+
+    return {**check_payload(result), "file": filename}
 
 
 def stored_result(result: UnitResult, filename: str) -> dict:

@@ -135,19 +135,26 @@ def _unzip(zip_name: str, data: bytes, max_bytes: int, room: int, total_room: in
 
 
 class BodyLimit:
-    """ASGI middleware: refuse a request body larger than ``limit`` (413) before it is parsed."""
+    """ASGI middleware: refuse a request body larger than its path's limit (413) before it is parsed.
 
-    def __init__(self, app, limit: int):
+    ``limits`` maps path prefixes to byte counts (the first match wins); ``default`` is the rest."""
+
+    def __init__(self, app, default: int, limits: dict[str, int] | None = None):
         self.app = app
-        self.limit = limit
+        self.default = default
+        self.limits = limits or {}
+
+    def limit_of(self, path: str) -> int:
+        return next((n for prefix, n in self.limits.items() if path.startswith(prefix)), self.default)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.limit_of(scope.get("path", ""))
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            return await _too_large(send, self.limit)
+        if length is not None and length.isdigit() and int(length) > limit:
+            return await _too_large(send, limit)
         seen = 0
         started = False
 
@@ -156,7 +163,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _Overflow
             return message
 
@@ -170,7 +177,7 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except _Overflow:
             if not started:
-                await _too_large(send, self.limit)
+                await _too_large(send, limit)
 
 
 class _Overflow(Exception):

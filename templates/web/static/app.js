@@ -15,6 +15,10 @@
     });
   }
 
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+    sel.addEventListener("change", function () { sel.form.submit(); });
+  });
+
   function say(el, text, kind) { if (!el) return; el.textContent = text; el.className = "upload-status" + (kind ? " " + kind : ""); }
 
   function dropzone(form, onFiles) {
@@ -110,7 +114,17 @@
           cell(tr, it.errors, "num"); cell(tr, it.warnings, "num");
           tbody.appendChild(tr);
         });
-        if (!d.done) setTimeout(function () { watch(bid); }, 1000); else refreshUnits();
+        if (!d.done) { setTimeout(function () { watch(bid); }, 1000); return; }
+        var table = document.getElementById("units"), shown = table ? Number(table.dataset.year) : 0;
+        var years = d.items.map(function (it) { return it.year; }).filter(function (y) { return y; });
+        if (years.length && years.indexOf(shown) < 0) {
+          // the workbooks are of another year than the one shown: show theirs
+          var link = document.createElement("a"); link.href = "/bureau?year=" + Math.max.apply(null, years);
+          link.textContent = "查看 " + Math.max.apply(null, years) + " 年度的单位列表"; link.id = "batch-year";
+          text.appendChild(document.createTextNode(" ")); text.appendChild(link);
+        } else {
+          refreshUnits();
+        }
       }).catch(function (e) { text.textContent = e.message; setTimeout(function () { watch(bid); }, 3000); });
     };
     dropzone(batch, function (files) {
@@ -130,6 +144,12 @@
     if (!table) return;
     api("GET", "/api/units?year=" + encodeURIComponent(table.dataset.year)).then(function (d) {
       var tb = table.querySelector("tbody"); tb.innerHTML = "";
+      document.querySelectorAll("#tally .tile").forEach(function (tile) {
+        var state = tile.dataset.state;
+        var n = state === "合计" ? d.units.length : d.units.filter(function (u) { return u.state === state; }).length;
+        tile.querySelector("b").textContent = n;
+        if (n) tile.hidden = false;
+      });
       d.units.forEach(function (u) {
         var tr = document.createElement("tr");
         var add = function (v, cls) { var td = document.createElement("td"); td.textContent = v; if (cls) td.className = cls; tr.appendChild(td); return td; };

@@ -1,0 +1,177 @@
+"""The web pages in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+A clerk signs in, uploads a sample, sees the 900.52 政府采购 warning with its cells, generates,
+previews and downloads the PDF; the bureau uploads three workbooks (one corrupt), watches the
+progress and downloads the .zip with 汇总.xlsx.  The server runs as ``juesuan-gen serve`` in a
+subprocess on 127.0.0.1 and a free port.
+
+With ``JUESUAN_SCREENSHOTS=DIR`` the test saves the clerk's and the bureau's pages there (the
+README's pictures).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+playwright = pytest.importorskip("playwright.sync_api")
+
+from tests.web_support import (  # noqa: E402
+    PASSWORD,
+    SAMPLE_12345,
+    SAMPLE_CENTRE,
+    UNIT_12345,
+    UNIT_CENTRE,
+    free_port,
+)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
+SLOW = 300_000  # ms: generation on a busy machine
+
+
+def _cli(*args: str) -> str:
+    r = subprocess.run([sys.executable, "-m", "generator", "serve", *args], capture_output=True, text=True,
+                       check=True, timeout=120)
+    return r.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium (scripts/setup.sh installs the chromium package)")
+        pytest.skip("Chromium is not installed (scripts/setup.sh installs the chromium package)")
+    data = tmp_path_factory.mktemp("serve")
+    _cli("--data", str(data), "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
+    _cli("--data", str(data), "--add-account", "bureau", "--admin", "--password", PASSWORD)
+    port = free_port()
+    log = open(data / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
+                             "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    import httpx
+
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError((data / "server.log").read_text())
+        time.sleep(0.2)
+    yield base, data
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+def _sign_in(browser, base: str, name: str):
+    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_load_state()
+    return context, page
+
+
+def test_clerk_uploads_sees_the_warning_generates_previews_and_downloads_the_pdf(server, browser, tmp_path):
+    base, _ = server
+    context, page = _sign_in(browser, base, "clerk")
+    assert page.url.endswith("/clerk")
+    assert UNIT_12345 in page.inner_text("h1")
+    page.set_input_files("#clerk-file", str(SAMPLE_12345))
+    page.wait_for_url("**/submissions/*", timeout=60_000)
+    row = page.locator(".findings.warn tr", has_text="900.52")
+    assert row.count() == 1
+    text = row.inner_text()
+    assert "政府采购" in text and "采购与资产" in text and "B4" in text
+    assert page.locator(".findings.error").count() == 0
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "web-findings.png"), full_page=True)
+
+    page.click("#generate")
+    page.wait_for_selector("#downloads a[data-kind=pdf]", timeout=SLOW)
+    assert "已生成" in page.inner_text("#status-badge")
+    frame_src = page.get_attribute("#preview", "src")
+    assert frame_src and "/preview" in frame_src
+    preview = page.request.get(base + frame_src)
+    assert preview.status == 200 and preview.headers["content-type"].split(";")[0] in ("text/html", "application/pdf")
+    with page.expect_download() as info:
+        page.click("#downloads a[data-kind=pdf]")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.suffix == ".pdf" and target.read_bytes().startswith(b"%PDF")
+    assert UNIT_12345 in target.name
+    if SHOTS:
+        page.goto(f"{base}/clerk")
+        page.screenshot(path=str(Path(SHOTS) / "web-clerk.png"), full_page=True)
+    context.close()
+
+
+def test_bureau_uploads_three_workbooks_watches_progress_and_downloads_the_zip(server, browser, tmp_path):
+    base, _ = server
+    corrupt = tmp_path / "损坏的单位.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    context, page = _sign_in(browser, base, "bureau")
+    assert page.url.endswith("/bureau")
+    page.set_input_files("#batch-files", [str(SAMPLE_12345), str(SAMPLE_CENTRE), str(corrupt)])
+    page.wait_for_selector("#batch-progress:not([hidden])", timeout=60_000)
+    seen = set()
+    deadline = time.monotonic() + SLOW / 1000
+    while time.monotonic() < deadline:
+        text = page.inner_text("#batch-progress .progress-text")
+        seen.add(text)
+        if "全部完成" in text:
+            break
+        page.wait_for_timeout(300)
+    assert "全部完成" in text, text
+    assert "已完成 3 / 3：生成 2 个，未生成 1 个" in text
+    rows = page.locator("#batch-progress tbody tr")
+    assert rows.count() == 3
+    bad = page.locator("#batch-progress tbody tr", has_text="损坏的单位.xlsx").inner_text()
+    assert "无法读取" in bad
+    # the unit list of the workbooks' year
+    if page.locator("#batch-year").count():
+        page.click("#batch-year")
+        page.wait_for_load_state()
+    units = page.inner_text("#units")
+    assert UNIT_CENTRE in units and "已生成" in units
+    with page.expect_download() as info:
+        page.click("#download-all")
+    target = tmp_path / "all.zip"
+    info.value.save_as(target)
+    with zipfile.ZipFile(target) as zf:
+        names = zf.namelist()
+        summary = zf.read("汇总.xlsx")
+    assert any(n.startswith(UNIT_CENTRE) and n.endswith(".pdf") for n in names)
+    assert any(n.startswith(UNIT_12345) and n.endswith(".docx") for n in names)
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(summary)).active.values)
+    assert {r[1] for r in rows[1:-1]} >= {UNIT_12345, UNIT_CENTRE}
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "web-bureau.png"), full_page=True)
+    context.close()
