@@ -118,7 +118,11 @@ def test_clerk_uploads_sees_the_warning_generates_previews_and_downloads_the_pdf
     frame_src = page.get_attribute("#preview", "src")
     assert frame_src and "/preview" in frame_src
     preview = page.request.get(base + frame_src)
-    assert preview.status == 200 and preview.headers["content-type"].split(";")[0] in ("text/html", "application/pdf")
+    kind = preview.headers["content-type"].split(";")[0]
+    assert preview.status == 200 and kind in ("text/html", "application/pdf")
+    if kind == "text/html":  # the HTML rendering shown in the page
+        frame = page.frame_locator("#preview")
+        assert f"{UNIT_12345}2024年单位决算公开说明" in frame.locator("body").inner_text(timeout=60_000)
     with page.expect_download() as info:
         page.click("#downloads a[data-kind=pdf]")
     target = tmp_path / info.value.suggested_filename

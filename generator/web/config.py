@@ -23,7 +23,7 @@ class Settings:
     login_limit_address: int = 20  # failed sign-ins per address in login_window
     login_window_seconds: int = 15 * 60
     trusted_proxies: list[str] = field(default_factory=list)  # honour X-Forwarded-Proto from these
-    formats: tuple[str, ...] | None = None  # default: every format the pipeline offers
+    formats: tuple[str, ...] | None = None  # default: every registered format
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -41,9 +41,10 @@ class Settings:
         return self.data_dir / "work"
 
     def output_formats(self) -> tuple[str, ...]:
-        from generator.pipeline import FORMATS
+        """Every registered output format (DOCX, PDF, HTML, …) unless chosen."""
+        from generator.render.registry import format_names
 
-        return tuple(self.formats or FORMATS)
+        return tuple(self.formats or format_names())
 
 
 def is_loopback(host: str) -> bool:

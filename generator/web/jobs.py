@@ -44,11 +44,11 @@ def _warm(formats: tuple[str, ...]) -> None:
     """Worker initialiser: load fonts and templates before the first unit arrives."""
     from generator import batch
 
-    options = BuildOptions(formats=formats)
-    batch._renderers = batch.Renderers(options)
-    if "pdf" in formats:
-        batch._renderers.pdf  # noqa: B018 - loads the fonts now
-    import generator.report  # noqa: F401 - templates and the document builder
+    batch._run_worker_hook()
+    batch._renderers = batch.Renderers(BuildOptions(formats=formats))
+    for name in formats:
+        batch._renderers.get(name)  # loads fonts and templates now
+    import generator.report  # noqa: F401 - the document builder
 
 
 def _ping() -> bool:
