@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 from pydantic import BaseModel
-from click.testing import CliRunner
 
 from generator.checks import run_checks
 from generator.cli import app

@@ -18,9 +18,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import SAMPLES_DIR
 from render_fixtures import pdf_page_texts
-from click.testing import CliRunner
 
 from generator.cli import app
 from generator.errors import RenderError

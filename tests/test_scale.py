@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from factories import scale_amounts
 from click.testing import CliRunner
+from factories import scale_amounts
 
 from generator.checks import run_checks
 from generator.cli import app

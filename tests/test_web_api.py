@@ -64,6 +64,18 @@ def test_health_needs_no_token(server):
     assert r.status_code == 200 and r.json() == {"status": "ok"}
 
 
+def test_api_documentation_is_served_without_any_cdn(server):
+    _, client, _ = server
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/swagger-ui/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    assert client.get("/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/swagger-ui/swagger-ui.css").headers["content-type"].startswith("text/css")
+    spec = client.get("/openapi.json").json()
+    assert {"/api/health", "/api/check", "/api/submissions", "/api/submissions/{sid}"} <= set(spec["paths"])
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
 @pytest.mark.parametrize("url", ["/api/check", "/api/submissions", "/api/submissions/1", "/api/units"])
 def test_no_token_is_401(server, url):
     _, client, _ = server

@@ -26,6 +26,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Upload
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -149,7 +150,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     import swagger_ui_bundle
 
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
 
     # ------------------------------------------------------------------ plumbing
     def get_db() -> Iterator[Session]:
@@ -174,7 +175,10 @@ def create_app(settings: Settings) -> FastAPI:
         return not request.url.path.startswith(("/api/", "/metrics")) and "text/html" in request.headers.get(
             "accept", "")
 
-    def api_user(request: Request, db: Db) -> Principal:
+    bearer_scheme = HTTPBearer(auto_error=False, description="`juesuan-gen serve --add-account` 给出的 API 令牌")
+
+    def api_user(request: Request, db: Db,
+                 _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None) -> Principal:
         who = principal_of(request, db)
         if who is None:
             raise ApiError(401, "未登录或令牌无效", headers={"WWW-Authenticate": "Bearer"})
@@ -816,8 +820,8 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs():
         return get_swagger_ui_html(openapi_url="/openapi.json", title="单位决算公开说明生成服务 · 接口文档",
-                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/swagger-ui/swagger-ui.css",
                                    swagger_favicon_url="/static/favicon.svg")
 
     return app
