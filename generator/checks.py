@@ -781,13 +781,13 @@ def _per_person(ctx: CheckContext) -> Decimal | None:
 @_rule("scale.amounts", ERR)
 def check_scale_amounts(ctx: CheckContext) -> Iterator[Finding]:
     """公开表金额疑似以元填写（金额单位应为万元）：06表人员经费合计 ÷ 实有人数超过 1,000 万元/人
-    （真实单位约 5–60 万元/人，按元填写时放大一万倍，至少数千万元/人）；没有人数或人员经费时，
-    09表公务用车运行维护费 ÷ 公务用车保有量超过 500 万元/辆（真实约 1–5 万元/辆）；两者都不能计算时，
+    （真实单位约 5–60 万元/人，按元填写时放大一万倍，至少数千万元/人）；没有人数或人员经费时，按
+    09表公务用车运行维护费 ÷ 公务用车保有量超过 500 万元/辆（真实约 1–5 万元/辆）；两者都不能计算时，按
     01表收入总计超过 10,000,000 万元（1,000 亿元）。
 
     依据：人员经费由工资、社保缴费和离退休费构成，人均每年不会达到 1,000 万元，两个示例单位约 15 万元/人；
-    一辆公务用车一年的运行维护费不会达到 500 万元。阈值见 `CheckSettings.scale_personnel_per_person`、
-    `scale_per_car`、`scale_grand_total`。
+    一辆公务用车一年的运行维护费不会达到 500 万元。阈值见 CheckSettings 的
+    scale_personnel_per_person、scale_per_car、scale_grand_total。
     """
     s = ctx.settings
     per = _per_person(ctx)
