@@ -633,9 +633,9 @@ def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
         return None
     ranges: list[tuple[int, int]] = []
     for token in set(out.split()):  # fonts share most ranges: each once
-        lo, _, hi = token.partition("-")
+        first, _, last = token.partition("-")
         try:
-            ranges.append((int(lo, 16), int(hi or lo, 16)))
+            ranges.append((int(first, 16), int(last or first, 16)))
         except ValueError:
             continue
     ranges.sort()

@@ -185,3 +185,42 @@ def test_text_after_a_landscape_table_is_portrait_in_the_pdf(tmp_path):
     assert page_of(AFTER) == table_page + 1 and not landscape(page_of(AFTER))
     assert not landscape(page_of("标题后的正文"))
     assert result.anchor_pages["after"] == page_of("二、表后的标题") + 1
+
+
+# ------------------------------------------------------------------------------------ order
+
+
+def _renderer_getter(asked: list[str]):
+    from generator.render.registry import RenderSettings, make_renderer
+
+    made: dict[str, object] = {}
+
+    def get(name: str):
+        asked.append(name)
+        if name not in made:
+            made[name] = make_renderer(name, RenderSettings())
+        return made[name]
+
+    return get
+
+
+def test_a_pdf_that_cannot_be_laid_out_leaves_the_docx_written(tmp_path):
+    from generator.errors import RenderError
+    from generator.render.outputs import write_documents
+
+    doc = small_document(extra=[Paragraph("造字\ue815")])  # no font has it
+    outputs = [("docx", tmp_path / "a.docx"), ("pdf", tmp_path / "a.pdf")]
+    written = []
+    with pytest.raises(RenderError, match="U\\+E815"):
+        for _, path, _ in write_documents(doc, outputs, _renderer_getter([])):
+            written.append(path)
+    assert written == [tmp_path / "a.docx"] and (tmp_path / "a.docx").exists()
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_docx_alone_never_makes_a_pdf_renderer(tmp_path):
+    from generator.render.outputs import write_documents
+
+    asked: list[str] = []
+    out = list(write_documents(small_document(), [("docx", tmp_path / "a.docx")], _renderer_getter(asked)))
+    assert asked == ["docx"] and [p for _, p, _ in out] == [tmp_path / "a.docx"]

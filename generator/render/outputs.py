@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from generator.document import Document
 
@@ -18,7 +19,7 @@ __all__ = ["write_documents"]
 
 
 def write_documents(
-    document: Document, outputs: list[tuple[str, Path]], renderer: Callable[[str], object]
+    document: Document, outputs: list[tuple[str, Path]], renderer: Callable[[str], Any]
 ) -> Iterator[tuple[str, Path, list[str]]]:
     """Write ``document`` to each ``(format, path)`` of ``outputs``, in that order.
 
@@ -31,7 +32,7 @@ def write_documents(
     pdf_error: Exception | None = None
     if any(fmt == "pdf" for fmt, _ in outputs):
         try:
-            layout = renderer("pdf").lay_out(document)  # type: ignore[attr-defined]
+            layout = renderer("pdf").lay_out(document)
         except Exception as exc:  # noqa: BLE001 - raised at the PDF's turn, after the others
             pdf_error = exc
     for fmt, target in outputs:
@@ -39,11 +40,11 @@ def write_documents(
         if fmt == "pdf":
             if pdf_error is not None:
                 raise pdf_error
-            notes = r.write(document, target, layout=layout)  # type: ignore[attr-defined]
+            notes = r.write(document, target, layout=layout)
         elif layout is not None and getattr(r, "takes_page_numbers", False):
-            notes = r.write(  # type: ignore[attr-defined]
+            notes = r.write(
                 document, target, page_numbers=layout.anchor_pages, total_pages=layout.pages
             )
         else:
-            notes = r.write(document, target)  # type: ignore[attr-defined]
+            notes = r.write(document, target)
         yield fmt, target, list(notes or [])

@@ -24,6 +24,7 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator import fonts
@@ -99,7 +100,7 @@ class PdfLayout:
             numbers the PDF's 目录 prints, which the DOCX's 目录 then prefills.
     """
 
-    document: object
+    document: Any  # weasyprint.document.Document
     notes: list[str] = field(default_factory=list)
     anchor_pages: dict[str, int] = field(default_factory=dict)
 
