@@ -125,3 +125,25 @@ def test_libreoffice_toc_update_keeps_every_entry(sample, tmp_path):
     assert [t for _, t, _ in saved] == [t for _, t, _ in before]
     headings = [(s[-1], t) for s, t, _ in before if "《" not in t]
     assert [(s[-1], t) for s, t, _ in saved if "《" not in t] == headings
+
+
+def test_an_entry_pointing_at_a_self_assessment_table_gets_its_tc_field(tmp_path):
+    """A bureau's template may list the 自评表 in the 目录: that entry is kept the same way."""
+    from render_fixtures import perf_table, small_document
+
+    from generator.document import TocEntry
+    from generator.render.docx import write_docx
+
+    doc = small_document(extra=[perf_table(1, "2024 年政务服务运行维护费", "249.17")])
+    toc = doc.blocks[0]
+    toc.entries.insert(2, TocEntry(3, "项目支出绩效自评表", "perf-1"))
+    path = tmp_path / "s.docx"
+    write_docx(doc, path)
+    d = docx.Document(str(path))
+    xml = d.element.body.xml
+    refs = re.findall(r"PAGEREF (_Toc\d+) \\h", xml)
+    target = _paragraph_with_bookmark(d, refs[2])
+    assert _tc_fields(target) == [("项目支出绩效自评表", 3)]
+    assert _outline_level(d, target) is None  # the table's first line itself adds no entry
+    # the headings' entries have none: their style's outline level lists them
+    assert _tc_fields(_paragraph_with_bookmark(d, refs[0])) == []
