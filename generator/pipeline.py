@@ -348,7 +348,9 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
     d = loaded.disclosure
     draft = result.status == Status.CHECKS_FAILED  # and forced: a draft, never a final-looking file
     stem = (stem or output_stem(d.unit.name, d.unit.year)) + (DRAFT_SUFFIX if draft else "")
-    targets = [options.out_dir / f"{stem}{get_format(fmt).suffix}" for fmt in options.formats]
+    targets = [
+        options.out_dir / f"{stem}{get_format(fmt).name_suffix}{get_format(fmt).suffix}" for fmt in options.formats
+    ]
     if options.skip_existing and targets and all(t.exists() for t in targets):
         result.status = Status.SKIPPED
         result.outputs = targets

@@ -24,7 +24,7 @@ runner = CliRunner()
 
 
 def test_builtin_formats_and_default():
-    assert format_names()[:3] == ("docx", "pdf", "html")
+    assert format_names() == ("docx", "pdf", "html", "xlsx")
     assert default_formats() == ("docx", "pdf")
 
 
@@ -38,7 +38,7 @@ def test_each_format_is_a_module_under_render_with_its_renderer():
 
 
 def test_parse_formats_comma_list_in_registry_order():
-    assert parse_formats("HTML,docx,pdf") == ("docx", "pdf", "html")
+    assert parse_formats("xlsx, HTML,docx,pdf") == ("docx", "pdf", "html", "xlsx")
     assert parse_formats("pdf，docx,pdf") == ("docx", "pdf")  # full-width comma, duplicate
 
 
@@ -59,7 +59,7 @@ def test_cli_help_lists_the_registry_and_refuses_unknown(tmp_path):
     result = runner.invoke(app, [str(tmp_path), "--format", "docx,odt"])
     assert result.exit_code == 2
     assert "不支持的输出格式：“odt”" in result.output
-    assert "html" in result.output
+    assert "html" in result.output and "xlsx" in result.output
 
 
 class EchoRenderer:
@@ -99,3 +99,16 @@ def test_a_registered_format_reaches_cli_and_pipeline_with_per_document_results(
     assert cli.exit_code == 0, cli.output
     assert [p.suffix for p in out.iterdir()] == [".txt"]
     assert "已写出纯文本" in cli.output
+
+
+def test_all_four_formats_of_a_sample_from_the_command_line(tmp_path):
+    sample = Path(__file__).resolve().parents[1] / "samples" / "data" / "乌鲁木齐市12345政务服务热线中心.json"
+    out = tmp_path / "out"
+    result = runner.invoke(app, [str(sample), "-o", str(out), "--format", "docx,pdf,html,xlsx"])
+    assert result.exit_code == 0, result.output
+    stem = "乌鲁木齐市12345政务服务热线中心2024年度单位决算公开"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{stem}.docx", f"{stem}.pdf", f"{stem}.html", f"{stem}（公开表）.xlsx"]
+    )
+    for p in out.iterdir():
+        assert p.stat().st_size > 5_000, p

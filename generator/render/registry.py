@@ -41,7 +41,9 @@ class OutputFormat:
     """One output format.
 
     ``name`` is what ``--format`` takes; ``suffix`` the file suffix (with the dot);
-    ``label`` a short Chinese description; ``module``/``factory`` where the renderer class is.
+    ``label`` a short Chinese description; ``module``/``factory`` where the renderer class is;
+    ``name_suffix`` is added to the file name's stem (``…决算公开（公开表）.xlsx``, so the
+    published tables are not taken for an input workbook).
     """
 
     name: str
@@ -50,6 +52,7 @@ class OutputFormat:
     module: str
     factory: str
     default: bool = False
+    name_suffix: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,3 +126,8 @@ def make_renderer(name: str, settings: RenderSettings):
 register(OutputFormat("docx", ".docx", "Word 文档", "generator.render.docx", "DocxRenderer", default=True))
 register(OutputFormat("pdf", ".pdf", "PDF 文件", "generator.render.pdf", "PdfFormatRenderer", default=True))
 register(OutputFormat("html", ".html", "网页", "generator.render.html", "HtmlRenderer"))
+register(
+    OutputFormat(
+        "xlsx", ".xlsx", "公开表 Excel 工作簿", "generator.render.xlsx", "XlsxRenderer", name_suffix="（公开表）"
+    )
+)

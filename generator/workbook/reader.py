@@ -535,9 +535,17 @@ class WorkbookReader:
         return path[-1] if path else ""
 
     def _is_lanci(self, sheet: Sheet, r: int) -> bool:
-        return any(
-            isinstance(v, str) and spec.norm(v) in ("栏次", "行次") for _, v in self.rows_of(sheet).get(r, [])
-        )
+        """A 栏次 row: labelled 栏次/行次, or (公开09表 as published) only the column numbers
+        1, 2, 3 … in order, as text or numbers."""
+        cells = self.rows_of(sheet).get(r, [])
+        if any(isinstance(v, str) and spec.norm(v) in ("栏次", "行次") for _, v in cells):
+            return True
+        numbers = [
+            str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()
+            for _, v in cells
+            if v is not None and str(v).strip()
+        ]
+        return len(numbers) >= 3 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
 
     def _is_note(self, value: Any) -> bool:
         if not isinstance(value, str):
