@@ -18,8 +18,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from generator.model import FundTable, SanGong, UnitKind
+from generator.templates_path import packaged_templates
 
-SECTIONS_FILE = Path(__file__).resolve().parent.parent / "templates" / "narrative" / "sections.toml"
+SECTIONS_FILE = packaged_templates() / "narrative" / "sections.toml"
 
 # The conditions sections.toml may name for 七/八 (table, its comparison, its compared items).
 _FUND_CONDITIONS: dict[str, Callable[[FundTable, Any, list], bool]] = {

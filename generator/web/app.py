@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from generator.templates_path import packaged_templates
 from generator.web import security
 from generator.web.accounts import create_account
 from generator.web.config import Settings
@@ -54,8 +55,7 @@ from generator.web.uploads import BodyLimit, UploadProblem, read_upload, unpack_
 
 log = logging.getLogger("juesuan.web")
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates" / "web"
+TEMPLATES = packaged_templates() / "web"
 STATIC = TEMPLATES / "static"
 COOKIE = "jg_session"
 PRE_COOKIE = "jg_pre"  # CSRF token of the sign-in form (before there is a session)
