@@ -262,3 +262,25 @@ def test_libreoffice_calc_opens_the_report(clerk_workbook, report, tmp_path):
     assert "收入支出总计" in marked
     formula = (tmp_path / f"formula-{REPORT_SHEET}.csv").read_text(encoding="utf-8")
     assert "=1+1" in formula  # shown as typed: text, not evaluated to 2
+
+
+def test_a_workbook_the_reader_refuses_gets_its_report_too(clerk_workbook, tmp_path):
+    """Reading errors name their cells: the report marks them like any finding; with --json
+    stdout stays pure JSON (the report's message goes to stderr)."""
+    bad = tmp_path / "小数点.xlsx"
+    wb = openpyxl.load_workbook(clerk_workbook)
+    wb["公开01表"]["C7"] = "432,20"
+    wb.save(bad)
+    before = digest(bad)
+    target = tmp_path / "r.xlsx"
+    result = invoke("--check", "--json", bad, "--report", target)
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload[0]["findings"][0]["rule"] == "input.number"
+    assert "已写出检查结果" in result.stderr
+    assert digest(bad) == before
+    out = openpyxl.load_workbook(target)
+    cell = out["公开01表"]["C7"]
+    assert cell.value == "432,20" and "432.20" in cell.comment.text
+    assert cell.fill.fgColor.rgb[-6:] == FILLS[Severity.ERROR]
+    assert _rows(out[REPORT_SHEET])[0][4].hyperlink.location == "'公开01表'!C7"
