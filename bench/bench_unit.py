@@ -41,7 +41,8 @@ def warm(workbook: Path, runs: int, out: Path) -> dict[str, list[float]]:
     from generator.report import build_document
 
     renderers = Renderers(BuildOptions(out_dir=out))
-    times: dict[str, list[float]] = {k: [] for k in ("read", "check", "compute", "docx", "pdf", "total")}
+    stages = ("read", "check", "compute", "docx", "pdf", "total", "html", "xlsx")
+    times: dict[str, list[float]] = {k: [] for k in stages}
     for i in range(runs + 1):  # the first run loads fonts and templates: not counted as warm
         t0 = time.perf_counter()
         loaded = load_input(workbook)
@@ -54,10 +55,15 @@ def warm(workbook: Path, runs: int, out: Path) -> dict[str, list[float]]:
         t4 = time.perf_counter()
         renderers.pdf.write(doc, out / "bench.pdf")
         t5 = time.perf_counter()
+        renderers.get("html").write(doc, out / "bench.html")  # the other registered formats, each timed
+        t6 = time.perf_counter()
+        renderers.get("xlsx").write(doc, out / "bench.xlsx")
+        t7 = time.perf_counter()
         if i == 0:
             first = t5 - t0
             continue
-        for key, value in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0), strict=True):
+        values = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0, t6 - t5, t7 - t6)
+        for key, value in zip(times, values, strict=True):
             times[key].append(value)
     times["first_in_process"] = [first]
     return times
@@ -113,6 +119,10 @@ def main() -> int:
         print(f"{'阶段':<10}{'warm 中位数 (s)':>18}")
         for key in ("read", "check", "compute", "docx", "pdf", "total"):
             print(f"{key:<10}{_median(w[key]):>18.3f}")
+        print("其他格式（不计入 total）：")
+        for key in ("html", "xlsx"):
+            size = (out / f"bench.{key}").stat().st_size / 1024
+            print(f"{key:<10}{_median(w[key]):>18.3f}   {size:.0f} KB")
         print(f"首次（进程内，加载字体与模板）：{w['first_in_process'][0]:.2f} s")
         print(f"cold（新进程，命令行，DOCX+PDF）：中位数 {_median(c):.2f} s（{', '.join(f'{x:.2f}' for x in c)}）")
         print(f"峰值内存：warm 进程 {peak_warm:.0f} MB；cold 命令行进程 {peak_cold:.0f} MB")
