@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from pathlib import Path
@@ -25,13 +26,16 @@ from generator.errors import Finding, InputUnreadable, Severity
 from generator.numbers import BLANK_MARKS, NumberRefused, accept, is_error_value, parse_text
 from generator.source import SourceMap
 from generator.workbook import spec
-from generator.workbook.grid import Book, Sheet, open_book
+from generator.workbook.grid import Book, Sheet, col_letter, open_book
 from generator.yeardata import YearData, available_years, load_year
 
 _UNIT_RE = re.compile(r"金额单位\s*[：:]\s*(万元|元)")
 _UNIT_ONLY_RE = re.compile(r"^[（(]?\s*单位\s*[：:]\s*(万元|元)\s*[）)]?$")
 _TITLE_PREFIX_RE = re.compile(r"^.*\d{4}年度?(?:单位|部门)?$")
 _CODE_LABEL_RE = re.compile(r"^公开(\d{2})表$")
+_TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+_HEADER_UNIT_RE = re.compile(r"^(编制单位|单位名称|单位|部门)\s*[：:]\s*(.*)$", re.DOTALL)
+_UNIT_TAIL_RE = re.compile(r"\s{2,}|\u3000|金额单位|单位\s*[：:]|\n")
 
 Path_ = spec.ModelPath
 
@@ -87,6 +91,12 @@ class Region:
     bottom: int
     title_col: int = 1
     unit: str | None = None  # "元"/"万元" declared by the table itself
+    # where the reader expects the body: its first row, the label columns (科目名称 or
+    # 项目), the first column of the table and what that column holds (for messages)
+    body: int | None = None
+    label_cols: list[int] = field(default_factory=list)
+    first_col: int = 1
+    first_what: str = "科目编码"
 
 
 def _set(raw: dict[str, Any], path: Path_, value: Any) -> None:
@@ -117,6 +127,9 @@ class WorkbookReader:
         self.findings: list[Finding] = []
         self.unit = "万元"
         self.unit_name = ""  # normalised, to accept titles like "<单位>收入支出决算总表"
+        self.unit_name_shown = ""
+        self.supervisor_name = ""
+        self.year: int | None = None
         self.yd: YearData = load_year(max(available_years()))
         self.regions: dict[str, Region] = {}
         self._rows_cache: dict[str, dict[int, list[tuple[int, Any]]]] = {}
@@ -255,7 +268,9 @@ class WorkbookReader:
                 )
                 continue
             self.sources.record((key,), region.sheet.addr(region.top, region.title_col))
+            before = len(self.findings)
             readers.get(key, self.read_row_table)(region)
+            self._shifted_columns(region, before)
         self.read_compare()
         for form in (spec.SANGONG_FORM, spec.ASSETS_FORM, spec.PERF_FORM):
             self.read_form(form)
@@ -311,7 +326,13 @@ class WorkbookReader:
                 self.error("input.money_unit", f"{addr}：金额单位应为“万元”或“元”，实为“{value}”", addr)
         pos = self.find_label(sheet, spec.title_of(("unit", "name")))
         if pos is not None:
-            self.unit_name = spec.norm(sheet.get(pos[0], self.value_col(sheet, *pos)))
+            value = sheet.get(pos[0], self.value_col(sheet, *pos))
+            self.unit_name = "" if is_error_value(value) else spec.norm(value)
+            self.unit_name_shown = spec.clean_text(value) if self.unit_name else ""
+        pos = self.find_label(sheet, spec.title_of(("unit", "supervisor")))
+        if pos is not None:
+            value = sheet.get(pos[0], self.value_col(sheet, *pos))
+            self.supervisor_name = "" if is_error_value(value) else spec.norm(value)
         pos = self.find_label(sheet, spec.title_of(("unit", "year")))
         if pos is not None:
             value = sheet.get(pos[0], self.value_col(sheet, *pos))
@@ -321,6 +342,7 @@ class WorkbookReader:
                 return
             if year is None:
                 return
+            self.year = year
             if 2000 <= year <= 2100 and any(y <= year for y in available_years()):
                 self.yd = load_year(year)
 
@@ -478,7 +500,47 @@ class WorkbookReader:
             sheet, r, c = chosen
             region = Region(key, sheet, r, bottom_of(sheet, r), c)
             region.unit = self._declared_unit(sheet, r, region.bottom)
+            self._check_header_lines(region)
             self.regions[key] = region
+
+    def _check_header_lines(self, region: Region) -> None:
+        """A pasted table's own lines must be this unit's and this year's: a unit name in
+        “单位：/编制单位：/部门：” that differs from 单位信息 is an error, a year in the title
+        that differs from 年度 a warning (formula cells, which repeat 单位信息, are skipped)."""
+        sheet, info = region.sheet, self.yd.tables[region.key]
+        rows = self.rows_of(sheet)
+        title = sheet.get(region.top, region.title_col)
+        if isinstance(title, str) and self.year is not None and not sheet.is_formula(region.top, region.title_col):
+            m = _TITLE_YEAR_RE.search(title.replace(" ", ""))
+            if m and int(m.group(1)) != self.year:
+                addr = sheet.addr(region.top, region.title_col)
+                self.warn(
+                    "input.header_year",
+                    f"{addr}：{info.code}标题中的年度“{m.group(1)}年”与“单位信息”中的年度 {self.year} 不一致，"
+                    "可能粘贴了其他年度的表，请核对",
+                    addr,
+                )
+        if not self.unit_name:
+            return
+        for r in range(region.top, min(region.bottom, region.top + 6) + 1):
+            for c, v in rows.get(r, []):
+                if not isinstance(v, str) or sheet.is_formula(r, c):
+                    continue
+                m = _HEADER_UNIT_RE.match(v.strip())
+                if not m:
+                    continue
+                name = _UNIT_TAIL_RE.split(m.group(2).strip())[0].strip()
+                if not name or name in ("万元", "元"):
+                    continue
+                known = {self.unit_name} | ({self.supervisor_name} if m.group(1) == "部门" else set())
+                if spec.norm(name) not in known - {""}:
+                    addr = sheet.addr(r, c)
+                    self.error(
+                        "input.header_unit",
+                        f"{addr}：{info.code}表头的{m.group(1)}“{name}”与“单位信息”中的单位名称"
+                        f"“{self.unit_name_shown}”不一致，可能粘贴了其他单位的表",
+                        addr,
+                    )
 
     def _declared_unit(self, sheet: Sheet, top: int, bottom: int) -> str | None:
         """``元``/``万元`` when the table's own lines say so (formula cells excluded: the
@@ -505,16 +567,17 @@ class WorkbookReader:
                 grid[(r, c)] = (
                     spec.norm(v) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else ""
                 )
-        # a blank unmerged cell above a sub-header belongs to the group on its left
-        for i, r in enumerate(rows[:-1]):
-            below = rows[i + 1]
+        # A blank unmerged cell belongs to the group on its left when its column has a
+        # label further down and the groups above it are the same: a merged header cell
+        # that was unmerged keeps its label in its first cell only (as Excel does).
+        for i, r in enumerate(rows):
             for c in range(c_from + 1, c_to + 1):
                 if (
                     grid[(r, c)] == ""
                     and sheet.merge_of(r, c) is None
-                    and grid[(below, c)]
                     and grid[(r, c - 1)]
-                    and grid[(below, c - 1)]
+                    and any(grid[(below, c)] for below in rows[i + 1 :])
+                    and all(grid[(above, c)] == grid[(above, c - 1)] for above in rows[:i])
                 ):
                     grid[(r, c)] = grid[(r, c - 1)]
         paths: dict[int, list[str]] = {}
@@ -596,22 +659,36 @@ class WorkbookReader:
         return code, " ".join(x for x in raw if x)
 
     def _label_area(self, sheet: Sheet, header_row: int, region: Region) -> tuple[int, int]:
-        """Columns of the 项目 part (科目编码 … 科目名称) from the first header row."""
+        """Columns of the 项目 part (科目编码 … 科目名称) from the header rows: the first
+        one and those below it up to the 栏次 row or the first body row (a header whose
+        merged 项目 cell was unmerged names the columns only in the row below)."""
         first, last = None, None
-        for c, v in self.rows_of(sheet).get(header_row, []):
-            t = spec.norm(v) if isinstance(v, str) else ""
-            if (
-                t in spec.ITEM_HEADERS
-                or t in spec.CODE_HEADERS
-                or t in spec.NAME_HEADERS
-                or t in spec.CODE_PART_HEADERS
-                or t.startswith("科目编码")
-                or t.endswith("科目编码")
+        rows = self.rows_of(sheet)
+        for r in range(header_row, min(header_row + 3, region.bottom) + 1):
+            cells = rows.get(r, [])
+            if r > header_row and (
+                self._is_lanci(sheet, r)
+                or any(
+                    isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+                    or _numberish(v)
+                    for _, v in cells
+                )
             ):
-                rng = sheet.merge_of(header_row, c)
-                end = rng[3] if rng else c
-                first = c if first is None else min(first, c)
-                last = end if last is None else max(last, end)
+                break
+            for c, v in cells:
+                t = spec.norm(v) if isinstance(v, str) else ""
+                if (
+                    t in spec.ITEM_HEADERS
+                    or t in spec.CODE_HEADERS
+                    or t in spec.NAME_HEADERS
+                    or t in spec.CODE_PART_HEADERS
+                    or t.startswith("科目编码")
+                    or t.endswith("科目编码")
+                ):
+                    rng = sheet.merge_of(r, c)
+                    end = rng[3] if rng else c
+                    first = c if first is None else min(first, c)
+                    last = end if last is None else max(last, end)
         if first is None:
             return 0, 0
         return first, last
@@ -656,7 +733,22 @@ class WorkbookReader:
                 body = r
                 break
         if body is None:
-            body = region.bottom + 1
+            # no 合计 row and no 科目编码 where the header puts them (a paste one column off):
+            # the body starts at the first row holding an amount below the 栏次 row
+            lanci = [r for r in range(top + 1, region.bottom + 1) if self._is_lanci(sheet, r)]
+            body = next(
+                (
+                    r
+                    for r in range(top + 1, region.bottom + 1)
+                    if (not lanci or r > lanci[0])
+                    and not self._is_lanci(sheet, r)
+                    and any(
+                        isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) or _numberish(v)
+                        for _, v in rows.get(r, [])
+                    )
+                ),
+                region.bottom + 1,
+            )
         header_rows = [r for r in range(top, body) if not self._is_lanci(sheet, r)]
         max_col = max(
             (c for r in range(top, min(body + 40, region.bottom) + 1) for c, _ in rows.get(r, [])),
@@ -680,6 +772,8 @@ class WorkbookReader:
             name_col = lab_last
             if not code_cols and lab_last > lab_first:
                 code_cols = [(c, None) for c in range(lab_first, lab_last)]
+        region.body, region.label_cols, region.first_col = body, [name_col], lab_first
+        region.first_what = "科目编码" if lab_first < name_col else "科目名称"
         code_cols = [(c, p) for c, p in code_cols if c != name_col]
         if len(code_cols) > 1 and all(p is None for _, p in code_cols):
             code_cols = [(c, i) for i, (c, _) in enumerate(code_cols[:3])]
@@ -776,6 +870,83 @@ class WorkbookReader:
         if not out_rows:
             self.raw.setdefault(key, {}).setdefault("rows", [])
 
+    # -- a table pasted one column off ---------------------------------------------------
+
+    def _expect(self, region: Region, body: list[int], sides: list[tuple[int, int]]) -> None:
+        """公开01/04表: the body and its 项目 columns, for :meth:`_shifted_columns`."""
+        region.body = body[0] if body else None
+        region.label_cols = [first for first, _ in sides[:2]]
+        region.first_col, region.first_what = sides[0][0], "项目"
+
+    def _shifted_columns(self, region: Region, before: int) -> None:
+        """When the labels (科目名称, 项目) of most body rows stand the same number of
+        columns off where the header puts them, the table was pasted one column off:
+        say so once, with where to paste, instead of one finding per cell."""
+        if region.body is None or not region.label_cols:
+            return
+        sheet = region.sheet
+        rows = self.rows_of(sheet)
+        offsets: list[int] = []
+        example: tuple[int, int, Any] | None = None
+        for r in range(region.body, region.bottom + 1):
+            cells = rows.get(r, [])
+            if not cells or self._is_lanci(sheet, r):
+                continue
+            if self._is_note(cells[0][1]):
+                break
+            words = [
+                (c, v)
+                for c, v in cells
+                if _wordy(v) and spec.norm(v) not in spec.TOTAL_LABELS and not self._is_note(v)
+            ]
+            if not words:
+                continue
+            c = words[0][0]
+            offset = min((c - n for n in region.label_cols), key=abs)
+            offsets.append(offset)
+            if offset and example is None:
+                example = (r, c, words[0][1])
+        if len(offsets) < 2:
+            return
+        k, times = max(((x, offsets.count(x)) for x in set(offsets)), key=lambda t: t[1])
+        if k == 0 or times * 5 < len(offsets) * 3:  # the same offset on at least 60% of the rows
+            return
+        assert example is not None
+        info = self.yd.tables[region.key]
+        table = info.code if sheet.name == info.code else f"{info.code}（工作表“{sheet.name}”）"
+        r, c, v = example
+        shown = f"{col_letter(c)}{r}“{str(v).strip()[:20]}”"
+        if k > 0:
+            what = f"金额列中出现文字（如 {shown}）"
+        else:
+            what = f"文字出现在表头所示位置左边 {-k} 列（如 {shown}）"
+        keep = [
+            f
+            for f in self.findings[before:]
+            if f.rule not in ("input.number", "input.integer", "input.code") or not self._in_body(f, region)
+        ]
+        dropped = len(self.findings) - before - len(keep)
+        del self.findings[before:]
+        self.findings.extend(keep)
+        place = sheet.addr(region.body, region.first_col)
+        self.error(
+            "input.shifted",
+            f"{table}：{what}，可能整表粘贴时向{'右' if k > 0 else '左'}错位了 {abs(k)} 列"
+            f"（{region.first_what}应在 {col_letter(region.first_col)} 列）。"
+            f"请从 {place.split('!')[1]} 单元格开始重新粘贴"
+            + (f"；因此读不出的 {dropped} 个单元格不再逐一列出" if dropped else ""),
+            place,
+        )
+
+    @staticmethod
+    def _in_body(finding: Finding, region: Region) -> bool:
+        for cell in finding.cells:
+            sheet_name, _, ref = cell.rpartition("!")
+            m = re.match(r"^[A-Z]+(\d+)$", ref)
+            if sheet_name == region.sheet.name and m and region.body <= int(m.group(1)) <= region.bottom:
+                return True
+        return False
+
     # -- 公开01/04表 ---------------------------------------------------------------------
 
     def _sides(self, region: Region) -> tuple[int, list[int], list[tuple[int, int]]] | None:
@@ -852,6 +1023,7 @@ class WorkbookReader:
         )
         expense = {spec.norm(x): f for f, label, aliases in spec.T01_EXPENSE_FOOT for x in (label, *aliases)}
         body = self._body_rows(region, top)
+        self._expect(region, body, sides)
         for side, (first, last) in enumerate(sides[:2]):
             amount = self._amount_col(paths, first, last)
             if amount is None:
@@ -902,6 +1074,7 @@ class WorkbookReader:
         paths = self.header_paths(sheet, hrows, sides[0][0], sides[-1][1])
         unit = region.unit or self.unit
         body = self._body_rows(region, top)
+        self._expect(region, body, sides)
         income = {}
         for f, label, aliases in spec.T04_INCOME:
             for x in (label, *aliases):
@@ -1046,6 +1219,8 @@ class WorkbookReader:
             groups.append((parts, n, amount))
             prev_end = amount or n
         body_start = max(hrows) + 1
+        region.body, region.label_cols = body_start, [n for _, n, _ in groups]
+        region.first_col = min([c for parts, _, _ in groups for c, _ in parts] + region.label_cols)
         unit = region.unit or self.unit
         econ_names = self.yd.econ_names
         foot = {spec.norm(label): f"{field}_total" for field, _, label in spec.T06_GROUPS}
