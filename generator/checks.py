@@ -2590,5 +2590,8 @@ def rules_markdown() -> str:
         lines += [f"### `{fn.rule_id}` — {fn.severity}", ""]  # type: ignore[attr-defined]
         for paragraph in _doc_paragraphs(fn):
             lines += [paragraph, ""]
+    from generator.workbook.reader import reading_rules_markdown
+
+    lines += reading_rules_markdown()
     lines += [TEXT["doc_tail"], ""]
     return "\n".join(lines)

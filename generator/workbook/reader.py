@@ -23,7 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import Finding, InputUnreadable, Severity
-from generator.numbers import BLANK_MARKS, NumberRefused, accept, is_error_value, parse_text
+from generator.numbers import (
+    AMOUNT_FLOOR,
+    AMOUNT_LIMIT,
+    AMOUNT_LIMIT_EXP,
+    BLANK_MARKS,
+    COUNT_LIMIT,
+    NumberRefused,
+    accept,
+    is_error_value,
+    parse_text,
+)
 from generator.source import SourceMap
 from generator.workbook import spec
 from generator.workbook.grid import Book, Sheet, col_letter, open_book
@@ -1616,6 +1626,64 @@ class WorkbookReader:
             place,
         )
         return None
+
+
+# What the reader refuses or reports, for docs/checks.md (rule id, severity, rule).
+READING_RULES: tuple[tuple[str, Severity, str], ...] = (
+    (
+        "input.number",
+        Severity.ERROR,
+        "金额、人数等数字单元格只接受数字或写成文字的数字（全角数字、括号表示负数、“-”表示零均可）。"
+        "逗号只作千位分隔符，且必须每三位一个（“1,234.56”“12,345”）；“432,20”“2,00”这类写法不读，"
+        "提示可能把小数点输成了逗号。逻辑值 TRUE/FALSE（JSON 中的 true/false）不是数字。",
+    ),
+    (
+        "input.number",
+        Severity.ERROR,
+        f"金额及其他小数的绝对值须小于 10^{AMOUNT_LIMIT_EXP}（{AMOUNT_LIMIT:,.0f} 万元），不为零的金额不小于 "
+        f"{AMOUNT_FLOOR} 万元（0.01 元，更小的多为公式尾差）；人数、车辆数、批次等须小于 {COUNT_LIMIT:,}。"
+        "NaN、Infinity 等不是数。超出的值不读，因此任何输入都不会使后续计算出错。",
+    ),
+    (
+        "input.error_value",
+        Severity.ERROR,
+        "读取的任何单元格（数字、文字、科目编码、项目名称）中的错误值（#NAME?、#VALUE!、#REF!、#DIV/0!、#N/A、"
+        "#NUM!、#NULL! 等，包括公式的计算结果）都不读，指明单元格，不会写进公开文本。",
+    ),
+    (
+        "input.shifted",
+        Severity.ERROR,
+        "粘贴的表中，60% 以上的行的科目名称（或项目）与表头所示的列错开同样的列数时，整表只报一条："
+        "说明错开的方向、举出一个单元格，并写明从哪个单元格开始重新粘贴；因此读不出的单元格不再逐一列出。",
+    ),
+    (
+        "input.header_unit",
+        Severity.ERROR,
+        "粘贴的表头行中“单位：”“编制单位：”“单位名称：”后的单位名称应为“单位信息”中的单位名称"
+        "（“部门：”也可为主管部门），否则可能粘贴了其他单位的表。",
+    ),
+    (
+        "input.header_year",
+        Severity.WARNING,
+        "粘贴的表标题中的年度（如“2023年度”）应为“单位信息”中的年度，否则可能粘贴了其他年度的表。",
+    ),
+)
+
+
+def reading_rules_markdown() -> list[str]:
+    """The reading rules as Markdown lines for docs/checks.md."""
+    lines = [
+        "## 读取工作簿和 JSON 时的规则",
+        "",
+        "以下规则在读取时执行（在勾稽检查之前），工作簿与 JSON 文件相同；消息指明工作表和单元格（JSON 为数据路径）。"
+        "合并单元格被取消合并的表头（标签只留在第一格或填在每一格）照常读取。",
+        "",
+        "| 规则编号 | 严重程度 | 规则 |",
+        "|---|---|---|",
+    ]
+    for rule, severity, text in READING_RULES:
+        lines.append(f"| `{rule}` | {severity} | {text} |")
+    return [*lines, ""]
 
 
 def read_workbook(path: Path) -> WorkbookData:
