@@ -109,7 +109,13 @@ def test_submission_is_generated_in_the_background_and_files_download_with_the_t
     assert got["status"] == "generated", got["message"]
     assert got["unit"] == UNIT_12345
     assert any("900.52" in f["message"] for f in got["findings"])
-    assert set(got["files"]) >= {"docx", "pdf"}
+    assert set(got["files"]) >= {"docx", "pdf", "html", "report"}
+    report = client.get(got["files"]["report"], headers=bearer(tokens["a"]))
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(report.content))
+    assert book.sheetnames[0] == "检查结果"
+    assert any("900.52" in str(c.value) for row in book["检查结果"].iter_rows() for c in row)
     pdf = client.get(got["files"]["pdf"], headers=bearer(tokens["a"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     docx = client.get(got["files"]["docx"], headers=bearer(tokens["a"]))
@@ -154,7 +160,7 @@ def test_a_workbook_with_errors_is_stored_but_not_generated(server, tmp_path):
     r = upload(client, broken, tokens["a"])
     assert r.status_code == 202 and r.json()["status"] == "errors"
     got = client.get(f"/api/submissions/{r.json()['id']}", headers=bearer(tokens["a"])).json()
-    assert got["errors"] > 0 and got["files"] == {}
+    assert got["errors"] > 0 and set(got["files"]) == {"report"}  # the marked-up workbook (JSON: a list)
     assert any(f["severity"] == "错误" for f in got["findings"])
     r = client.post(f"/api/submissions/{got['id']}/generate", headers=bearer(tokens["a"]))
     assert r.status_code == 409 and "有错误" in r.json()["detail"]
@@ -301,6 +307,7 @@ def test_bureau_batch_with_a_corrupt_workbook_and_zip_download(server, tmp_path)
     names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
     assert "汇总.xlsx" in names
     assert any(n.startswith(UNIT_CENTRE) and n.endswith(".pdf") for n in names)
+    assert not any("检查结果" in n for n in names)  # the documents, not the check reports
     from openpyxl import load_workbook
 
     summary = zipfile.ZipFile(io.BytesIO(z.content)).read("汇总.xlsx")

@@ -109,6 +109,8 @@ def test_clerk_uploads_sees_the_warning_generates_previews_and_downloads_the_pdf
     text = row.inner_text()
     assert "政府采购" in text and "采购与资产" in text and "B4" in text
     assert page.locator(".findings.error").count() == 0
+    report = page.locator("a", has_text="检查报告")  # the workbook with every finding marked
+    assert report.count() == 1 and "/files/report" in report.get_attribute("href")
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "web-findings.png"), full_page=True)
 

@@ -48,7 +48,7 @@ from generator.web.db import (
     open_database,
 )
 from generator.web.files import FileStore
-from generator.web.jobs import JobRunner, QueueFull, find_or_create_unit
+from generator.web.jobs import JobRunner, QueueFull, attach_report, find_or_create_unit
 from generator.web.metrics import Metrics
 from generator.web.results import STATUS_TEXT, as_unit_result, check_json, check_status, counts, stored_result
 from generator.web.uploads import BodyLimit, UploadProblem, read_upload, unpack_many
@@ -345,6 +345,7 @@ def create_app(settings: Settings) -> FastAPI:
         sub.errors, sub.warnings, sub.notices = counts(sub.result)
         db.add(sub)
         db.flush()
+        attach_report(db, store, sub, result)
         metrics.uploads.labels("single").inc()
         audit(db, request, account, "上传", f"提交 #{sub.id}：{filename}（{unit.name if unit else '单位不明'}，"
               f"{STATUS_TEXT[sub.status]}，错误 {sub.errors} 条，警告 {sub.warnings} 条）")
@@ -553,11 +554,14 @@ def create_app(settings: Settings) -> FastAPI:
         sub = visible_submission(db, who, sid)
         if not _previous_supported():
             raise ApiError(404, "本版本尚不能由上年数据预填工作簿")
-        import generator.workbook as wb
+        from generator.carryover import next_year_template
+        from generator.inputs import load_input
 
         with tempfile.TemporaryDirectory(dir=settings.work_dir) as tmp:
+            source = Path(tmp) / f"last{Path(sub.filename).suffix.lower() or '.xlsx'}"
+            source.write_bytes(store.path(sub.stored).read_bytes())
             path = Path(tmp) / "next.xlsx"
-            wb.write_next_year(path, store.path(sub.stored))  # type: ignore[attr-defined]
+            next_year_template(path, load_input(source).disclosure)
             data = path.read_bytes()
         audit(db, request, who.account, "下载", f"下一年度预填工作簿（据提交 #{sub.id}）")
         db.commit()
@@ -651,11 +655,12 @@ def create_app(settings: Settings) -> FastAPI:
         results, entries = [], []
         for r in rows:
             sub = r["latest"]
-            names = [o.filename for o in sub.outputs]
+            documents = [o for o in sub.outputs if o.kind != "report"]
+            names = [o.filename for o in documents]
             status = (sub.result or {}).get("status") or STATUS_TEXT.get(sub.status, sub.status)
             results.append(as_unit_result(sub.result, sub.filename, status if sub.status == "generated"
                                           else STATUS_TEXT.get(sub.status, sub.status), names))
-            entries += [(o.filename, store.path(o.stored)) for o in sub.outputs]
+            entries += [(o.filename, store.path(o.stored)) for o in documents]
         tmp = tempfile.NamedTemporaryFile(dir=settings.work_dir, suffix=".zip", delete=False)
         tmp.close()
         with zipfile.ZipFile(tmp.name, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -844,9 +849,12 @@ def _safe_next(target: str) -> str:
 
 
 def _previous_supported() -> bool:
-    import generator.workbook as wb
-
-    return hasattr(wb, "write_next_year")
+    """Whether next year's workbook can be prefilled from a submission (generator.carryover)."""
+    try:
+        from generator.carryover import next_year_template  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _bytes_download(data: bytes, filename: str) -> Response:

@@ -72,6 +72,31 @@ def find_or_create_unit(db: Session, name: str) -> Unit:
     return unit
 
 
+def attach_report(db: Session, store: FileStore, sub: Submission, result: UnitResult) -> None:
+    """The check report of ``sub`` (its workbook with every finding marked in place) as an output
+    file of kind ``report``, replacing an earlier one.  Nothing when the workbook cannot be read."""
+    if result.status == Status.UNREADABLE:
+        return
+    try:
+        from generator.check_report import report_name, write_report
+    except ImportError:  # a version without check reports
+        return
+    source = store.path(sub.stored)
+    target = source.with_name(f".{source.name}.report.xlsx")
+    try:
+        write_report(source, result.findings, target, unit=result.unit_name, status=result.status)
+    except Exception:  # noqa: BLE001 - the findings are shown anyway; the report is a convenience
+        log.exception("check report of submission %s", sub.id)
+        target.unlink(missing_ok=True)
+        return
+    for old in [o for o in sub.outputs if o.kind == "report"]:
+        store.delete(old.stored)
+        db.delete(old)
+    stored = store.put_file(target, ".xlsx")
+    db.add(OutputFile(submission_id=sub.id, kind="report", filename=report_name(Path(sub.filename)),
+                      stored=stored, size=store.path(stored).stat().st_size))
+
+
 class JobRunner:
     def __init__(self, sessions: sessionmaker, store: FileStore, work_dir: Path, formats: tuple[str, ...],
                  workers: int = 1, queue_limit: int = 20,
@@ -234,12 +259,14 @@ class JobRunner:
             sub.unit = find_or_create_unit(db, result.unit_name)
         if result.year:
             sub.year = result.year
+        if not any(o.kind == "report" for o in sub.outputs):  # batch uploads: checked by the job
+            attach_report(db, self.store, sub, result)
         if result.status == Status.UNREADABLE:
             sub.status = "unreadable"
         elif result.status == Status.CHECKS_FAILED:
             sub.status = "errors"
         elif result.status in (Status.OK, Status.WARNINGS) and result.outputs:
-            for old in list(sub.outputs):
+            for old in [o for o in sub.outputs if o.kind != "report"]:
                 self.store.delete(old.stored)
                 db.delete(old)
             for path in result.outputs:
