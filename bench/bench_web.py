@@ -152,6 +152,53 @@ def wait_done(client: httpx.Client, ids: list[int], timeout: float) -> dict[int,
     return states
 
 
+def queue_pressure(base: str, auth: dict, n: int, pid: int) -> dict:
+    """``n`` submissions at once: accepted ones must all complete, the rest get 请稍后再试."""
+    async def burst():
+        async with httpx.AsyncClient(base_url=base, timeout=300, headers=auth) as ac:
+            content = SAMPLE.read_bytes()
+            return await asyncio.gather(*(ac.post("/api/submissions", files={"file": (SAMPLE.name, content)})
+                                          for _ in range(n)))
+
+    with PeakMemory(pid) as mem, httpx.Client(base_url=base, timeout=300, headers=auth) as client:
+        accepted, busy, other = [], 0, {}
+        for r in asyncio.run(burst()):
+            if r.status_code == 202:
+                accepted.append(r.json()["id"])
+            elif r.status_code == 503 and "请稍后再试" in r.json()["detail"]:
+                busy += 1
+            else:
+                other[r.status_code] = other.get(r.status_code, 0) + 1
+        t = time.perf_counter()
+        states = wait_done(client, accepted, 1800)
+        drained = time.perf_counter() - t
+    return {"sent": n, "accepted": len(accepted), "busy_503": busy, "other": other,
+            "completed": sum(1 for s in states.values() if s == "generated"), "drain_s": round(drained, 1),
+            "peak_mb": round(mem.peak)}
+
+
+def bureau_batch(base: str, admin: str, units: int, data: Path, pid: int) -> dict:
+    """``units`` synthetic units in one upload; time until every one is generated."""
+    from bench.bench_batch import make_workbooks
+
+    folder = data / "units"
+    folder.mkdir(exist_ok=True)
+    paths, _ = make_workbooks(units, folder, max_rows=60)
+    files = [("files", (p.name, p.read_bytes())) for p in paths]
+    with PeakMemory(pid) as mem, httpx.Client(base_url=base, timeout=600,
+                                              headers={"Authorization": f"Bearer {admin}"}) as client:
+        t = time.perf_counter()
+        bid = client.post("/api/batches", files=files).json()["id"]
+        while True:
+            progress = client.get(f"/api/batches/{bid}").json()
+            if progress["done"] or time.perf_counter() - t > 1800:
+                break
+            time.sleep(0.5)
+        seconds = time.perf_counter() - t
+    return {"units": units, "generated": progress["generated"], "seconds": round(seconds, 1),
+            "units_per_minute": round(units / seconds * 60, 1), "peak_mb": round(mem.peak)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clerks", type=int, default=30)
@@ -161,7 +208,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--queue-limit", type=int, default=20)
     ap.add_argument("--pressure", type=int, default=60, help="submissions sent at once in the queue test")
+    ap.add_argument("--phases", default="preview,storm,clerks,queue,batch", help="which parts to run")
     args = ap.parse_args()
+    phases = set(args.phases.split(","))
 
     data = Path(tempfile.mkdtemp(prefix="juesuan-bench-web-"))
     token = serve_cli(data, "--add-account", "clerk", "--unit", UNIT)
@@ -186,76 +235,40 @@ def main() -> int:
         time.sleep(3)  # workers warm up (fonts)
         report["idle_mb"] = round(rss_tree_mb(proc.pid))
         auth = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=base, timeout=300, headers=auth) as client:
-            # 1. upload → preview
-            times = []
-            for _ in range(3):
-                t = time.perf_counter()
-                sid = client.post("/api/submissions", files={"file": (SAMPLE.name, SAMPLE.read_bytes())}).json()["id"]
-                state = wait_done(client, [sid], 300)[sid]
-                files = client.get(f"/api/submissions/{sid}").json()["files"]
-                preview_kind = "html" if "html" in files else "pdf"
-                assert client.get(files[preview_kind]).status_code == 200 and state == "generated"
-                times.append(time.perf_counter() - t)
-            report["upload_to_preview_s"] = {"runs": [round(x, 2) for x in times], "median": round(statistics.median(times), 2)}
+        if "preview" in phases:  # 1. upload → preview
+            with httpx.Client(base_url=base, timeout=300, headers=auth) as client:
+                times = []
+                for _ in range(3):
+                    t = time.perf_counter()
+                    sid = client.post("/api/submissions", files={"file": (SAMPLE.name, SAMPLE.read_bytes())}).json()["id"]
+                    state = wait_done(client, [sid], 300)[sid]
+                    files = client.get(f"/api/submissions/{sid}").json()["files"]
+                    preview_kind = "html" if "html" in files else "pdf"
+                    assert client.get(files[preview_kind]).status_code == 200 and state == "generated"
+                    times.append(time.perf_counter() - t)
+            report["upload_to_preview_s"] = {"runs": [round(x, 2) for x in times],
+                                             "median": round(statistics.median(times), 2)}
             print("upload → preview", report["upload_to_preview_s"], flush=True)
 
-        # 2. storm
-        with PeakMemory(proc.pid) as mem:
-            report["storm"] = asyncio.run(storm(base, args.storm))
-        report["storm"]["peak_mb"] = round(mem.peak)
-        print("storm", report["storm"], flush=True)
+        if "storm" in phases:  # 2. wrong-password storm
+            with PeakMemory(proc.pid) as mem:
+                report["storm"] = asyncio.run(storm(base, args.storm))
+            report["storm"]["peak_mb"] = round(mem.peak)
+            print("storm", report["storm"], flush=True)
 
-        # 3. clerks
-        with PeakMemory(proc.pid) as mem:
-            report["clerks"] = asyncio.run(clerks(base, token, args.clerks, args.seconds))
-        report["clerks"].update(clerks=args.clerks, seconds=args.seconds, peak_mb=round(mem.peak))
-        print("clerks", report["clerks"], flush=True)
+        if "clerks" in phases:  # 3. clerks checking at once
+            with PeakMemory(proc.pid) as mem:
+                report["clerks"] = asyncio.run(clerks(base, token, args.clerks, args.seconds))
+            report["clerks"].update(clerks=args.clerks, seconds=args.seconds, peak_mb=round(mem.peak))
+            print("clerks", report["clerks"], flush=True)
 
-        # 4. queue pressure
-        with PeakMemory(proc.pid) as mem, httpx.Client(base_url=base, timeout=300, headers=auth) as client:
-            accepted, busy, other = [], 0, {}
+        if "queue" in phases:  # 4. queue pressure
+            report["queue"] = queue_pressure(base, auth, args.pressure, proc.pid)
+            print("queue", report["queue"], flush=True)
 
-            async def burst():
-                async with httpx.AsyncClient(base_url=base, timeout=300, headers=auth) as ac:
-                    return await asyncio.gather(*(ac.post("/api/submissions", files={"file": (SAMPLE.name, SAMPLE.read_bytes())})
-                                                  for _ in range(args.pressure)))
-
-            for r in asyncio.run(burst()):
-                if r.status_code == 202:
-                    accepted.append(r.json()["id"])
-                elif r.status_code == 503 and "请稍后再试" in r.json()["detail"]:
-                    busy += 1
-                else:
-                    other[r.status_code] = other.get(r.status_code, 0) + 1
-            t = time.perf_counter()
-            states = wait_done(client, accepted, 1800)
-            report["queue"] = {"sent": args.pressure, "accepted": len(accepted), "busy_503": busy, "other": other,
-                               "completed": sum(1 for s in states.values() if s == "generated"),
-                               "drain_s": round(time.perf_counter() - t, 1)}
-        report["queue"]["peak_mb"] = round(mem.peak)
-        print("queue", report["queue"], flush=True)
-
-        # 5. bureau batch
-        from bench.bench_batch import make_workbooks
-
-        folder = data / "units"
-        folder.mkdir()
-        paths, _ = make_workbooks(args.units, folder, max_rows=60)
-        files = [("files", (p.name, p.read_bytes())) for p in paths]
-        with PeakMemory(proc.pid) as mem, httpx.Client(base_url=base, timeout=600,
-                                                       headers={"Authorization": f"Bearer {admin}"}) as client:
-            t = time.perf_counter()
-            bid = client.post("/api/batches", files=files).json()["id"]
-            while True:
-                progress = client.get(f"/api/batches/{bid}").json()
-                if progress["done"] or time.perf_counter() - t > 1800:
-                    break
-                time.sleep(0.5)
-            seconds = time.perf_counter() - t
-        report["batch"] = {"units": args.units, "generated": progress["generated"], "seconds": round(seconds, 1),
-                           "units_per_minute": round(args.units / seconds * 60, 1), "peak_mb": round(mem.peak)}
-        print("batch", report["batch"], flush=True)
+        if "batch" in phases:  # 5. bureau batch
+            report["batch"] = bureau_batch(base, admin, args.units, data, proc.pid)
+            print("batch", report["batch"], flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

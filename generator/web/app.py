@@ -12,6 +12,7 @@ import logging
 import mimetypes
 import secrets
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
@@ -48,7 +49,7 @@ from generator.web.db import (
     open_database,
 )
 from generator.web.files import FileStore
-from generator.web.jobs import JobRunner, QueueFull, attach_report, find_or_create_unit
+from generator.web.jobs import JobRunner, QueueFull, attach_report, find_or_create_unit, make_report
 from generator.web.metrics import Metrics
 from generator.web.results import STATUS_TEXT, as_unit_result, check_json, check_status, counts, stored_result
 from generator.web.uploads import BodyLimit, UploadProblem, read_upload, unpack_many
@@ -180,6 +181,7 @@ def create_app(settings: Settings) -> FastAPI:
     def api_user(request: Request, db: Db,
                  _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None) -> Principal:
         who = principal_of(request, db)
+        db.commit()  # give the connection back while the request reads and checks its upload
         if who is None:
             raise ApiError(401, "未登录或令牌无效", headers={"WWW-Authenticate": "Bearer"})
         if request.method not in ("GET", "HEAD") and who.session is not None:
@@ -326,6 +328,11 @@ def create_app(settings: Settings) -> FastAPI:
             path.write_bytes(data)
             result = check_upload(path, filename)
         account = who.account
+        refused = (result.unit_name and not account.is_admin
+                   and not same_unit_name(result.unit_name, account.unit.name if account.unit else ""))
+        if not refused:  # files first, outside the database transaction (SQLite has one writer)
+            stored = store.put_bytes(data, suffix)
+            report = make_report(store, stored, filename, result)
         if result.unit_name and not account.is_admin:
             own = account.unit.name if account.unit else ""
             if not same_unit_name(result.unit_name, own):
@@ -338,14 +345,13 @@ def create_app(settings: Settings) -> FastAPI:
             unit = account.unit
         if unit is None and not account.is_admin:
             unit = account.unit
-        stored = store.put_bytes(data, suffix)
         sub = Submission(unit=unit, year=result.year, account_id=account.id, filename=filename[:255],
                          stored=stored, size=len(data), status=check_status(result),
                          result=stored_result(result, filename), message=result.message)
         sub.errors, sub.warnings, sub.notices = counts(sub.result)
         db.add(sub)
         db.flush()
-        attach_report(db, store, sub, result)
+        attach_report(db, store, sub, report)
         metrics.uploads.labels("single").inc()
         audit(db, request, account, "上传", f"提交 #{sub.id}：{filename}（{unit.name if unit else '单位不明'}，"
               f"{STATUS_TEXT[sub.status]}，错误 {sub.errors} 条，警告 {sub.warnings} 条）")
@@ -390,6 +396,9 @@ def create_app(settings: Settings) -> FastAPI:
         return "有警告" if sub.warnings else "待生成"
 
     # ------------------------------------------------------------------ pages: sign-in
+    rate_lock = threading.Lock()
+    verify_slots = threading.BoundedSemaphore(2)
+
     def _pre_token(request: Request) -> str:
         return request.cookies.get(PRE_COOKIE) or secrets.token_urlsafe(24)
 
@@ -415,12 +424,20 @@ def create_app(settings: Settings) -> FastAPI:
             raise ApiError(403, "登录表单已过期或缺少防伪令牌，请刷新页面后重新登录")
         name = name.strip()
         where = address(request)
-        security.check_rate(db, name, where, settings.login_limit_account, settings.login_limit_address,
-                            settings.login_window_seconds)
+        with rate_lock:  # check and count as one step: concurrent attempts cannot slip past the limit
+            try:
+                security.check_rate(db, name, where, settings.login_limit_account, settings.login_limit_address,
+                                    settings.login_window_seconds)
+            except security.RateLimited:
+                metrics.signins.labels("limited").inc()
+                raise
+            attempt = security.record_attempt(db, name, where, False)  # a failure until the password is right
+            db.commit()
         account = db.scalar(select(Account).where(Account.name == name)) if name else None
-        ok = security.verify_password(account.password_hash if account else None, password)
+        with verify_slots:  # Argon2 takes 64 MiB and a core per check: a storm cannot take them all
+            ok = security.verify_password(account.password_hash if account else None, password)
         ok = ok and account is not None and not account.disabled
-        security.record_attempt(db, name, where, ok)
+        attempt.success = ok
         metrics.signins.labels("ok" if ok else "failed").inc()
         if not ok:
             audit(db, request, None, "登录失败", f"账户名“{name[:50]}”", name=name)
@@ -686,7 +703,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     # ------------------------------------------------------------------ API
     @app.get("/api/health", tags=["服务"], summary="健康检查")
-    def health() -> dict:
+    async def health() -> dict:  # on the event loop: answers even when every worker thread is busy
         return {"status": "ok"}
 
     @app.post("/api/check", tags=["检查"], summary="检查一个工作簿（不保存）",
@@ -711,9 +728,16 @@ def create_app(settings: Settings) -> FastAPI:
         filename, data, suffix = read_upload(file, settings.max_upload_bytes, zip_ok=False)
         if generate and runner.room(db) < 1:
             raise QueueFull
+        db.commit()
         sub, _ = new_submission(db, request, who, filename, data, suffix)
         if generate and sub.status == "checked":
-            enqueue(db, request, who, [sub], "")
+            try:
+                enqueue(db, request, who, [sub], "")
+            except QueueFull:  # filled up meanwhile: nothing is kept
+                db.rollback()
+                for name in [sub.stored, *(o.stored for o in sub.outputs)]:
+                    store.delete(name)
+                raise
         db.commit()
         runner.notify()
         return {"id": sub.id, "status": sub.status}

@@ -72,29 +72,38 @@ def find_or_create_unit(db: Session, name: str) -> Unit:
     return unit
 
 
-def attach_report(db: Session, store: FileStore, sub: Submission, result: UnitResult) -> None:
-    """The check report of ``sub`` (its workbook with every finding marked in place) as an output
-    file of kind ``report``, replacing an earlier one.  Nothing when the workbook cannot be read."""
+def make_report(store: FileStore, stored: str, filename: str, result: UnitResult) -> OutputFile | None:
+    """Write the check report of an upload (its workbook with every finding marked in place) into
+    the store; the OutputFile row is not added yet.  None when the workbook cannot be read.
+    Called outside any database transaction: writing the report takes a moment."""
     if result.status == Status.UNREADABLE:
-        return
+        return None
     try:
         from generator.check_report import report_name, write_report
     except ImportError:  # a version without check reports
-        return
-    source = store.path(sub.stored)
+        return None
+    source = store.path(stored)
     target = source.with_name(f".{source.name}.report.xlsx")
     try:
         write_report(source, result.findings, target, unit=result.unit_name, status=result.status)
     except Exception:  # noqa: BLE001 - the findings are shown anyway; the report is a convenience
-        log.exception("check report of submission %s", sub.id)
+        log.exception("check report of %s", filename)
         target.unlink(missing_ok=True)
+        return None
+    name = store.put_file(target, ".xlsx")
+    return OutputFile(kind="report", filename=report_name(Path(filename)), stored=name,
+                      size=store.path(name).stat().st_size)
+
+
+def attach_report(db: Session, store: FileStore, sub: Submission, report: OutputFile | None) -> None:
+    """Make ``report`` the check report of ``sub`` (replacing an earlier one)."""
+    if report is None:
         return
     for old in [o for o in sub.outputs if o.kind == "report"]:
         store.delete(old.stored)
         db.delete(old)
-    stored = store.put_file(target, ".xlsx")
-    db.add(OutputFile(submission_id=sub.id, kind="report", filename=report_name(Path(sub.filename)),
-                      stored=stored, size=store.path(stored).stat().st_size))
+    report.submission_id = sub.id
+    db.add(report)
 
 
 class JobRunner:
@@ -231,6 +240,15 @@ class JobRunner:
         except Exception as exc:  # noqa: BLE001
             result, problem = None, f"生成时出现程序错误：{type(exc).__name__}: {exc}"
         outcome = "failed"
+        report = None
+        if result is not None:  # batch uploads are checked by the job: their report is made now
+            with self.sessions() as db:
+                job = db.get(Job, job_id)
+                sub = job.submission if job else None
+                wanted = sub is not None and not any(o.kind == "report" for o in sub.outputs)
+                stored, filename = (sub.stored, sub.filename) if sub is not None else ("", "")
+            if wanted:
+                report = make_report(self.store, stored, filename, result)
         try:
             with self.sessions.begin() as db:
                 job = db.get(Job, job_id)
@@ -242,6 +260,7 @@ class JobRunner:
                     job.state, job.reason = "failed", problem
                     sub.status, sub.message = "failed", problem
                 else:
+                    attach_report(db, self.store, sub, report)
                     outcome = self._store_result(db, sub, result)
                     job.state = "done" if outcome == "generated" else "failed"
                     job.reason = "" if outcome == "generated" else (sub.message or result.status)
@@ -259,8 +278,6 @@ class JobRunner:
             sub.unit = find_or_create_unit(db, result.unit_name)
         if result.year:
             sub.year = result.year
-        if not any(o.kind == "report" for o in sub.outputs):  # batch uploads: checked by the job
-            attach_report(db, self.store, sub, result)
         if result.status == Status.UNREADABLE:
             sub.status = "unreadable"
         elif result.status == Status.CHECKS_FAILED:

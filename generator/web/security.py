@@ -125,5 +125,7 @@ def check_rate(db: Session, name: str, address: str, per_account: int, per_addre
         raise RateLimited(window)
 
 
-def record_attempt(db: Session, name: str, address: str, success: bool) -> None:
-    db.add(LoginAttempt(account_name=name[:100], address=address[:64], success=success))
+def record_attempt(db: Session, name: str, address: str, success: bool) -> LoginAttempt:
+    attempt = LoginAttempt(account_name=name[:100], address=address[:64], success=success)
+    db.add(attempt)
+    return attempt
