@@ -41,7 +41,10 @@ def warm(workbook: Path, runs: int, out: Path) -> dict[str, list[float]]:
     from generator.report import build_document
 
     renderers = Renderers(BuildOptions(out_dir=out))
-    stages = ("read", "check", "compute", "docx", "pdf", "total", "html", "xlsx")
+    from generator.render.registry import RenderSettings, make_renderer
+
+    variants = {v: make_renderer("pdf", RenderSettings(pdf_variant=v)) for v in ("pdf/a-3b", "pdf/ua-1")}
+    stages = ("read", "check", "compute", "docx", "pdf", "total", "html", "xlsx", *variants)
     times: dict[str, list[float]] = {k: [] for k in stages}
     for i in range(runs + 1):  # the first run loads fonts and templates: not counted as warm
         t0 = time.perf_counter()
@@ -59,10 +62,15 @@ def warm(workbook: Path, runs: int, out: Path) -> dict[str, list[float]]:
         t6 = time.perf_counter()
         renderers.get("xlsx").write(doc, out / "bench.xlsx")
         t7 = time.perf_counter()
+        variant_times = []
+        for variant, renderer in variants.items():  # the same PDF as an archival / tagged file
+            t = time.perf_counter()
+            renderer.write(doc, out / f"bench-{variant.replace('/', '-')}.pdf")
+            variant_times.append(time.perf_counter() - t)
         if i == 0:
             first = t5 - t0
             continue
-        values = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0, t6 - t5, t7 - t6)
+        values = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0, t6 - t5, t7 - t6, *variant_times)
         for key, value in zip(times, values, strict=True):
             times[key].append(value)
     times["first_in_process"] = [first]
@@ -123,6 +131,9 @@ def main() -> int:
         for key in ("html", "xlsx"):
             size = (out / f"bench.{key}").stat().st_size / 1024
             print(f"{key:<10}{_median(w[key]):>18.3f}   {size:.0f} KB")
+        for key in ("pdf/a-3b", "pdf/ua-1"):
+            added = _median(w[key]) - _median(w["pdf"])
+            print(f"{key:<10}{_median(w[key]):>18.3f}   比普通 PDF 多 {added:+.3f} s")
         print(f"首次（进程内，加载字体与模板）：{w['first_in_process'][0]:.2f} s")
         print(f"cold（新进程，命令行，DOCX+PDF）：中位数 {_median(c):.2f} s（{', '.join(f'{x:.2f}' for x in c)}）")
         print(f"峰值内存：warm 进程 {peak_warm:.0f} MB；cold 命令行进程 {peak_cold:.0f} MB")

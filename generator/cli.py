@@ -423,6 +423,8 @@ _CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_j
         help="自定义措辞模板文件夹（同名文件覆盖内置模板）")
 @option("--font-dir", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
         help="PDF 使用此文件夹中的字体（如本单位的仿宋_GB2312）")
+@option("--pdf-variant", metavar="标准", section=S_BUILD, modes={"build"},
+        help="PDF 按此标准写出：pdf/a-3b（长期存档）或 pdf/ua-1（无障碍，带结构标签）")
 @option("--check", is_flag=True, section=S_CHECK, modes={"check"}, help="只检查勾稽关系，不生成文件")
 @option("--json", "as_json", is_flag=True, section=S_CHECK, modes={"check"},
         help="与 --check 同用：以 JSON 输出检查结果")
@@ -458,6 +460,7 @@ def app(
     skip_existing: bool,
     templates_dir: Path | None,
     font_dir: Path | None,
+    pdf_variant: str | None,
     check: bool,
     as_json: bool,
     report: Path | None,
@@ -494,6 +497,12 @@ def app(
             refuse(ctx, f"--reason-threshold 应为金额（万元），实为“{reason_threshold}”")
         if not threshold.is_finite() or threshold < 0:
             refuse(ctx, f"--reason-threshold 应为不小于 0 的金额（万元），实为“{reason_threshold}”")
+    if pdf_variant is not None:
+        from generator.render.pdf import PDF_VARIANTS
+
+        pdf_variant = pdf_variant.strip().lower()
+        if pdf_variant not in PDF_VARIANTS:
+            refuse(ctx, f"--pdf-variant 只能是 {'、'.join(PDF_VARIANTS)}，实为“{pdf_variant}”")
     try:
         chosen = parse_formats(formats if formats is not None else ",".join(default_formats()))
     except UnknownFormat as exc:
@@ -519,6 +528,7 @@ def app(
             force=force,
             templates_dir=templates_dir,
             font_dir=font_dir,
+            pdf_variant=pdf_variant,
             skip_existing=skip_existing,
             reason_threshold=threshold,
             strict=strict,

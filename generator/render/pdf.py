@@ -592,7 +592,7 @@ class PdfRenderer:
         with atomic_target(path) as tmp:
             wp_logger.addHandler(catcher)
             try:
-                rendered.write_pdf(tmp)
+                rendered.write_pdf(tmp, **pdf_variant_options(getattr(self, "pdf_variant", None)))
             finally:
                 wp_logger.removeHandler(catcher)
             if catcher.chars:
@@ -609,6 +609,26 @@ def fallback_note(chars: list[str]) -> str:
 
 
 
+#: ``--pdf-variant`` values: PDF/A-3b for archives (fonts embedded, XMP metadata with title,
+#: author and language), PDF/UA-1 for accessibility (tagged structure, document language).
+PDF_VARIANTS = {
+    "pdf/a-3b": "PDF/A-3b 长期存档",
+    "pdf/ua-1": "PDF/UA-1 无障碍（带结构标签）",
+}
+
+
+def pdf_variant_options(variant: str | None) -> dict:
+    """Keyword arguments of WeasyPrint's ``write_pdf`` for ``variant`` (None: a plain PDF)."""
+    if not variant:
+        return {}
+    if variant not in PDF_VARIANTS:
+        raise RenderError(f"不支持的 PDF 标准“{variant}”，可用：{'、'.join(PDF_VARIANTS)}")
+    options: dict = {"pdf_variant": variant}
+    if variant.startswith("pdf/ua"):
+        options["pdf_tags"] = True
+    return options
+
+
 class PdfFormatRenderer(PdfRenderer):
     """The ``pdf`` output format (:mod:`generator.render.registry`): a :class:`PdfRenderer`
     made from the run's settings whose ``write`` returns the notes for the document."""
@@ -616,6 +636,7 @@ class PdfFormatRenderer(PdfRenderer):
     def __init__(self, settings):
         super().__init__(font_dir=settings.font_dir, templates_dir=settings.templates_dir)
         self.settings = settings
+        self.pdf_variant = settings.pdf_variant
 
     def write(  # type: ignore[override]  # the registry's interface: the notes
         self, doc: Document, path: Path, layout: PdfLayout | None = None
