@@ -331,6 +331,8 @@ def _result_line(r: UnitResult, said: set[str], verbose: bool = False) -> None:
         written = f"；已写出 {files}" if r.outputs else ""
         status = "" if r.message.startswith(r.status) else f"{r.status}。"
         err.print(f"[red]✗[/red] {label}：{status}{escape(r.message)}{written}{duplicate}")
+    for notice in r.notices:
+        console.print(f"  [yellow]提示[/yellow] {escape(notice)}")
     _print_findings_compact(r, console, verbose)
     _print_placeholders(r, console)
     for note in r.render_notes:
@@ -376,7 +378,8 @@ def _summarize(results: list[UnitResult], options: BuildOptions, skipped: list[t
         table.add_column(col, justify="right" if col in ("错误", "警告", "收入总计", "支出总计") else "left")
     for row in summary_rows(results):
         income, expense = row[8], row[9]
-        table.add_row(*(escape(str(v)) for v in (row[0], row[1], row[3])), str(row[4]), str(row[5]),
+        status = f"{row[3]}（重复）" if row[-1] != "是" else row[3]
+        table.add_row(*(escape(str(v)) for v in (row[0], row[1], status)), str(row[4]), str(row[5]),
                       f"{income:,.2f}" if isinstance(income, Decimal) else "",
                       f"{expense:,.2f}" if isinstance(expense, Decimal) else "")
     out.print(table)

@@ -81,6 +81,7 @@ class UnitResult:
     draft: bool = False  # forced past blocking findings: the files carry the 草稿 mark and name
     placeholders: list[Placeholder] = field(default_factory=list)
     detail: str = ""  # technical detail of a failure (a traceback), shown with --debug
+    notices: list[str] = field(default_factory=list)  # e.g. a shortened output name
     duplicate_of: Path | None = None  # an earlier input of the same unit and year in this run
     documents: list[RenderedFile] = field(default_factory=list)  # per document written
 
@@ -163,19 +164,55 @@ def discover(paths: list[Path], with_skipped: bool = False):
     return (unique, skipped) if with_skipped else unique
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+NAME_BYTES = 255
+"""The longest file name (in bytes of UTF-8) the usual file systems accept."""
+
+FORMAT_ROOM = 24
+"""Bytes kept for what a format adds to the stem: its name suffix and extension (the longest,
+``（公开表）.xlsx``, has 20)."""
+
+STEM_BYTES = NAME_BYTES - len("（99）".encode()) - len(DRAFT_SUFFIX.encode()) - FORMAT_ROOM
+"""The longest output stem: room is left for the decorations a stem may get (``（2）`` for a
+second workbook of a unit, ``（草稿）``) and the longest format decoration."""
+
+_ELLIPSIS = "…"
 
 
-def safe_stem(name: str) -> str:
-    """A file-name stem from a unit name that cannot leave the output folder."""
+def cut_to_bytes(text: str, limit: int) -> str:
+    """The longest start of ``text`` whose UTF-8 form has at most ``limit`` bytes."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def safe_stem(name: str, limit: int = STEM_BYTES) -> str:
+    """A file-name stem from a unit name that cannot leave the output folder and fits the file
+    system (``limit`` bytes; a longer name is cut and ends with “…”)."""
     stem = _UNSAFE.sub("_", name).strip().strip(".")
     stem = re.sub(r"\.{2,}", "_", stem)
-    return stem[:150] or "未命名单位"
+    if len(stem.encode()) > limit:
+        stem = cut_to_bytes(stem, limit - len(_ELLIPSIS.encode())) + _ELLIPSIS
+    return stem or "未命名单位"
+
+
+def _stem_tail(year: int) -> str:
+    return f"{year}年度单位决算公开"
 
 
 def output_stem(unit_name: str, year: int) -> str:
-    """``<单位名称><年度>年度单位决算公开``."""
-    return safe_stem(f"{unit_name}{year}年度单位决算公开")
+    """``<单位名称><年度>年度单位决算公开``; a unit name too long for a file name is cut (the
+    year and 年度单位决算公开 stay), see :func:`stem_shortened`."""
+    tail = _stem_tail(year)
+    return safe_stem(unit_name, STEM_BYTES - len(tail.encode())).rstrip() + tail
+
+
+def stem_shortened(unit_name: str, year: int) -> bool:
+    """True when the output name of this unit had to be cut to fit the file system."""
+    full = _UNSAFE.sub("_", unit_name).strip().strip(".")
+    return len((full + _stem_tail(year)).encode()) > STEM_BYTES
 
 
 def key_figures(d) -> dict[str, Decimal]:
@@ -348,6 +385,8 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
     d = loaded.disclosure
     draft = result.status == Status.CHECKS_FAILED  # and forced: a draft, never a final-looking file
     stem = (stem or output_stem(d.unit.name, d.unit.year)) + (DRAFT_SUFFIX if draft else "")
+    if stem_shortened(d.unit.name, d.unit.year):
+        result.notices.append(f"单位名称较长，文件名超过文件系统允许的 {NAME_BYTES} 字节，已截短为“{stem}”")
     targets = [
         options.out_dir / f"{stem}{get_format(fmt).name_suffix}{get_format(fmt).suffix}" for fmt in options.formats
     ]

@@ -11,8 +11,6 @@ can be pasted over them.  All amounts are written in 万元.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator.atomic import atomic_target
 from generator.model import Disclosure, FundTable, UnitKind
+from generator.xlsxsafe import Formula
+from generator.xlsxsafe import put as put_value
 from generator.workbook import spec
 from generator.workbook.grid import col_letter
 from generator.yeardata import YearData, default_year, load_year
@@ -174,10 +175,6 @@ def _num(value: Decimal | int | None) -> Any:
     return value
 
 
-class Formula(str):
-    """A cell formula (``=SUM(A1:A2)``), as opposed to text that happens to start with ``=``."""
-
-
 class SheetWriter:
     """Small helper: styled cells, merges, column widths on one worksheet."""
 
@@ -194,15 +191,11 @@ class SheetWriter:
         to_col: int | None = None,
         to_row: int | None = None,
     ) -> None:
-        """Write a styled cell (merged to ``to_row``/``to_col``).  A string starting with
-        ``=`` is text (``=6000张``) unless it is a :class:`Formula`."""
+        """Write a styled cell (merged to ``to_row``/``to_col``).  A string is text whatever it
+        starts with (``=6000张``, ``=cmd|…``) unless it is a :class:`Formula`."""
         cell = self.ws.cell(row=row, column=col)
-        if isinstance(value, Formula):
-            cell.value = str(value)
-        elif value is not None:
-            cell.value = value
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
+        if value is not None:
+            put_value(cell, value)
         self._style(cell, style)
         if (to_col and to_col != col) or (to_row and to_row != row):
             r2, c2 = to_row or row, to_col or col
@@ -1049,15 +1042,5 @@ def write_template(out: Path, data: Disclosure | None = None, year: int | None =
     The file is written to a temporary name and moved into place."""
     out = Path(out)
     wb = TemplateWriter(data, year).build()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_target(out) as tmp:
         wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
