@@ -64,8 +64,9 @@ def _safe(text: str) -> str:
 
 def put_text(cell, text: str) -> None:
     """Store ``text`` as a string, even when it starts with ``=`` (never a formula)."""
-    cell.value = _safe(text)
-    cell.data_type = "s"
+    from generator.xlsxsafe import put
+
+    put(cell, _safe(text))
 
 
 def _copy_xls(path: Path):

@@ -673,9 +673,9 @@ def check_repeated_rows(ctx: CheckContext) -> Iterator[Finding]:
     """
     t03 = ctx.row_index("t03")
     n3 = _table(ctx, "t03")
-    for key, col in _REPEATED_IN_T03:
+    for key, repeated in _REPEATED_IN_T03:
         for i, row in _rows(ctx, key):
-            if row.code in t03 or not getattr(row, col):
+            if row.code in t03 or not getattr(row, repeated):
                 continue
             yield Finding(
                 Severity.ERROR,
@@ -1212,7 +1212,7 @@ def check_t03_class_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
     for code in sorted(set(t03rows) | set(t01)):
         i, row = t03rows.get(code, (None, None))
         n3, n1 = _table(ctx, "t03"), _table(ctx, "t01")
-        left = Term.at(ctx, ("t03", "rows", i, "total"), n3) if row else Term.absent(n3)
+        left = Term.at(ctx, ("t03", "rows", i, "total"), n3) if i is not None else Term.absent(n3)
         right = Term.at(ctx, ("t01", "expense_by_class", code), n1) if code in t01 else Term.absent(n1)
         f = _sum_rule(
             ctx,
@@ -1257,7 +1257,7 @@ def check_t03_covers_t05(ctx: CheckContext) -> Iterator[Finding]:
                 "t03.covers_t05",
                 _say("t05_row_not_above_t03", row=_row_label(row), t05=n5, t03=n3),
                 Term.at(ctx, ("t05", "rows", i, "total"), n5),
-                Term.at(ctx, ("t03", "rows", j, "total"), n3) if r3 else Term.absent(n3, ("t03", "rows")),
+                Term.at(ctx, ("t03", "rows", j, "total"), n3) if j is not None else Term.absent(n3, ("t03", "rows")),
             )
         )
     yield from _keep(out)
@@ -1547,7 +1547,7 @@ def check_t04_vs_t05(ctx: CheckContext) -> Iterator[Finding]:
                 ctx,
                 "t04.vs_t05",
                 _say("t05_class_vs_t04", row=_class_label(ctx, code), t05=n5, t04=n4),
-                Term.at(ctx, ("t05", "rows", i, "total"), n5) if row else Term.absent(n5),
+                Term.at(ctx, ("t05", "rows", i, "total"), n5) if i is not None else Term.absent(n5),
                 [Term.at(ctx, ("t04", "expense_by_class", code, "gpb"), n4) if split else Term.absent(n4)],
             )
         )
@@ -1692,7 +1692,7 @@ def _make_fund_row_balance(key: str) -> Check:
     def check(ctx: CheckContext) -> Iterator[Finding]:
         table = getattr(ctx.d, key)
         tname = _table(ctx, key)
-        targets = [
+        targets: list[tuple[str, Path]] = [
             (_say("table_row", table=tname, row=_row_label(r)), (key, "rows", i)) for i, r in enumerate(table.rows)
         ]
         targets.append((_say("table_total_row", table=tname), (key, "totals")))
@@ -1794,7 +1794,7 @@ def _make_fund_vs_t04(key: str, fund: str) -> Check:
                     ctx,
                     rule,
                     _say("fund_class_vs_t04", row=_class_label(ctx, code), table=nk, t04=n4, column=col),
-                    Term.at(ctx, (key, "rows", i, "expense"), nk) if row else Term.absent(nk),
+                    Term.at(ctx, (key, "rows", i, "expense"), nk) if i is not None else Term.absent(nk),
                     [Term.at(ctx, ("t04", "expense_by_class", code, fund), n4) if split else Term.absent(n4)],
                 )
             )

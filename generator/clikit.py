@@ -154,7 +154,7 @@ class ChineseCommand(click.Command):
 
     # -- running and usage errors ---------------------------------------------
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> NoReturn:
         """Run; usage errors in Chinese on stderr (exit 2); exit with the command's code."""
         try:

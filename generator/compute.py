@@ -28,6 +28,8 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pydantic import BaseModel
+
 from generator.model import (
     BudgetComparison,
     Comparison,
@@ -61,7 +63,9 @@ def _m(value: Decimal | None) -> Decimal:
     return ZERO if value is None else q2(value)
 
 
-def _sign(value: Decimal) -> int:
+def _sign(value: Decimal | None) -> int:
+    if value is None:
+        return 0
     return (value > 0) - (value < 0)
 
 
@@ -459,7 +463,7 @@ class Figures:
 # ---------------------------------------------------------------------------- derivation
 
 
-def _titles(model: type) -> dict[str, str]:
+def _titles(model: type[BaseModel]) -> dict[str, str]:
     return {name: (info.title or name) for name, info in model.model_fields.items()}
 
 
@@ -518,7 +522,7 @@ def _items(rows, amount_of, comparisons: list[SubjectComparison], yd: YearData, 
     for code in codes:
         i, c = compared.get(code, (None, None))
         name = names.get(code, c.name if c else "")
-        path: Path = ("comparisons", field, i, "prior") if c else ("comparisons", field)
+        path: Path = ("comparisons", field, i, "prior") if c and i is not None else ("comparisons", field)
         items.append(
             Item(
                 code=code,

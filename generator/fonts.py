@@ -189,8 +189,7 @@ def css_font_family(role: str | FontRole, *, latin_first: bool = True) -> str:
         names += [latin.docx_name, *latin.pdf_families]
     if r.key != LATIN_ROLE:
         names += [r.docx_name, *r.docx_aliases, *r.pdf_families]
-    seen: set[str] = set()
-    unique = [n for n in names if not (n in seen or seen.add(n))]
+    unique = list(dict.fromkeys(names))
     return ", ".join([*map(_css_quote, unique), r.generic])
 
 

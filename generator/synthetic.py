@@ -132,8 +132,8 @@ def synthetic_disclosure(
         basic = _money(rng, 5, 400) if rng.random() < 0.7 else Z
         project = _money(rng, 1, 600) if rng.random() < 0.6 or basic == 0 else Z
         gpb_leaves[code] = {"total": basic + project, "basic": basic, "project": project}
-    gpb_basic = sum(v["basic"] for v in gpb_leaves.values())
-    gpb_project = sum(v["project"] for v in gpb_leaves.values())
+    gpb_basic = sum((v["basic"] for v in gpb_leaves.values()), Z)
+    gpb_project = sum((v["project"] for v in gpb_leaves.values()), Z)
     gpb_total = gpb_basic + gpb_project
     t05 = T05(
         rows=[GpbRow(code=c, name=n, **v) for c, n, v in _tree(year, gpb_leaves, ["total", "basic", "project"])],
@@ -172,7 +172,7 @@ def synthetic_disclosure(
                             "project": project, "carry_out": carry_in + income - expense}
         fields = ["carry_in", "income", "expense", "basic", "project", "carry_out"]
         tree = _tree(year, leaves, fields)
-        sums = {f: sum(v[f] for v in leaves.values()) for f in fields}
+        sums = {f: sum((v[f] for v in leaves.values()), Z) for f in fields}
         table = FundTable(rows=[FundRow(code=c, name=n, **v) for c, n, v in tree], totals=FundTotals(**sums))
         by_class = {c: v["expense"] for c, _, v in tree if len(c) == 3}
         return table, by_class
@@ -204,7 +204,7 @@ def synthetic_disclosure(
     exp_tree = _tree(year, exp_leaves, kinds)
     t03 = T03(
         rows=[ExpenseRow(code=c, name=n, **v) for c, n, v in exp_tree],
-        totals=ExpenseTotals(**{k: sum(v[k] for v in exp_leaves.values()) for k in kinds}),
+        totals=ExpenseTotals(**{k: sum((v[k] for v in exp_leaves.values()), Z) for k in kinds}),
     )
     expense_total = t03.totals.total
 
@@ -221,7 +221,7 @@ def synthetic_disclosure(
     for code, leaf in exp_leaves.items():
         fiscal = leaf["total"] - (nonfiscal_spent if code == first else Z)
         inc_leaves[code] = dict.fromkeys(inc_kinds, Z) | {"fiscal": fiscal}
-    fiscal_spent = sum(v["fiscal"] for v in inc_leaves.values())
+    fiscal_spent = sum((v["fiscal"] for v in inc_leaves.values()), Z)
     inc_leaves[first]["fiscal"] += fiscal_income - fiscal_spent
     if inc_leaves[first]["fiscal"] < 0:  # more spent from carry-over than received: move it
         shortfall = -inc_leaves[first]["fiscal"]
@@ -233,11 +233,11 @@ def synthetic_disclosure(
     inc_leaves[first]["business"] = business
     inc_leaves[first]["other"] = other
     for v in inc_leaves.values():
-        v["total"] = sum(v[k] for k in inc_kinds[1:])
+        v["total"] = sum((v[k] for k in inc_kinds[1:]), Z)
     inc_tree = _tree(year, inc_leaves, inc_kinds)
     t02 = T02(
         rows=[IncomeRow(code=c, name=n, **v) for c, n, v in inc_tree],
-        totals=IncomeTotals(**{k: sum(v[k] for v in inc_leaves.values()) for k in inc_kinds}),
+        totals=IncomeTotals(**{k: sum((v[k] for v in inc_leaves.values()), Z) for k in inc_kinds}),
     )
     income_total = t02.totals.total
 
@@ -316,8 +316,8 @@ def synthetic_disclosure(
     )
     # keep the 三公 priors consistent with each other
     sg = comparisons.sangong
-    sg.car_total.prior = sg.car_purchase.prior + sg.car_operation.prior
-    sg.total.prior = sg.abroad.prior + sg.car_total.prior + sg.reception.prior
+    sg.car_total.prior = (sg.car_purchase.prior or Z) + (sg.car_operation.prior or Z)
+    sg.total.prior = (sg.abroad.prior or Z) + sg.car_total.prior + (sg.reception.prior or Z)
 
     # staff in proportion to 人员经费 (about 15 万元 a person, as in the samples)
     active = max(3, int(personnel / 15))

@@ -28,6 +28,8 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import groupby
 
+from pydantic import BaseModel
+
 from generator.compute import Figures, ProjectFigures, project_figures
 from generator.document import Cell, Table
 from generator.model import (
@@ -74,7 +76,7 @@ LABELS = {
     "na": "—",
 }
 
-def _titles(model: type) -> dict[str, str]:
+def _titles(model: type[BaseModel]) -> dict[str, str]:
     return {name: (info.title or name) for name, info in model.model_fields.items()}
 
 
@@ -409,11 +411,11 @@ def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
             _c(it["deviation"]),
         ]
     )
-    for _, group1 in groupby(p.indicators, key=lambda i: i.level1):
-        group1 = list(group1)
+    for _, level1 in groupby(p.indicators, key=lambda i: i.level1):
+        group1 = list(level1)
         first1 = True
-        for _, group2 in groupby(group1, key=lambda i: i.level2):
-            group2 = list(group2)
+        for _, level2 in groupby(group1, key=lambda i: i.level2):
+            group2 = list(level2)
             first2 = True
             for ind in group2:
                 row: list[Cell] = []

@@ -242,3 +242,12 @@ def test_the_summary_explains_itself_and_prints_on_a4_landscape(tmp_path: Path):
     assert ws.print_title_rows == "$1:$1"
     explained = {r[0] for r in book["说明"].iter_rows(min_row=2, values_only=True)}
     assert {"状态", "主要问题", "计入合计"} <= explained
+
+
+def test_every_format_fits_the_room_kept_for_its_decoration():
+    from generator.pipeline import FORMAT_ROOM
+    from generator.render.registry import format_names, get_format
+
+    for name in format_names():
+        fmt = get_format(name)
+        assert len(f"{fmt.name_suffix}{fmt.suffix}".encode()) <= FORMAT_ROOM, name

@@ -698,7 +698,7 @@ class _BodyBuilder:
             text = _run(clean_text(e.entry.text))
             bookmark = self.bookmarks.get(e.anchor) if e.anchor else None
             if bookmark:
-                page = str(self.pages.get(e.anchor, ""))
+                page = str(self.pages.get(e.anchor or "", ""))
                 inner = text + "<w:r><w:tab/></w:r>" + _field(f"PAGEREF {bookmark} \\h", page)
                 runs = f'<w:hyperlink w:anchor="{bookmark}" w:history="1">{inner}</w:hyperlink>'
             else:

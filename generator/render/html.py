@@ -131,7 +131,7 @@ class HtmlRenderer:
 
         self._load()
         prepared = prepare(doc)
-        items = []
+        items: list[tuple[str, object]] = []
         for item in prepared.items:
             if isinstance(item, PreparedToc):
                 items.append(("toc", item))

@@ -291,13 +291,13 @@ def prepare(doc: Document) -> Prepared:
     for item in prepared.items:
         if isinstance(item, PreparedToc):
             for entry in item.toc.entries:
-                anchor = original_to_anchor.get(entry.anchor) if entry.anchor else None
-                if anchor is None and entry.anchor and _clean_anchor(entry.anchor) in prepared.anchors:
-                    anchor = _clean_anchor(entry.anchor)
-                if anchor is None:
-                    anchor = text_to_anchor.get(_norm_text(entry.text))
+                target = original_to_anchor.get(entry.anchor) if entry.anchor else None
+                if target is None and entry.anchor and _clean_anchor(entry.anchor) in prepared.anchors:
+                    target = _clean_anchor(entry.anchor)
+                if target is None:
+                    target = text_to_anchor.get(_norm_text(entry.text))
                 level = min(max(entry.level, 1), 4)
-                item.entries.append(PreparedTocEntry(entry, anchor, f"toc{level}"))
+                item.entries.append(PreparedTocEntry(entry, target, f"toc{level}"))
     return prepared
 
 

@@ -83,10 +83,8 @@ class _NotdefCatcher(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if str(record.msg).startswith(".notdef glyph"):
-            try:
-                self.chars.add(str(record.args[0]))
-            except (IndexError, TypeError):
-                self.chars.add("?")
+            args = record.args
+            self.chars.add(str(args[0]) if isinstance(args, tuple) and args else "?")
 
 
 @dataclass
@@ -198,7 +196,7 @@ class PdfRenderer:
         self._font_error: str | None = None
         self._check_fonts()
         self._env = self._make_env()
-        self._html_template = None
+        self._html_template: Any = None  # a jinja2 Template once loaded
         self._css = None
         self._font_config = None
         self._fetcher = None
@@ -470,7 +468,7 @@ class PdfRenderer:
         ``prepared`` is ``prepare(doc)`` when the caller has it already."""
         self._load()
         prepared = prepared or prepare(doc)
-        items = []
+        items: list[tuple[str, object]] = []
         for item in prepared.items:
             if isinstance(item, PreparedToc):
                 items.append(("toc", item))

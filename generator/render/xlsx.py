@@ -79,8 +79,9 @@ class _Styles:
 
 def _put_text(cell, text: str) -> None:
     """Text as text: never a formula, whatever it starts with."""
-    cell.value = clean_text(text)
-    cell.data_type = "s"
+    from generator.xlsxsafe import put
+
+    put(cell, clean_text(text))
 
 
 def _write_grid(ws, grid: Grid, top: int, styles: _Styles, header: bool) -> int:

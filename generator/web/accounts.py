@@ -28,7 +28,7 @@ def create_account(db: Session, name: str, unit_name: str | None, admin: bool,
             raise ValueError(problem)
     account = Account(name=name, role="admin" if admin else "unit")
     if not admin:
-        account.unit = find_or_create_unit(db, unit_name.strip())
+        account.unit = find_or_create_unit(db, (unit_name or "").strip())
     if password:
         account.password_hash = security.hash_password(password)
     token = security.issue_api_token(account)

@@ -445,6 +445,7 @@ def create_app(settings: Settings) -> FastAPI:
             response = render(request, "login.html", None, status_code=401, error="账户名或密码不正确",
                               pre=pre, name=name, next=_safe_next(next))
             return response
+        assert account is not None  # ok implies an account
         token, _ = security.start_session(db, account, settings.session_hours)
         audit(db, request, account, "登录")
         db.commit()

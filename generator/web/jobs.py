@@ -204,7 +204,10 @@ class JobRunner:
                     job_id, source, stem = picked
                     out = self.work_dir / f"job-{job_id}-{int(time.time() * 1000)}"
                     out.mkdir(parents=True, exist_ok=True)
-                    fut = self._pool.submit(_generate, str(source), str(out), self.formats, stem)
+                    pool = self._pool
+                    if pool is None:  # stopped meanwhile
+                        break
+                    fut = pool.submit(_generate, str(source), str(out), self.formats, stem)
                     in_flight[fut] = (job_id, time.monotonic(), out)
                 done = [f for f in in_flight if f.done()]
                 for fut in done:

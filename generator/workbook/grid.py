@@ -193,7 +193,7 @@ def _open_xlsx(path: Path, data: bytes) -> Book:
             sheet.merged.append((rng.min_row, rng.min_col, rng.max_row, rng.max_col))
         if formula_cells is not None:
             sheet.formulas = formula_cells.get(ws.title, set())
-        else:
+        elif formulas is not None:
             for (r, c), cell in formulas[ws.title]._cells.items():
                 if cell.data_type == "f":
                     sheet.formulas.add((r, c))
@@ -233,7 +233,7 @@ def _formula_cells(data: bytes) -> dict[str, set[Pos]]:
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{ns_pkg}Relationship")}
         for sh in book.iter(f"{ns_main}sheet"):
-            target = targets[sh.get(f"{ns_rel}id")]
+            target = targets[sh.get(f"{ns_rel}id")] or ""
             part = (
                 target.lstrip("/")
                 if target.startswith("/")
@@ -248,7 +248,7 @@ def _formula_cells(data: bytes) -> dict[str, set[Pos]]:
                         ref = _REF_RE.search(m.group(1))
                         if ref:
                             cells.add((int(ref.group(2)), _col_number(ref.group(1))))
-            out[sh.get("name")] = cells
+            out[sh.get("name") or ""] = cells
     return out
 
 

@@ -113,15 +113,17 @@ def _set(raw: dict[str, Any], path: Path_, value: Any) -> None:
     obj: Any = raw
     for part, nxt in itertools.pairwise(path):
         if isinstance(obj, list):
-            while len(obj) <= part:
+            index = int(part)
+            while len(obj) <= index:
                 obj.append({})
-            obj = obj[part]
+            obj = obj[index]
             continue
         if part not in obj:
             obj[part] = [] if isinstance(nxt, int) else {}
         obj = obj[part]
     last = path[-1]
     if isinstance(obj, list):
+        last = int(last)
         while len(obj) <= last:
             obj.append(None)
     obj[last] = value
@@ -503,10 +505,10 @@ class WorkbookReader:
                     sheet, r, c = chosen
                     chosen = (sheet, max(1, r - 1), c)
                 else:
-                    sheet = self.book.sheet(code)
-                    if sheet is None or not sheet.cells:
+                    named = self.book.sheet(code)
+                    if named is None or not named.cells:
                         continue
-                    chosen = (sheet, 1, 1)
+                    chosen = (named, 1, 1)
             sheet, r, c = chosen
             region = Region(key, sheet, r, bottom_of(sheet, r), c)
             region.unit = self._declared_unit(sheet, r, region.bottom)
@@ -699,7 +701,7 @@ class WorkbookReader:
                     end = rng[3] if rng else c
                     first = c if first is None else min(first, c)
                     last = end if last is None else max(last, end)
-        if first is None:
+        if first is None or last is None:
             return 0, 0
         return first, last
 
@@ -1497,11 +1499,12 @@ class WorkbookReader:
             )
         projects: list[dict[str, Any]] = []
         names: list[str] = []
-        if sheet is None:
+        header = self.find_label(sheet, name_label) if sheet is not None else None
+        if sheet is None or header is None:
             self.warn("input.missing_sheet", f"未找到“{spec.SHEET_PROJECTS}”表，按没有绩效自评项目处理")
         else:
             rows = self.rows_of(sheet)
-            hr, _ = self.find_label(sheet, name_label)
+            hr, _ = header
             hrows = [hr]
             if any(
                 isinstance(v, str) and spec.norm(v) in {spec.norm(x) for _, x in spec.FUNDLINE_COLS}
@@ -1563,12 +1566,13 @@ class WorkbookReader:
                 ),
                 None,
             )
-        if sheet is None:
+        header = self.find_label(sheet, level1) if sheet is not None else None
+        if sheet is None or header is None:
             if projects:
                 self.warn("input.missing_sheet", f"未找到“{spec.SHEET_INDICATORS}”表，绩效项目按没有指标处理")
             return
         rows = self.rows_of(sheet)
-        hr, _ = self.find_label(sheet, level1)
+        hr, _ = header
         cols: dict[str, int] = {}
         titles = {spec.norm(spec.indicator_title(n)): n for n in spec.INDICATOR_FIELDS}
         key_col = None
@@ -1587,10 +1591,10 @@ class WorkbookReader:
             key_v = sheet.get(r, key_col) if key_col else None
             if not cells:
                 if key_v is not None:
-                    current = self._project_index(sheet, r, key_col, key_v, names)
+                    current = self._project_index(sheet, r, key_col or 1, key_v, names)
                 continue
             if key_v is not None:
-                current = self._project_index(sheet, r, key_col, key_v, names)
+                current = self._project_index(sheet, r, key_col or 1, key_v, names)
                 if current is None:
                     continue
             elif current is None:

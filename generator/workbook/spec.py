@@ -182,9 +182,9 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, str, list]:
                 metadata.extend(getattr(meta, "metadata", []) or [])
             continue
         if origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
-            annotation = args[0]
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            optional = optional or len(members) < len(typing.get_args(annotation))
+            annotation = members[0]
             continue
         return annotation, optional, description, metadata
 
@@ -524,6 +524,7 @@ def _compare_rows() -> tuple[tuple[CompareRow, ...], tuple[CompareRow, ...]]:
             continue
         if name == "sangong":
             sub = info.annotation
+            assert isinstance(sub, type) and issubclass(sub, BaseModel)
             for sname, sinfo in sub.model_fields.items():
                 sangong.append(
                     CompareRow(

@@ -455,7 +455,10 @@ class TemplateWriter:
             w.ws.add_data_validation(dv)
             dv.add(w.ws.cell(row=row, column=2))
             return
-        model, name = spec.resolve(item.path)
+        resolved = spec.resolve(item.path)
+        if resolved is None:  # pragma: no cover - the form lists model fields only
+            raise KeyError(item.path)
+        model, name = resolved
         kind = spec.field_kind(model, name)
         value = self.get(item.path, None)
         if item.path == ("unit", "year") and value is None:
@@ -514,7 +517,7 @@ class TemplateWriter:
             w.put(row, 3, hint, "hint")
             row += 1
             values = list(self.get(path, []) or [])
-            count = max(len(values) + 3, {"functions": 12}.get(path[-1], 6))
+            count = max(len(values) + 3, {"functions": 12}.get(str(path[-1]), 6))
             for i in range(count):
                 w.put(row, 1, i + 1, "center")
                 w.put(row, 2, values[i] if i < len(values) else None, "longtext")
@@ -560,8 +563,8 @@ class TemplateWriter:
         w.put(4, 4, "支出", "header", to_col=6)
         for c, text in enumerate(("项目", "行次", "金额", "项目", "行次", "金额"), start=1):
             w.put(5, c, text, "header")
-        for c, text in enumerate(("栏次", "", 1, "栏次", "", 2), start=1):
-            w.put(6, c, text or None, "header")
+        for c, caption in enumerate(("栏次", "", 1, "栏次", "", 2), start=1):
+            w.put(6, c, caption or None, "header")
         classes = self._classes(("t01", "expense_by_class"))
         body = max(len(spec.T01_INCOME), len(classes))
         row0 = 7
@@ -613,8 +616,8 @@ class TemplateWriter:
         heads = ("项目", "行次", "金额", "项目", "行次", *(h for _, h in spec.T04_SPLIT))
         for c, text in enumerate(heads, start=1):
             w.put(5, c, text, "header")
-        for c, text in enumerate(("栏次", "", 1, "栏次", "", 2, 3, 4, 5), start=1):
-            w.put(6, c, text or None, "header")
+        for c, caption in enumerate(("栏次", "", 1, "栏次", "", 2, 3, 4, 5), start=1):
+            w.put(6, c, caption or None, "header")
         classes = self._classes(("t04", "expense_by_class"))
         body = max(len(spec.T04_INCOME), len(classes))
         row0 = 7
@@ -841,8 +844,8 @@ class TemplateWriter:
             a, b = (key, "totals", "carry_in"), (key, "totals", "income")
             return Formula(f"={p[a]}+{p[b]}") if self.blank else _num(self.get(a) + self.get(b))
         if path[:2] == ("comparisons", "sangong"):
-            src = ("t09", "actual", path[2])
-            return Formula(f"={p[src]}") if self.blank else _num(self.get(src))
+            actual: tuple[str | int, ...] = ("t09", "actual", path[2])
+            return Formula(f"={p[actual]}") if self.blank else _num(self.get(actual))
         return None
 
     def sheet_compare(self) -> None:
@@ -888,9 +891,9 @@ class TemplateWriter:
             items = list(self.get(path, []) or [])
             spare = 15 if self.blank else 5
             for i in range(len(items) + spare):
-                item = items[i] if i < len(items) else None
-                w.put(row, 1, item.name if item else None, "text")
-                if self.blank or item is None:
+                entry = items[i] if i < len(items) else None
+                w.put(row, 1, entry.name if entry else None, "text")
+                if self.blank or entry is None:
                     code_cell = f"D{row}"
                     formula = Formula(
                         f'=IF({code_cell}="","",SUMIF({self.places[(key, "code_col")]},{code_cell},'
@@ -898,14 +901,14 @@ class TemplateWriter:
                     )
                     w.put(row, 2, formula, "show")
                 else:
-                    w.put(row, 2, _num(self._item_current(key, item.code)), "show")
-                w.put(row, 3, _num(item.prior) if item else None, "money")
-                w.put(row, 4, item.code if item else None, "codecell")
-                w.put(row, 5, (item.reason or None) if item else None, "longtext")
-                w.put(row, 6, (item.class_name or None) if item else None, "text")
-                w.put(row, 7, (item.item_name or None) if item else None, "text")
-                if item is not None and len(item.reason) > 50:
-                    w.height(row, min(15 * (len(item.reason) // 40 + 1), 300))
+                    w.put(row, 2, _num(self._item_current(key, entry.code)), "show")
+                w.put(row, 3, _num(entry.prior) if entry else None, "money")
+                w.put(row, 4, entry.code if entry else None, "codecell")
+                w.put(row, 5, (entry.reason or None) if entry else None, "longtext")
+                w.put(row, 6, (entry.class_name or None) if entry else None, "text")
+                w.put(row, 7, (entry.item_name or None) if entry else None, "text")
+                if entry is not None and len(entry.reason) > 50:
+                    w.height(row, min(15 * (len(entry.reason) // 40 + 1), 300))
                 row += 1
         w.ws.freeze_panes = "B4"
         self.protect(w.ws)
