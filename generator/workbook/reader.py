@@ -349,11 +349,12 @@ class WorkbookReader:
         if pos is not None:
             value = sheet.get(pos[0], self.value_col(sheet, *pos))
             try:
-                year = accept(value, "int")
+                accepted = accept(value, "int")
             except NumberRefused:
                 return
-            if year is None:
+            if accepted is None:
                 return
+            year = int(accepted)
             self.year = year
             if 2000 <= year <= 2100 and any(y <= year for y in available_years()):
                 self.yd = load_year(year)
@@ -955,7 +956,8 @@ class WorkbookReader:
         for cell in finding.cells:
             sheet_name, _, ref = cell.rpartition("!")
             m = re.match(r"^[A-Z]+(\d+)$", ref)
-            if sheet_name == region.sheet.name and m and region.body <= int(m.group(1)) <= region.bottom:
+            if (sheet_name == region.sheet.name and m and region.body is not None
+                    and region.body <= int(m.group(1)) <= region.bottom):
                 return True
         return False
 
