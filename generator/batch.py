@@ -56,16 +56,16 @@ def _work(path: Path, stem: str | None, options: BuildOptions) -> UnitResult:
 def _unit_stem(path: Path) -> str | None:
     """The default output stem of one input, or None when it cannot be read (its job says why)."""
     from generator.inputs import load_input
-    from generator.workbook.peek import peek_unit
+    from generator.workbook.peek import peek_unit_document
 
-    peeked = peek_unit(path)
+    peeked = peek_unit_document(path)
     if peeked is not None:
         return output_stem(*peeked)
     try:
         unit = load_input(path).disclosure.unit
     except Exception:  # noqa: BLE001 - the job itself reports it
         return None
-    return output_stem(unit.name, unit.year)
+    return output_stem(unit.name, unit.year, unit.document)
 
 
 def assign_stems(

@@ -52,6 +52,7 @@ from generator.model import (
     UnitKind,
     Vehicles,
 )
+from generator.compute import operating_costs, public_current, public_expense_kind
 from generator.numbers import WAN, ZERO, fmt_money, q2
 from generator.sections import load_sections
 from generator.source import Path, SourceMap
@@ -237,6 +238,10 @@ TEXT: dict[str, str] = {
     "procurement_sme": "中小企业",
     "procurement_small_micro": "小微企业",
     "not_above": "{small}不应大于{big}",
+    "operating_costs_stated": "{label}未填写：部门决算含事业单位或未列出单位构成，公开06表的公用经费合计不是{label}，"
+    "请在“单位信息”表中填写本部门行政单位、参公单位的{label}",
+    "members_missing": "部门决算未列出“部门决算单位构成”（本级及所属各单位）：公开说明中不写单位构成",
+    "members_doubled": "“部门决算单位构成”中同一单位列了两次：{names}",
     "procurement_small_micro_bound": "授予小微企业合同金额不应大于授予中小企业合同金额",
     "vehicle_count": "车辆合计应等于八类车辆之和",
     "vehicle_count_label": "车辆合计",
@@ -773,7 +778,7 @@ def check_subject_names(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _per_person(ctx: CheckContext) -> Decimal | None:
-    staff = ctx.d.unit.staff.total
+    staff = ctx.d.unit.staff.total if ctx.d.unit.staff is not None else 0
     personnel = ctx.d.t06.personnel_total
     return personnel / staff if staff > 0 and personnel > 0 else None
 
@@ -1905,6 +1910,8 @@ def check_t09_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _staff_rule(ctx: CheckContext, rule: str, suffix: str) -> Iterator[Finding]:
+    if ctx.d.unit.staff is None:  # 人员情况未填：公开说明不写人员情况
+        return
     total = Term.at(ctx, ("unit", "staff", f"total{suffix}"))
     yield from _keep(
         [
@@ -1997,6 +2004,72 @@ def check_procurement_small_micro(ctx: CheckContext) -> Iterator[Finding]:
             )
         ]
     )
+
+
+# ---------------------------------------------------------------------------- 部门决算、机关运行经费
+
+
+@_rule("operating_costs.stated", ERR)
+def check_operating_costs_stated(ctx: CheckContext) -> Iterator[Finding]:
+    """机关运行经费须填写：部门决算含事业单位（或未列出单位构成）时，公开06表的公用经费合计包括
+    事业单位的公用经费，不是机关运行经费。单个行政单位、参公单位不填时取公开06表公用经费合计。
+
+    依据：机关运行经费的定义（行政单位和参公单位财政拨款基本支出中的公用经费支出）；上海部门决算
+    （含事业单位的部门，机关运行经费 166.45 万元，公用经费合计 1,745.29 万元）。
+    """
+    if public_expense_kind(ctx.d).reports_operating_costs and operating_costs(ctx.d) is None:
+        yield Finding(
+            Severity.ERROR,
+            "operating_costs.stated",
+            TEXT["operating_costs_stated"].format(label=_title(ctx.d, "operating_costs")),
+            ctx.cells(("operating_costs",)),
+        )
+
+
+@_rule("operating_costs.within_public", ERR_TOL)
+def check_operating_costs_within_public(ctx: CheckContext) -> Iterator[Finding]:
+    """机关运行经费 ≤ 公开06表公用经费合计。
+
+    依据：机关运行经费是财政拨款基本支出中公用经费的一部分（行政单位和参公单位的部分）。
+    """
+    if ctx.d.operating_costs is None:
+        return
+    yield from _keep(
+        [
+            _at_most(
+                ctx,
+                "operating_costs.within_public",
+                _say("not_above", small=_title(ctx.d, "operating_costs"), big=_title(ctx.d.t06, "public_total")),
+                Term.at(ctx, ("operating_costs",)),
+                Term.at(ctx, ("t06", "public_total")),
+            )
+        ]
+    )
+
+
+@_rule("unit.members", WARN)
+def check_unit_members(ctx: CheckContext) -> Iterator[Finding]:
+    """部门决算应列出部门决算单位构成（本级及所属各单位）；单位构成中的本级应与部门同名。
+
+    依据：部门决算公开说明“部门决算单位构成”（上海部门决算）。
+    """
+    u = ctx.d.unit
+    if not u.is_department:
+        return
+    if not u.members:
+        yield Finding(
+            Severity.WARNING, "unit.members", TEXT["members_missing"], ctx.cells(("unit", "members"))
+        )
+        return
+    names = [m.name for m in u.members]
+    doubled = sorted({n for n in names if names.count(n) > 1})
+    if doubled:
+        yield Finding(
+            Severity.WARNING,
+            "unit.members",
+            TEXT["members_doubled"].format(names="、".join(doubled)),
+            ctx.cells(("unit", "members")),
+        )
 
 
 @_rule("assets.vehicle_count", ERR)
@@ -2361,9 +2434,9 @@ def _compared_items(ctx: CheckContext) -> list[_Compared]:
                 budget_path=("t09", "budget", part) if part in vs_budget else None,
             )
         )
-    items.append(
-        _Compared(_title(c, "public_expense"), d.t06.public_total, ("comparisons", "public_expense"))
-    )
+    public = public_current(d)
+    if public is not None:  # else operating_costs.stated says what is missing
+        items.append(_Compared(_title(c, "public_expense"), public, ("comparisons", "public_expense")))
     return items
 
 
@@ -2418,7 +2491,7 @@ def _missing(ctx: CheckContext, base: Path, field_name: str, label: str, section
     return Finding(
         Severity.ERROR,
         "comparisons.missing",
-        _say("missing", label=label, what=what, section=_section(ctx.d.unit.kind, section)),
+        _say("missing", label=label, what=what, section=_section(public_expense_kind(ctx.d), section)),
         ctx.cells((*base, field_name)),
     )
 

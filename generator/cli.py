@@ -7,6 +7,8 @@
     juesuan-gen --check [--json] [--previous LAST] [--report R.xlsx [--overwrite]] WORKBOOK...
                                                          validate only (R: the workbook, problems marked)
     juesuan-gen --dump-json WORKBOOK                     print the data as JSON
+    juesuan-gen --consolidate UNIT... --name 部门 -o OUT.xlsx [--force] [--overwrite]
+                                                         a department's workbook summed from its units
 
 Exit codes: 0 all fine (warnings allowed), 1 data errors (a check failed, or a document
 could not be rendered), 2 unreadable input or wrong usage.
@@ -68,6 +70,8 @@ EXAMPLES = f"""\
        juesuan-gen 我单位2024年决算.xlsx
   主管部门批量生成整个文件夹：
        juesuan-gen 各单位工作簿/ -o 公开文件/ --jobs 2
+  主管部门由各单位工作簿汇总出部门决算工作簿：
+       juesuan-gen --consolidate 各单位工作簿/ --name 某某局 -o 某某局2024年部门决算.xlsx
 
 退出码：0 成功（可有警告）；1 数据有错误或生成失败；2 文件无法读取或用法错误。
 版本 {__version__}。"""
@@ -266,6 +270,33 @@ def _do_dump_json(paths: list[Path]) -> int:
     return 0
 
 
+def _do_consolidate(paths: list[Path], name: str, target: Path, force: bool, overwrite: bool) -> int:
+    from generator.consolidate import consolidate, load_units
+    from generator.workbook import write_template
+
+    if target.suffix.lower() != ".xlsx":
+        err.print(f"部门工作簿的文件名应以 .xlsx 结尾：{escape(str(target))}")
+        return 2
+    if target.is_dir():
+        err.print(f"{escape(str(target))} 是一个文件夹：请给出要写出的 .xlsx 文件名")
+        return 2
+    if target.exists() and not overwrite:
+        err.print(f"{escape(str(target))} 已存在，未改动。要用新的部门工作簿替换它，请加 --overwrite；或换一个文件名。")
+        return 2
+    units = load_units(paths, force=force)
+    result = consolidate(name, units)
+    write_template(target, result.disclosure, hints=result.hints)
+    d = result.disclosure
+    out.print(
+        f"已写出{escape(name)} {d.unit.year} 年度部门决算工作簿：{escape(str(target))}（汇总 {len(units)} 个单位："
+        f"{escape('、'.join(m.name for m in d.unit.members))}）"
+    )
+    if name not in {m.name for m in d.unit.members}:
+        out.print(f"[dim]提示[/dim] 没有与部门同名的本级单位工作簿：单位性质、主要职能请在“单位信息”表中核对填写")
+    out.print("[dim]提示[/dim] 变动原因和说明文字留空，请主管部门填写；各单位填写的内容在对应单元格的批注中")
+    return 0
+
+
 def _do_template(target: Path, source: Path | None, previous: Path | None = None, overwrite: bool = False) -> int:
     from generator.inputs import load_input
     from generator.workbook import write_template
@@ -399,7 +430,12 @@ def _summarize(results: list[UnitResult], options: BuildOptions, skipped: list[t
     (err if failed else out).print(f"{line}汇总表：{escape(str(path))}")
 
 
-_CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_json", "--dump-json"))
+_CONFLICTING_MODES = (
+    ("template", "--template"),
+    ("check", "--check"),
+    ("dump_json", "--dump-json"),
+    ("consolidate", "--consolidate"),
+)
 
 
 @click.command(
@@ -412,12 +448,13 @@ _CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_j
     "工作簿或文件夹可以给多个；文件夹中的 .xlsx、.xls、.json 都会处理。",
 )
 @click.argument("paths", nargs=-1, type=PathText(), metavar="[工作簿或文件夹]...")
-@option("-o", "--output", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
-        help="输出文件夹（默认：output）")
+@option("-o", "--output", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build", "consolidate"},
+        help="输出文件夹（默认：output）；与 --consolidate 同用时是部门工作簿的文件名")
 @option("--format", "formats", metavar="格式", section=S_BUILD, modes={"build"},
         help="输出格式，多个用逗号分隔（默认：" + ",".join(default_formats()) + "）。可用："
         + "、".join(f"{n}（{get_format(n).label}）" for n in format_names()))
-@option("--force", is_flag=True, section=S_BUILD, modes={"build"}, help="检查有错误时仍然生成（请先核对）")
+@option("--force", is_flag=True, section=S_BUILD, modes={"build", "consolidate"},
+        help="检查有错误时仍然生成（请先核对）；与 --consolidate 同用时检查有错误的单位也汇总")
 @option("-j", "--jobs", type=Count(1), metavar="数目", section=S_BUILD, modes={"build"},
         help="同时处理的单位数（默认：全部处理器核心）")
 @option("--skip-existing", is_flag=True, section=S_BUILD, modes={"build"},
@@ -445,11 +482,15 @@ _CONFLICTING_MODES = (("template", "--template"), ("check", "--check"), ("dump_j
         help="与 --template 同用：按此 JSON 或工作簿的数据填写")
 @option("--previous", type=PathText(), metavar="上年数据", section=S_DATA, modes={"template", "check"},
         help="上年的工作簿或 JSON：与 --template 同用时按它预填下一年的工作簿，与 --check 同用时核对上年决算数")
-@option("--overwrite", is_flag=True, section=S_DATA, modes={"template", "check"},
-        help="与 --template 或 --check --report 同用：目标文件已存在时替换它（不加则不写）")
+@option("--overwrite", is_flag=True, section=S_DATA, modes={"template", "check", "consolidate"},
+        help="与 --template、--check --report 或 --consolidate 同用：目标文件已存在时替换它（不加则不写）")
 @option("--year-data", type=PathText(), metavar="文件夹", section=S_DATA,
         help="年度分类科目数据文件夹（其中的 <年度>.toml 优先于内置数据）")
 @option("--dump-json", is_flag=True, section=S_DATA, modes={"dump"}, help="以 JSON 打印工作簿中的全部数据")
+@option("--consolidate", is_flag=True, section=S_DATA, modes={"consolidate"},
+        help="由所给各单位的工作簿汇总出部门决算工作簿（与 --name、-o 同用）")
+@option("--name", "dept_name", metavar="部门名称", section=S_DATA, modes={"consolidate"},
+        help="与 --consolidate 同用：部门名称（本级单位的工作簿与部门同名）")
 @option("--debug", is_flag=True, section=S_OTHER, help="出现程序内部错误时显示技术细节（供维护人员排查）")
 @option("--version", is_flag=True, section=S_OTHER, help="显示版本并退出")
 @click.pass_context
@@ -476,6 +517,8 @@ def app(
     overwrite: bool,
     year_data: Path | None,
     dump_json: bool,
+    consolidate: bool,
+    dept_name: str | None,
     debug: bool,
     version: bool,
 ) -> int:
@@ -486,7 +529,10 @@ def app(
     chosen_modes = [flag for name, flag in _CONFLICTING_MODES if given(ctx, name)]
     if len(chosen_modes) > 1:
         refuse(ctx, f"{' 与 '.join(chosen_modes)} 不能同时使用：一次只做一件事（写模板、检查或导出 JSON）")
-    mode = "template" if template else "check" if check else "dump" if dump_json else "build"
+    mode = (
+        "template" if template else "check" if check else "dump" if dump_json
+        else "consolidate" if consolidate else "build"
+    )
     refuse_out_of_mode(ctx, mode, chosen_modes[0] if chosen_modes else None)
     if mode == "template" and paths:
         refuse(ctx, "用 --template 写标准工作簿时不需要给出工作簿；要按已有数据填写，请用 --from 数据文件")
@@ -511,6 +557,8 @@ def app(
     except UnknownFormat as exc:
         refuse(ctx, f"--format：{exc}")
     out_dir = output if output is not None else Path("output")
+    if mode == "consolidate" and (not dept_name or not dept_name.strip() or output is None):
+        refuse(ctx, "--consolidate 需要 --name 部门名称 和 -o 部门工作簿.xlsx")
     if mode == "build" and out_dir.exists() and not out_dir.is_dir():
         refuse(ctx, f"-o {out_dir} 是一个已有的文件，不是文件夹：请给出输出文件夹的名称")
     try:
@@ -523,6 +571,9 @@ def app(
             return _do_template(template, from_, previous, overwrite)
         if mode == "dump":
             return _do_dump_json(list(paths))
+        if mode == "consolidate":
+            assert dept_name is not None and output is not None
+            return _do_consolidate(list(paths), dept_name.strip(), output, force, overwrite)
         if mode == "check":
             return _do_check(list(paths), as_json, threshold, debug, strict, verbose, previous, report, overwrite)
         options = BuildOptions(

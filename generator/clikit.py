@@ -33,6 +33,7 @@ MODE_NAMES: dict[str, str] = {
     "check": "--check",
     "template": "--template",
     "dump": "--dump-json",
+    "consolidate": "--consolidate",
 }
 
 ALL_MODES = frozenset(MODE_NAMES)

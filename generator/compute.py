@@ -39,6 +39,7 @@ from generator.model import (
     FundTable,
     IncomeTotals,
     Project,
+    UnitKind,
     SanGong,
     SanGongComparisons,
     SubjectComparison,
@@ -441,6 +442,8 @@ class Figures:
     procurement: ProcurementFigures
     vehicles: tuple[Count, ...]
     performance: PerformanceFigures
+    # the 机关运行经费 of a 部门 with 事业单位, not stated: the text prints a placeholder
+    public_missing: Missing | None = None
 
     def missing(self) -> dict[str, Missing]:
         """Every missing figure of the disclosure by :attr:`Missing.key`, in document order."""
@@ -674,6 +677,53 @@ def _performance(d: Disclosure) -> PerformanceFigures:
     )
 
 
+def operating_costs(d: Disclosure) -> Decimal | None:
+    """机关运行经费: as stated; otherwise the 06表 公用经费合计 where that is what it is — a single
+    行政单位 or 参公 unit, or a 部门 whose listed units all are — and ``None`` where it must be stated
+    (a 部门 with 事业单位, or whose units are not listed)."""
+    if d.operating_costs is not None:
+        return d.operating_costs
+    if d.unit.is_department:
+        kinds = [m.kind for m in d.unit.members]
+        if kinds and all(k is not None and k.reports_operating_costs for k in kinds):
+            return d.t06.public_total
+        return None
+    return d.t06.public_total if d.unit.kind.reports_operating_costs else None
+
+
+def public_expense_kind(d: Disclosure) -> UnitKind:
+    """Whose wording 十（一） takes: the unit's kind; a 部门 states its 机关运行经费 (the 行政
+    wording) unless every listed unit is a 事业单位 (then its 公用经费)."""
+    if not d.unit.is_department:
+        return d.unit.kind
+    kinds = [m.kind for m in d.unit.members]
+    if kinds and all(k is UnitKind.PUBLIC_INSTITUTION for k in kinds):
+        return UnitKind.PUBLIC_INSTITUTION
+    return UnitKind.ADMINISTRATIVE
+
+
+def public_current(d: Disclosure) -> Decimal | None:
+    """The figure of 十（一）: 机关运行经费 for 行政、参公 units and 部门, 公用经费 for 事业单位."""
+    if public_expense_kind(d).reports_operating_costs:
+        return operating_costs(d)
+    return d.t06.public_total
+
+
+def _public_change(d: Disclosure) -> Change:
+    c = d.comparisons.public_expense
+    current = public_current(d)
+    if current is None:  # no amount, so no change either
+        return Change(ZERO, c.prior, None, None, c.reason.strip(), _public_missing(d))
+    return change(current, c.prior, c.reason, **_where("public_expense", "prior"))
+
+
+def _public_missing(d: Disclosure) -> Missing | None:
+    if public_current(d) is not None:
+        return None
+    title = Disclosure.model_fields["operating_costs"].title or "operating_costs"
+    return Missing(title, title, ("operating_costs",))
+
+
 def _where(name: str, field: str) -> dict:
     """``subject`` and ``path`` of the comparison figure ``comparisons.<name>.<field>``."""
     return {"subject": _titles(Comparisons)[name], "path": ("comparisons", name, field)}
@@ -741,11 +791,9 @@ def derive(d: Disclosure) -> Figures:
         fund=_fund(d.t07, c.fund, c.fund_items, yd, "fund"),
         soe=_fund(d.t08, c.soe, c.soe_items, yd, "soe"),
         sangong=_sangong(d),
-        public=change(
-            d.t06.public_total, c.public_expense.prior, c.public_expense.reason,
-            **_where("public_expense", "prior"),
-        ),
+        public=_public_change(d),
         procurement=_procurement(d),
         vehicles=vehicles,
         performance=_performance(d),
+        public_missing=_public_missing(d),
     )

@@ -89,6 +89,13 @@ class UnitKind(StrEnum):
         return self is not UnitKind.PUBLIC_INSTITUTION
 
 
+class DocumentKind(StrEnum):
+    """决算类别: one unit's 单位决算, or a department's 部门决算 (本级 plus its units)."""
+
+    UNIT = "单位"
+    DEPARTMENT = "部门"
+
+
 # ---------------------------------------------------------------------------- 单位概况
 
 
@@ -105,21 +112,39 @@ class Staff(_Model):
     retirees_change: SignedCount = Field(0, title="退休人员增加数")
 
 
+class Member(_Model):
+    """A unit of a 部门决算 (部门决算单位构成): 本级 is the member named as the department."""
+
+    name: str = Field(title="单位名称", min_length=1, max_length=100)
+    kind: UnitKind | None = Field(None, title="单位性质")
+    note: str = Field("", title="备注", max_length=200, description="如“预算不单列，并入本级”")
+
+
 class Unit(_Model):
     """单位基本情况."""
 
     name: str = Field(title="单位名称", min_length=1, max_length=100)
     year: int = Field(title="年度", ge=2000, le=2100, description="决算年度，如 2024")
     kind: UnitKind = Field(title="单位性质")
+    document: DocumentKind = Field(
+        DocumentKind.UNIT, title="决算类别", description="单位：本单位的单位决算；部门：本级和所属单位汇总的部门决算"
+    )
     supervisor: str = Field("", title="主管部门", max_length=100)
     functions: list[str] = Field(
         default_factory=list,
         title="主要职能",
         description="每段一行；编号（如“1.”）照原样保留",
     )
-    staff: Staff = Field(default_factory=Staff, title="人员情况")
+    staff: Staff | None = Field(None, title="人员情况", description="不填则公开说明中不写人员情况")
     subunits: list[str] = Field(default_factory=list, title="下属预算单位")
     departments: list[str] = Field(default_factory=list, title="内设科室")
+    members: list[Member] = Field(
+        default_factory=list, title="部门决算单位构成", description="部门决算：本级及所属各单位，每个单位一行"
+    )
+
+    @property
+    def is_department(self) -> bool:
+        return self.document is DocumentKind.DEPARTMENT
 
 
 # ---------------------------------------------------------------------------- 公开01表
@@ -539,6 +564,11 @@ class Disclosure(_Model):
     procurement: Procurement = Field(default_factory=Procurement, title="政府采购情况")
     assets: Assets = Field(default_factory=Assets, title="国有资产占用情况")
     performance: Performance = Field(default_factory=Performance, title="预算绩效情况")
+    operating_costs: Money | None = Field(
+        None,
+        title="机关运行经费",
+        description="行政单位和参公单位财政拨款基本支出中的公用经费；单个行政、参公单位留空则取公开06表公用经费合计",
+    )
     other_matters: str = Field("", title="其他需说明的事项", max_length=20000)
     preparer_notes: str = Field(
         "", title="编制说明", description="填表人对本工作簿数据来源、估算等的说明，不进入公开文本", max_length=20000

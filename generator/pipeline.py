@@ -14,6 +14,8 @@ from pathlib import Path
 
 from generator.errors import Finding, JuesuanError, Severity
 from generator.render.registry import RenderSettings, default_formats, get_format, make_renderer
+from generator.model import DocumentKind
+from generator.sections import load_sections
 
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".json")
 #: The formats written by default (from the registry: :mod:`generator.render.registry`).
@@ -198,14 +200,15 @@ def safe_stem(name: str, limit: int = STEM_BYTES) -> str:
     return stem or "未命名单位"
 
 
-def _stem_tail(year: int) -> str:
-    return f"{year}年度单位决算公开"
+def _stem_tail(year: int, document: str = "单位") -> str:
+    return f"{year}年度{load_sections().document(DocumentKind(document)).name}公开"
 
 
-def output_stem(unit_name: str, year: int) -> str:
-    """``<单位名称><年度>年度单位决算公开``; a unit name too long for a file name is cut (the
-    year and 年度单位决算公开 stay), see :func:`stem_shortened`."""
-    tail = _stem_tail(year)
+def output_stem(unit_name: str, year: int, document: str = "单位") -> str:
+    """``<单位名称><年度>年度单位决算公开`` (``部门决算公开`` for a 部门决算: ``document`` is the
+    :class:`~generator.model.DocumentKind` value); a unit name too long for a file name is cut
+    (the year and 年度单位决算公开 stay), see :func:`stem_shortened`."""
+    tail = _stem_tail(year, document)
     return safe_stem(unit_name, STEM_BYTES - len(tail.encode())).rstrip() + tail
 
 
@@ -384,7 +387,7 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
         return result
     d = loaded.disclosure
     draft = result.status == Status.CHECKS_FAILED  # and forced: a draft, never a final-looking file
-    stem = (stem or output_stem(d.unit.name, d.unit.year)) + (DRAFT_SUFFIX if draft else "")
+    stem = (stem or output_stem(d.unit.name, d.unit.year, d.unit.document)) + (DRAFT_SUFFIX if draft else "")
     if stem_shortened(d.unit.name, d.unit.year):
         result.notices.append(f"单位名称较长，文件名超过文件系统允许的 {NAME_BYTES} 字节，已截短为“{stem}”")
     targets = [

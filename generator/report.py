@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
-from generator.compute import TAG_CLOSE, TAG_OPEN, Figures, derive
+from generator.compute import TAG_CLOSE, TAG_OPEN, Figures, derive, public_expense_kind
 from generator.document import Document
 from generator.model import Disclosure
 from generator.sections import template_sections
@@ -45,7 +45,7 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
         "prior_year": d.unit.year - 1,
         "tables": [SimpleNamespace(key=t.key, code=t.code, title=t.title) for t in yd.tables.values()],
         "draft": draft,
-        "sections": template_sections(d.unit.kind),
+        "sections": template_sections(public_expense_kind(d), d.unit.document),
     }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from generator.model import FundTable, SanGong, UnitKind
+from generator.model import DocumentKind, FundTable, SanGong, UnitKind
 from generator.templates_path import packaged_templates
 
 SECTIONS_FILE = packaged_templates() / "narrative" / "sections.toml"
@@ -39,12 +39,28 @@ class PublicExpense:
 
 
 @dataclass(frozen=True)
+class DocumentWords:
+    """How a 单位决算 or a 部门决算 names itself: ``name`` (单位决算), ``self`` (本单位), ``we``
+    (我单位), ``subject`` (单位), the word the 公开表 notes use, and ``part1`` (第一部分 单位概况)."""
+
+    part1: str
+    name: str
+    self: str
+    we: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class Sections:
     headings: dict[str, str]
     public_expense_by_kind: dict[UnitKind, PublicExpense]
     sangong_vs_prior: tuple[str, ...]
     sangong_vs_budget: tuple[str, ...]
     fund_conditions: tuple[str, ...]
+    document_by_kind: dict[DocumentKind, DocumentWords]
+
+    def document(self, kind: DocumentKind) -> DocumentWords:
+        return self.document_by_kind[kind]
 
     def public_expense(self, kind: UnitKind) -> PublicExpense:
         return self.public_expense_by_kind[kind]
@@ -65,7 +81,8 @@ def load_sections(path: Path = SECTIONS_FILE) -> Sections:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     by_kind = {UnitKind(kind): PublicExpense(**v) for kind, v in data["public_expense"].items()}
-    missing = set(UnitKind) - set(by_kind)
+    documents = {DocumentKind(k): DocumentWords(**v) for k, v in data["document"].items()}
+    missing = (set(UnitKind) - set(by_kind)) | (set(DocumentKind) - set(documents))
     sangong = data["sangong"]
     conditions = tuple(data["funds"]["written_in_full_if_any"])
     unknown = [
@@ -80,11 +97,12 @@ def load_sections(path: Path = SECTIONS_FILE) -> Sections:
         sangong_vs_prior=tuple(sangong["compared_with_prior"]),
         sangong_vs_budget=tuple(sangong["compared_with_budget"]),
         fund_conditions=conditions,
+        document_by_kind=documents,
     )
 
 
-def template_sections(kind: UnitKind) -> SimpleNamespace:
-    """``sections`` in the templates: every heading by name, and ``public_expense`` (heading and
-    term of 十（一）) for the unit's kind."""
+def template_sections(kind: UnitKind, document: DocumentKind = DocumentKind.UNIT) -> SimpleNamespace:
+    """``sections`` in the templates: every heading by name, ``public_expense`` (heading and
+    term of 十（一）) for the unit's kind, and ``document`` (单位决算 or 部门决算 wording)."""
     s = load_sections()
-    return SimpleNamespace(**s.headings, public_expense=s.public_expense(kind))
+    return SimpleNamespace(**s.headings, public_expense=s.public_expense(kind), document=s.document(document))

@@ -33,6 +33,7 @@ from pydantic import BaseModel
 from generator.compute import Figures, ProjectFigures, project_figures
 from generator.document import Cell, Table
 from generator.model import (
+    DocumentKind,
     T01,
     T04,
     Disclosure,
@@ -44,6 +45,7 @@ from generator.model import (
     SanGong,
 )
 from generator.numbers import fmt_money, fmt_percent, q2
+from generator.sections import load_sections
 from generator.templating import cn_numeral
 from generator.yeardata import YearData, load_year
 
@@ -127,11 +129,18 @@ class _Builder:
             body=body,
             widths=widths,
             unit_name=self.d.unit.name,
-            note=info.note,
-            empty_note=info.empty_note if empty else "",
+            note=self._subject(info.note),
+            empty_note=self._subject(info.empty_note) if empty else "",
             landscape=landscape,
             anchor=key,
         )
+
+    def _subject(self, note: str) -> str:
+        """A table note of the year data (written for a 单位) with the document's own word:
+        ``部门`` in a 部门决算 (sections.toml ``[document]``)."""
+        words = load_sections().document(self.d.unit.document)
+        unit_words = load_sections().document(DocumentKind.UNIT)
+        return note.replace(unit_words.subject, words.subject) if words.subject != unit_words.subject else note
 
     def _classes(self, present) -> list[tuple[str, str]]:
         """Every 类 of the year data, then any other 类 the input uses, numbered 一、二、…."""

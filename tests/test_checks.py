@@ -120,6 +120,21 @@ def _drop_gpb_item(code: str) -> Disclosure:
     return with_value(d, "comparisons.gpb_items", [c for c in d.comparisons.gpb_items if c.code != code])
 
 
+def _department(operating_costs: Any = "stated", members: Any = None) -> Disclosure:
+    """The factory unit as a 部门: a 行政 本级 and a 事业单位."""
+    from generator.model import DocumentKind, Member, UnitKind
+
+    d = make_disclosure()
+    d.unit.document = DocumentKind.DEPARTMENT
+    d.unit.members = (
+        [Member(name=d.unit.name, kind=UnitKind.ADMINISTRATIVE), Member(name="某所", kind=UnitKind.PUBLIC_INSTITUTION)]
+        if members is None
+        else members
+    )
+    d.operating_costs = d.t06.public_total if operating_costs == "stated" else operating_costs
+    return d
+
+
 CASES: list[Case] = [
     # ---- year data
     Case(
@@ -690,6 +705,30 @@ CASES: list[Case] = [
         ("t06.rows[12].amount", "t09.actual.car_operation"),
         count=1,
         contains=("30231", "5.00", "4.00"),
+    ),
+    # ---- 部门决算, 机关运行经费
+    Case(
+        "部门 with a 事业单位, 机关运行经费 not stated",
+        lambda: _department(operating_costs=None),
+        "operating_costs.stated",
+        Severity.ERROR,
+        ("operating_costs",),
+        contains=("机关运行经费未填写",),
+    ),
+    Case(
+        "机关运行经费 > 公用经费合计",
+        lambda: make_admin_disclosure(**{"operating_costs": D("99.00")}),
+        "operating_costs.within_public",
+        Severity.ERROR,
+        ("operating_costs", "t06.public_total"),
+        contains=("99.00",),
+    ),
+    Case(
+        "部门 without its composition",
+        lambda: _department(members=[]),
+        "unit.members",
+        WARNING,
+        ("unit.members",),
     ),
     # ---- staff, procurement, assets
     Case(

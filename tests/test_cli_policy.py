@@ -65,7 +65,7 @@ def test_help_is_chinese_from_usage_line_to_examples():
         (["--json", "x.xlsx"], "错误：选项 --json 只能与 --check 同用"),
         (["--from", "d.json", "x.xlsx"], "错误：选项 --from 只能与 --template 同用"),
         (["--check", "--template", "t.xlsx"], "不能同时使用"),
-        (["--check", "--force", "x.xlsx"], "错误：选项 --force 只用于生成文件，不能与 --check 同用"),
+        (["--check", "--force", "x.xlsx"], "错误：选项 --force 只用于生成文件、--consolidate，不能与 --check 同用"),
         (["--dump-json", "--json", "x.xlsx"], "选项 --json 只用于--check，不能与 --dump-json 同用"),
         (["--template", "t.xlsx", "x.xlsx"], "不需要给出工作簿"),
         ([], "请给出工作簿、JSON 文件或文件夹"),

@@ -19,11 +19,14 @@ if TYPE_CHECKING:
 __all__ = ["read_workbook", "write_template"]
 
 
-def write_template(out: Path, data: Disclosure | None = None, year: int | None = None) -> None:
-    """Write the standard workbook to ``out``: blank when ``data`` is None (amounts 万元)."""
+def write_template(
+    out: Path, data: Disclosure | None = None, year: int | None = None, hints: dict | None = None
+) -> None:
+    """Write the standard workbook to ``out``: blank when ``data`` is None (amounts 万元);
+    ``hints``: model path → text shown as that cell's comment (批注)."""
     from generator.workbook.writer import write_template as _write
 
-    _write(out, data, year)
+    _write(out, data, year, hints)
 
 
 def read_workbook(path: Path) -> WorkbookData:

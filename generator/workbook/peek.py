@@ -12,18 +12,25 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from generator.model import DocumentKind
 from generator.workbook import spec
 
 
 def peek_unit(path: Path) -> tuple[str, int] | None:
     """``(单位名称, 年度)`` of a standard workbook or JSON input, or None when not found quickly."""
+    found = peek_unit_document(path)
+    return None if found is None else found[:2]
+
+
+def peek_unit_document(path: Path) -> tuple[str, int, str] | None:
+    """``(单位名称, 年度, 决算类别)`` (类别 ``单位`` when the input does not say), or None."""
     suffix = path.suffix.lower()
     if not path.is_file():  # missing, a folder, a FIFO or a device: the full reader says what it is
         return None
     try:
         if suffix == ".json":
             unit = json.loads(path.read_text(encoding="utf-8"))["unit"]
-            return _checked(unit.get("name"), unit.get("year"))
+            return _checked(unit.get("name"), unit.get("year"), unit.get("document"))
         if suffix in (".xlsx", ".xlsm"):
             return _peek_xlsx(path)
     except Exception:  # noqa: BLE001 - any trouble: the full reader will say what it is
@@ -31,32 +38,36 @@ def peek_unit(path: Path) -> tuple[str, int] | None:
     return None
 
 
-def _peek_xlsx(path: Path) -> tuple[str, int] | None:
+def _peek_xlsx(path: Path) -> tuple[str, int, str] | None:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         if spec.SHEET_UNIT not in book.sheetnames:
             return None
-        wanted = {spec.norm(spec.title_of(("unit", "name"))): "name", spec.norm(spec.title_of(("unit", "year"))): "year"}
+        wanted = {
+            spec.norm(spec.title_of(("unit", field))): field for field in ("name", "year", "document")
+        }
         found: dict[str, object] = {}
         for row in book[spec.SHEET_UNIT].iter_rows(values_only=True):
             for i, value in enumerate(row):
                 key = wanted.get(spec.norm(value)) if isinstance(value, str) else None
                 if key and key not in found:
                     found[key] = next((v for v in row[i + 1 :] if v not in (None, "")), None)
-            if len(found) == 2:
+            if len(found) == 3:
                 break
-        return _checked(found.get("name"), found.get("year"))
+        return _checked(found.get("name"), found.get("year"), found.get("document"))
     finally:
         book.close()
 
 
-def _checked(name: object, year: object) -> tuple[str, int] | None:
+def _checked(name: object, year: object, document: object = None) -> tuple[str, int, str] | None:
     if not isinstance(name, str) or not name.strip():
         return None
+    kinds = {k.value for k in DocumentKind}
+    kind = document.strip() if isinstance(document, str) and document.strip() in kinds else DocumentKind.UNIT.value
     try:
         year_number = int(str(year).strip())
     except ValueError:
         return None
-    return name.strip(), year_number
+    return name.strip(), year_number, kind

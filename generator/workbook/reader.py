@@ -382,6 +382,8 @@ class WorkbookReader:
                 if item.path == (spec.MONEY_UNIT_LABEL,):
                     continue
                 pos = self.find_label(sheet, item.label)
+                if pos is None and item.path in spec.LATER_ITEMS:
+                    continue
                 if pos is None:
                     self.warn("input.missing_label", f"“{sheet.name}”表中没有“{item.label}”一行，按空白处理")
                     continue
@@ -394,6 +396,9 @@ class WorkbookReader:
             if pos is None:
                 continue
             r0, c0 = pos
+            if spec.list_model(path) is not None:
+                self.read_record_list(sheet, path, r0, c0, stop_labels)
+                continue
             col = self.value_col(sheet, r0, c0)
             values: list[str] = []
             rows = self.rows_of(sheet)
@@ -408,6 +413,31 @@ class WorkbookReader:
                 values.append(text)
             self.sources.record(path, sheet.addr(r0, c0))
             self.raw_set_list(path, values)
+
+    def read_record_list(self, sheet: Sheet, path: Path_, r0: int, c0: int, stop_labels: set[str]) -> None:
+        """A list of records under its label: a header row of field titles, then one record a row
+        (rows with every field blank are skipped)."""
+        model = spec.list_model(path)
+        assert model is not None
+        self.sources.record(path, sheet.addr(r0, c0))
+        titles = {spec.norm(info.title or name): name for name, info in model.model_fields.items()}
+        rows = self.rows_of(sheet)
+        head = r0 + 1
+        cols = {
+            titles[spec.norm(v)]: c for c, v in rows.get(head, []) if isinstance(v, str) and spec.norm(v) in titles
+        }
+        if not cols:
+            return
+        index = 0
+        for r in range(head + 1, sheet.max_row + 1):
+            first = sheet.get(r, c0)
+            if isinstance(first, str) and spec.norm(first) in stop_labels:
+                break
+            if r not in rows or all(self.cell(sheet, r, c) in (None, "", BAD) for c in cols.values()):
+                continue
+            for name, c in cols.items():
+                self.read_field((*path, index, name), sheet, r, c)
+            index += 1
 
     def raw_set_list(self, path: Path_, values: list[Any]) -> None:
         if values:

@@ -455,13 +455,41 @@ UNIT_FORM = Form(
             ),
         ),
         FormSection("人员情况（人）", items_of(Staff, ("unit", "staff"))),
+        FormSection(
+            "机关运行经费情况（万元）",
+            (
+                FormItem(
+                    ("operating_costs",),
+                    Disclosure.model_fields["operating_costs"].title or "",
+                    "万元；留空：单个行政单位、参公单位取公开06表公用经费合计；含事业单位的部门必须填写",
+                ),
+            ),
+        ),
     ),
     lists=(
         (("unit", "functions"), "主要职能", "每段一行，编号（如“1.”）照原样保留"),
         (("unit", "subunits"), "下属预算单位", "每个单位一行；没有则留空"),
-        (("unit", "departments"), "内设科室", "每个科室一行；没有则留空"),
+        (("unit", "departments"), "内设科室", "每个科室一行；没有则留空（不写科室一句）"),
+        (("unit", "members"), "部门决算单位构成", "部门决算：本级（名称与部门相同）及所属各单位，每个单位一行"),
     ),
 )
+
+#: Form rows added after the first workbooks were made: a workbook without the row reads the
+#: field's default, without a warning.
+LATER_ITEMS: frozenset[ModelPath] = frozenset({("unit", "document"), ("operating_costs",)})
+
+
+def list_model(path: ModelPath) -> type[BaseModel] | None:
+    """The element model of a form list of records (部门决算单位构成), ``None`` for a list of texts."""
+    found = resolve(path)
+    if found is None:
+        return None
+    base = _unwrap(found[0].model_fields[found[1]].annotation)[0]
+    element = typing.get_args(base)[0] if typing.get_origin(base) is list else None
+    return element if _is_model(element) else None
+
+
+LIST_INDEX_HEADER = "序号"
 
 SANGONG_FORM = Form(
     SHEET_SANGONG,

@@ -12,16 +12,18 @@ can be pasted over them.  All amounts are written in 万元.
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.atomic import atomic_target
-from generator.model import Disclosure, FundTable, UnitKind
+from generator.model import Disclosure, FundTable
 from generator.xlsxsafe import Formula
 from generator.xlsxsafe import put as put_value
 from generator.workbook import spec
@@ -463,7 +465,7 @@ class TemplateWriter:
         value = self.get(item.path, None)
         if item.path == ("unit", "year") and value is None:
             value = self.year
-        if isinstance(value, UnitKind):
+        if isinstance(value, Enum):
             value = value.value
         style = {
             "money": "money",
@@ -483,15 +485,38 @@ class TemplateWriter:
             w.height(row, 90 if (kind.max_length or 0) > 5000 else 48)
         if item.path == ("unit", "name"):
             self.unit_name_ref = self.ref(w.ws, row, 2)
-        if item.path == ("unit", "kind"):
-            dv = DataValidation(
-                type="list", formula1='"' + ",".join(k.value for k in UnitKind) + '"', allow_blank=True
-            )
-            dv.error = "请从下拉列表中选择单位性质"
-            dv.errorTitle = "单位性质"
-            w.ws.add_data_validation(dv)
-            dv.add(w.ws.cell(row=row, column=2))
+        if kind.kind == "enum":
+            self.choices(w, row, 2, kind.title, _unwrap_enum(model, name))
         self.record(item.path, w.ws, row, 2)
+
+    def choices(self, w: SheetWriter, row: int, col: int, title: str, enum: type[Enum]) -> None:
+        """A drop-down of the enum's values at (row, col)."""
+        dv = DataValidation(type="list", formula1='"' + ",".join(k.value for k in enum) + '"', allow_blank=True)
+        dv.error = f"请从下拉列表中选择{title}"
+        dv.errorTitle = title
+        w.ws.add_data_validation(dv)
+        dv.add(w.ws.cell(row=row, column=col))
+
+    def record_list(self, w: SheetWriter, row: int, path: spec.ModelPath, model: type) -> int:
+        """A list of records: a header row of the field titles, then one record a row; returns the next row."""
+        names = list(model.model_fields)
+        w.put(row, 1, spec.LIST_INDEX_HEADER, "label")
+        for j, name in enumerate(names):
+            w.put(row, 2 + j, model.model_fields[name].title or name, "label")
+        row += 1
+        records = list(self.get(path, []) or [])
+        for i in range(max(len(records) + 3, 6)):
+            w.put(row, 1, i + 1, "center")
+            for j, name in enumerate(names):
+                value = getattr(records[i], name) if i < len(records) else None
+                if isinstance(value, Enum):
+                    value = value.value
+                w.put(row, 2 + j, value if value not in ("", None) else None, "text")
+                if spec.field_kind(model, name).kind == "enum":
+                    self.choices(w, row, 2 + j, model.model_fields[name].title or name, _unwrap_enum(model, name))
+                self.record((*path, i, name), w.ws, row, 2 + j)
+            row += 1
+        return row
 
     def sheet_form(self, form: spec.Form) -> None:
         w = self.new_sheet(form.sheet)
@@ -516,6 +541,10 @@ class TemplateWriter:
             w.put(row, 2, None, "section")
             w.put(row, 3, hint, "hint")
             row += 1
+            record_model = spec.list_model(path)
+            if record_model is not None:
+                row = self.record_list(w, row, path, record_model)
+                continue
             values = list(self.get(path, []) or [])
             count = max(len(values) + 3, {"functions": 12}.get(str(path[-1]), 6))
             for i in range(count):
@@ -905,6 +934,7 @@ class TemplateWriter:
                 w.put(row, 3, _num(entry.prior) if entry else None, "money")
                 w.put(row, 4, entry.code if entry else None, "codecell")
                 w.put(row, 5, (entry.reason or None) if entry else None, "longtext")
+                self.record((*path, i, "reason"), w.ws, row, 5)
                 w.put(row, 6, (entry.class_name or None) if entry else None, "text")
                 w.put(row, 7, (entry.item_name or None) if entry else None, "text")
                 if entry is not None and len(entry.reason) > 50:
@@ -928,6 +958,7 @@ class TemplateWriter:
                 w.put(row, col, None, "grey")
                 continue
             value = self.get((*item.path, fname), None)
+            self.record((*item.path, fname), w.ws, row, col)
             if fname in ("prior", "budget"):
                 w.put(row, col, _num(value), "money")
             else:
@@ -1038,12 +1069,35 @@ class TemplateWriter:
         self._setup_print(w.ws)
 
 
-def write_template(out: Path, data: Disclosure | None = None, year: int | None = None) -> None:
+def write_template(
+    out: Path,
+    data: Disclosure | None = None,
+    year: int | None = None,
+    hints: dict[spec.ModelPath, str] | None = None,
+) -> None:
     """Write the standard workbook to ``out`` (.xlsx): blank when ``data`` is None, else
     filled from ``data`` (amounts in 万元, rows added as needed).  ``year`` selects the year
     data (科目, table titles); default: the data's year, or the latest year available.
+    ``hints``: per model path a text shown as the cell's comment (批注), e.g. the units' own
+    reasons beside a department's blank reason; comments are never read back as data.
     The file is written to a temporary name and moved into place."""
     out = Path(out)
-    wb = TemplateWriter(data, year).build()
+    writer = TemplateWriter(data, year)
+    wb = writer.build()
+    for path, text in (hints or {}).items():
+        place = writer.places.get(tuple(path))
+        if place is None:
+            continue
+        sheet, cell = place.rsplit("!", 1)
+        comment = Comment(text, "juesuan-gen")
+        comment.width, comment.height = 420, min(60 + 18 * text.count("\n"), 400)
+        wb[sheet.strip("'")][cell.replace("$", "")].comment = comment
     with atomic_target(out) as tmp:
         wb.save(tmp)
+
+
+def _unwrap_enum(model: type, name: str) -> type[Enum]:
+    """The Enum class of ``model.name`` (``UnitKind | None`` → ``UnitKind``)."""
+    base = spec._unwrap(model.model_fields[name].annotation)[0]
+    assert isinstance(base, type) and issubclass(base, Enum), (model, name)
+    return base
