@@ -804,7 +804,7 @@ def check_scale_amounts(ctx: CheckContext) -> Iterator[Finding]:
             Severity.ERROR,
             "scale.amounts",
             _say("scale_per_person", table=_table(ctx, "t06"), personnel=fmt_money(personnel),
-                 staff=ctx.d.unit.staff.total, per=fmt_money(per), limit=fmt_money(s.scale_personnel_per_person),
+                 staff=ctx.d.unit.staff.total if ctx.d.unit.staff else 0, per=fmt_money(per), limit=fmt_money(s.scale_personnel_per_person),
                  example=fmt_money(personnel), converted=fmt_money(personnel / WAN)),
             ctx.cells(("t06", "personnel_total"), ("unit", "staff", "total")),
         )

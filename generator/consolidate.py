@@ -191,7 +191,7 @@ def _sum_optional(values: list[Decimal | None]) -> Decimal | None:
     """A sum that is stated only when every part is: an unknown part leaves it unknown."""
     if any(v is None for v in values):
         return None
-    return sum(values, Decimal(0))  # type: ignore[arg-type]
+    return sum((v for v in values if v is not None), Decimal(0))
 
 
 def _table(units: list[Disclosure], key: str) -> Any:
@@ -289,7 +289,8 @@ def _unit(name: str, units: list[Disclosure]) -> Unit:
         UnitKind.ADMINISTRATIVE if UnitKind.ADMINISTRATIVE in kinds else kinds[0]
     )
     staffs = [d.unit.staff for d in units]
-    staff: Staff | None = _sum_models(staffs) if all(s is not None for s in staffs) else None  # type: ignore[arg-type]
+    stated = [s for s in staffs if s is not None]
+    staff: Staff | None = _sum_models(stated) if len(stated) == len(staffs) else None
     ordered = sorted(units, key=lambda d: d.unit.name != name)  # 本级 first, then as given
     return Unit(
         name=name,
@@ -348,5 +349,5 @@ def _text_fields(cls: type[BaseModel]) -> tuple[str, ...]:
 def _get(d: Disclosure, path: ModelPath) -> str:
     obj: Any = d
     for part in path:
-        obj = getattr(obj, part)
+        obj = getattr(obj, str(part))
     return obj or ""

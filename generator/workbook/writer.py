@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pydantic import BaseModel
+
 from generator.atomic import atomic_target
 from generator.model import Disclosure, FundTable
 from generator.xlsxsafe import Formula
@@ -497,7 +499,7 @@ class TemplateWriter:
         w.ws.add_data_validation(dv)
         dv.add(w.ws.cell(row=row, column=col))
 
-    def record_list(self, w: SheetWriter, row: int, path: spec.ModelPath, model: type) -> int:
+    def record_list(self, w: SheetWriter, row: int, path: spec.ModelPath, model: type[BaseModel]) -> int:
         """A list of records: a header row of the field titles, then one record a row; returns the next row."""
         names = list(model.model_fields)
         w.put(row, 1, spec.LIST_INDEX_HEADER, "label")
@@ -1096,7 +1098,7 @@ def write_template(
         wb.save(tmp)
 
 
-def _unwrap_enum(model: type, name: str) -> type[Enum]:
+def _unwrap_enum(model: type[BaseModel], name: str) -> type[Enum]:
     """The Enum class of ``model.name`` (``UnitKind | None`` → ``UnitKind``)."""
     base = spec._unwrap(model.model_fields[name].annotation)[0]
     assert isinstance(base, type) and issubclass(base, Enum), (model, name)
