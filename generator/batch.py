@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -27,6 +28,9 @@ from rich.progress import (
 
 from generator.atomic import remove_stale_temporaries
 from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, build_unit, output_stem
+
+if TYPE_CHECKING:
+    from generator.cluster import Cluster
 
 _renderers: Renderers | None = None
 
@@ -108,12 +112,16 @@ def run_batch(
     console: Console | None = None,
     renderers: Renderers | None = None,
     on_result: Callable[[UnitResult], None] | None = None,
+    cluster: Cluster | None = None,
 ) -> list[UnitResult]:
     """Process every file; results in the order of ``files``.
 
     ``on_result`` is called with each unit's result as soon as it is finished (in the order
-    they finish), e.g. to print it while the others are still being made."""
+    they finish), e.g. to print it while the others are still being made.  With ``cluster``
+    (:class:`generator.cluster.Cluster`) the units are made on a Dask cluster instead of here."""
     jobs = max(1, min(jobs or default_jobs(), len(files)))
+    if cluster is not None:
+        jobs = 1  # stems are assigned here; the units go to the cluster
     remove_stale_temporaries(options.out_dir)
     duplicates: dict[Path, Path] = {}
     if len(files) == 1:
@@ -148,7 +156,9 @@ def run_batch(
             if on_result is not None:
                 on_result(result)
 
-        if jobs == 1:
+        if cluster is not None:
+            cluster.run(files, stems, options, done)
+        elif jobs == 1:
             renderers = renderers or Renderers(options)
             for path in files:
                 done(build_unit(path, options, renderers, stem=stems.get(path)))

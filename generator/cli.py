@@ -372,18 +372,36 @@ def _result_line(r: UnitResult, said: set[str], verbose: bool = False) -> None:
 
 
 def _do_build(
-    paths: list[Path], options: BuildOptions, jobs: int | None, debug: bool, verbose: bool = False
+    paths: list[Path], options: BuildOptions, jobs: int | None, debug: bool, verbose: bool = False,
+    scheduler: str | None = None,
 ) -> int:
-    from generator.batch import run_batch
-
     files, skipped = discover(paths, with_skipped=True)
     _print_skipped(skipped)
     if not files:
         err.print("没有找到要处理的工作簿（.xlsx/.xls/.json）")
         return 2
+    if scheduler is None:
+        return _build_here(files, skipped, options, jobs, debug, verbose)
+    from generator.cluster import Cluster, ClusterError
+
+    try:
+        cluster = Cluster(scheduler)
+    except ClusterError as exc:
+        err.print(f"[red]✗[/red] {escape(str(exc))}")
+        return exc.exit_code
+    with cluster:
+        err.print(f"在 Dask 集群 {escape(cluster.address)} 上生成（{cluster.threads()} 个工作线程）")
+        return _build_here(files, skipped, options, jobs, debug, verbose, cluster)
+
+
+def _build_here(files, skipped, options: BuildOptions, jobs: int | None, debug: bool, verbose: bool,
+                cluster=None) -> int:
+    """Build ``files`` in this process, its pool, or on ``cluster``; print results and the summary."""
+    from generator.batch import run_batch
+
     said: set[str] = set()
     renderers = Renderers(options)  # used in this process when one job renders everything
-    error, notes = renderers.preflight()
+    error, notes = renderers.preflight() if cluster is None else cluster.preflight(options)
     if error:  # before any rendering: never a PDF of boxes
         err.print(escape(error))
         return 1
@@ -395,7 +413,8 @@ def _do_build(
         _result_line(result, said, verbose)
         _print_detail(result, debug)
 
-    results = run_batch(files, options, jobs=jobs, console=err, renderers=renderers, on_result=show)
+    results = run_batch(files, options, jobs=jobs, console=err, renderers=renderers, on_result=show,
+                        cluster=cluster)
     if len(results) > 1:
         _summarize(results, options, skipped)
     return _exit_code(results)
@@ -457,6 +476,8 @@ _CONFLICTING_MODES = (
         help="检查有错误时仍然生成（请先核对）；与 --consolidate 同用时检查有错误的单位也汇总")
 @option("-j", "--jobs", type=Count(1), metavar="数目", section=S_BUILD, modes={"build"},
         help="同时处理的单位数（默认：全部处理器核心）")
+@option("--scheduler", metavar="地址", section=S_BUILD, modes={"build"},
+        help="在已运行的 Dask 集群上批量生成（调度器地址，如 tcp://192.168.1.10:8786；需安装 juesuan-gen[dask]）")
 @option("--skip-existing", is_flag=True, section=S_BUILD, modes={"build"},
         help="输出文件已存在的单位跳过（中断后续跑）")
 @option("--templates", "templates_dir", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
@@ -502,6 +523,7 @@ def app(
     force: bool,
     jobs: int | None,
     skip_existing: bool,
+    scheduler: str | None,
     templates_dir: Path | None,
     font_dir: Path | None,
     pdf_variant: str | None,
@@ -556,6 +578,15 @@ def app(
         chosen = parse_formats(formats if formats is not None else ",".join(default_formats()))
     except UnknownFormat as exc:
         refuse(ctx, f"--format：{exc}")
+    if scheduler is not None:
+        from generator.cluster import ClusterError, check_address
+
+        if jobs is not None:
+            refuse(ctx, "--jobs 与 --scheduler 不能同时使用：在集群上同时处理的单位数由各工作进程的线程数决定")
+        try:
+            scheduler = check_address(scheduler)
+        except ClusterError as exc:
+            refuse(ctx, str(exc))
     out_dir = output if output is not None else Path("output")
     if mode == "consolidate" and (not dept_name or not dept_name.strip() or output is None):
         refuse(ctx, "--consolidate 需要 --name 部门名称 和 -o 部门工作簿.xlsx")
@@ -587,7 +618,7 @@ def app(
             reason_threshold=threshold,
             strict=strict,
         )
-        return _do_build(list(paths), options, jobs, debug, verbose)
+        return _do_build(list(paths), options, jobs, debug, verbose, scheduler)
     except JuesuanError as exc:
         err.print(escape(str(exc)))
         for f in getattr(exc, "findings", []) or []:

@@ -221,8 +221,8 @@ if [[ -z ${SETUP_NO_VENV:-} ]]; then
         rm -f "$STAMP"
     fi
     if [[ ! -f "$STAMP" || "$ROOT/pyproject.toml" -nt "$STAMP" || ! -x "$VENV/bin/juesuan-gen" ]]; then
-        say "安装 Python 依赖：pip install -e '.[dev,web]'"
-        quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[dev,web]"
+        say "安装 Python 依赖：pip install -e '.[dev,web,dask]'"
+        quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[dev,web,dask]"
         touch "$STAMP"
     fi
 fi
