@@ -3,7 +3,7 @@
 
 VENV := .venv
 
-.PHONY: setup samples sample-workbooks docs-images test bench bench-batch
+.PHONY: setup samples sample-workbooks docs-images test bench bench-batch bench-dask
 
 setup:
 	bash scripts/setup.sh
@@ -19,6 +19,10 @@ bench: setup
 
 bench-batch: setup
 	$(VENV)/bin/python bench/bench_batch.py
+
+# Units per minute on a local Dask cluster of 1, 2 and 4 workers (juesuan-gen --scheduler).
+bench-dask: setup
+	$(VENV)/bin/python bench/bench_dask.py
 
 # Regenerate samples/*.xlsx from samples/data/*.json (after a change of the workbook layout or the data).
 sample-workbooks: setup

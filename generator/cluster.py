@@ -89,13 +89,24 @@ def _rename(text: str, temporary: dict[str, str]) -> str:
     return text
 
 
+def _use_year_dir(year_dir: str | None) -> None:
+    """The client's ``--year-data`` folder (the same path on every worker), or the built-in data."""
+    from generator.yeardata import YEAR_DIR_ENV, use_year_dir
+
+    if os.environ.get(YEAR_DIR_ENV) != year_dir:
+        use_year_dir(Path(year_dir) if year_dir else None)
+
+
 def unit_on_worker(
-    origin: str, data: bytes, stem: str | None, options: BuildOptions, existing: tuple[str, ...] = ()
+    origin: str, data: bytes, stem: str | None, options: BuildOptions, existing: tuple[str, ...] = (),
+    year_dir: str | None = None,
 ) -> tuple[UnitResult, dict[str, bytes]]:
     """Build one unit in a temporary folder of this worker: ``(result, {file name: bytes})``.
 
     ``origin`` is the input's path on the client (the result names it); ``existing`` the names
-    of this unit's files already in OUT (``--skip-existing``)."""
+    of this unit's files already in OUT (``--skip-existing``); ``year_dir`` the client's
+    ``--year-data`` folder."""
+    _use_year_dir(year_dir)
     source = Path(origin)
     with tempfile.TemporaryDirectory(prefix="juesuan-unit-") as tmp:
         src = Path(tmp) / "in" / source.name
@@ -185,6 +196,9 @@ class Cluster:
         limit = IN_FLIGHT_PER_THREAD * self.threads()
         pending: dict = {}
         existing = _existing_names(options)
+        from generator.yeardata import YEAR_DIR_ENV
+
+        year_dir = os.environ.get(YEAR_DIR_ENV)
 
         def submit(path: Path) -> None:
             try:
@@ -197,7 +211,7 @@ class Cluster:
             stem = stems.get(path)
             mine = tuple(n for n in existing if stem and n.startswith(stem))
             fut = self.client.submit(
-                unit_on_worker, str(path), data, stem, options, mine, pure=False, retries=0
+                unit_on_worker, str(path), data, stem, options, mine, year_dir, pure=False, retries=0
             )
             pending[fut] = path
             running.add(fut)
