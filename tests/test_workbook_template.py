@@ -72,7 +72,10 @@ def test_blank_template_has_every_sheet_in_order(blank):
         "绩效",
         "绩效项目",
         "绩效指标",
+        "公式辅助",
     ]
+    assert wb["公式辅助"].sheet_state == "hidden"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"][-1] == "绩效指标"
 
 
 def test_table_sheets_carry_title_code_unit_line_and_note(blank):
@@ -166,9 +169,11 @@ def test_drop_down_lists(blank):
 def test_comparison_sheet_shows_current_year_by_formula(blank):
     ws = openpyxl.load_workbook(blank)["对比与原因"]
     r, _ = _cells(ws)["收入支出总计"]
-    assert str(ws.cell(row=r, column=2).value).startswith("='公开01表'!")
-    formulas = [str(c.value) for row in ws.iter_rows() for c in row if str(c.value).startswith("=IF(")]
-    assert formulas and all("SUMIF(" in f for f in formulas)
+    assert str(ws.cell(row=r, column=2).value).startswith("='公式辅助'!")
+    formulas = [str(c.value) for row in ws.iter_rows() for c in row if str(c.value).startswith("=")]
+    assert formulas and not any("'公开0" in f for f in formulas)  # never a fixed cell of a table
+    helper = [str(c.value) for row in openpyxl.load_workbook(blank)["公式辅助"].iter_rows() for c in row if c.value]
+    assert any('"科目名称"' in f and "SUMPRODUCT(MAX(" in f for f in helper)  # found by label
     heads = {spec.norm(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert {
         "上年决算数",

@@ -37,6 +37,7 @@ from generator.numbers import (
 from generator.source import SourceMap
 from generator.workbook import spec
 from generator.workbook.grid import Book, Sheet, col_letter, open_book
+from generator.workbook.lookups import SHEET_CALC
 from generator.yeardata import YearData, available_years, load_year
 
 _UNIT_RE = re.compile(r"金额单位\s*[：:]\s*(万元|元)")
@@ -133,7 +134,8 @@ class WorkbookReader:
     """Reads one :class:`Book`; see :func:`read_workbook`."""
 
     def __init__(self, book: Book):
-        self.book = book
+        # the hidden sheet of lookup formulas behind 对比与原因 holds no data of the unit
+        self.book = Book(book.path, [x for x in book.sheets if x.name != SHEET_CALC], book.fmt)
         self.raw: dict[str, Any] = {}
         self.sources = SourceMap(origin=str(book.path))
         self.findings: list[Finding] = []
@@ -1481,11 +1483,16 @@ class WorkbookReader:
                 ):
                     break
                 read_cols = list(cols.values())
-                if not any(sheet.get(r, c) is not None or sheet.is_formula(r, c) for c in read_cols):
+                # what the clerk typed counts; the grey rows that list this year's 项 by formula
+                # are read only when something was typed beside them (the code is the listed one)
+                typed = [c for c in read_cols if sheet.get(r, c) is not None and not sheet.is_formula(r, c)]
+                if not typed:
                     continue
                 if self.errors_in(sheet, r, [cols["code"]]):
                     continue
-                code_v = sheet.get(r, cols["code"])
+                code_v = self.cell(sheet, r, cols["code"])
+                if code_v is BAD:
+                    continue
                 code = spec.code_text(code_v)
                 place = sheet.addr(r, cols["code"])
                 if not code:
@@ -1511,7 +1518,7 @@ class WorkbookReader:
                 self.sources.record(base, place)
                 self.sources.record((*base, "code"), place)
                 for fname in ("name", "class_name", "item_name", "prior", "reason"):
-                    if fname in cols:
+                    if fname in cols and not sheet.is_formula(r, cols[fname]):
                         self.read_field((*base, fname), sheet, r, cols[fname])
 
     # -- 绩效项目 / 绩效指标 ---------------------------------------------------------------

@@ -323,6 +323,7 @@ class TemplateWriter:
         self.sheet_form(spec.PERF_FORM)
         self.sheet_projects()
         self.sheet_indicators()
+        self.sheet_calc()
         self.wb.active = 0  # 填表说明: the order of work comes first
         self.wb.calculation.fullCalcOnLoad = True
         return self.wb
@@ -859,27 +860,31 @@ class TemplateWriter:
     # -- 对比与原因 ------------------------------------------------------------------
 
     def _current(self, path: spec.ModelPath) -> Any:
-        """本年决算数 beside a comparison: a formula (blank template) or the value (filled)."""
-        p = self.places
-        formulas = {
-            ("comparisons", "total"): ("t01", "income_grand_total"),
-            ("comparisons", "fiscal"): ("t04", "income_grand_total"),
-            ("comparisons", "gpb_expense"): ("t05", "totals", "total"),
-            ("comparisons", "public_expense"): ("t06", "public_total"),
+        """本年决算数 beside a comparison: a formula finding it in the pasted table by label."""
+        lk = self.lookups
+        totals = {
+            ("comparisons", "total"): "t01",
+            ("comparisons", "fiscal"): "t04",
+            ("comparisons", "gpb_expense"): "t05",
+            ("comparisons", "public_expense"): "t06",
         }
-        if path in formulas:
-            src = formulas[path]
-            return Formula(f"={p[src]}") if self.blank else _num(self.get(src))
+        if path in totals:
+            return Formula(lk.total(totals[path]))
         if path in (("comparisons", "fund"), ("comparisons", "soe")):
-            key = "t07" if path[-1] == "fund" else "t08"
-            a, b = (key, "totals", "carry_in"), (key, "totals", "income")
-            return Formula(f"={p[a]}+{p[b]}") if self.blank else _num(self.get(a) + self.get(b))
+            return Formula(lk.fund_income_grand("t07" if path[-1] == "fund" else "t08"))
         if path[:2] == ("comparisons", "sangong"):
-            actual: tuple[str | int, ...] = ("t09", "actual", path[2])
-            return Formula(f"={p[actual]}") if self.blank else _num(self.get(actual))
+            return Formula(lk.sangong(path[2], budget=False))
         return None
 
+    #: automatic 项 rows of each list (this year's 项 not typed in the list), and typed spare rows
+    AUTO_ROWS = {"t05": 40, "t07": 12, "t08": 12}
+
     def sheet_compare(self) -> None:
+        from generator.workbook.lookups import Lookups
+
+        self.lookups = Lookups(
+            {k: self.yd.tables[k].code for k in spec.TABLE_KEYS}, self.money_unit_ref, {}
+        )
         w = self.new_sheet(spec.SHEET_COMPARE)
         w.widths([40, 14, 14, 14, 50, 50, 22, 22])
         w.put(1, 1, "与上年及预算对比（变动原因）", "title", to_col=7)
@@ -887,11 +892,14 @@ class TemplateWriter:
         w.put(
             2,
             1,
-            "黄色单元格为填写项。“本年决算数”“全年预算数”灰色列取自公开表，仅供核对，程序不读取。"
-            "上年决算数、年初预算数留空表示未填写。",
+            "黄色单元格为填写项。灰色的“本年决算数”“全年预算数”由公式按科目编码和标签从粘贴的公开表中查出，仅供核对，"
+            "程序不读取。上年决算数、年初预算数留空表示未填写。项级科目的灰色行自动列出公开表中本年的项，"
+            "在同一行填写上年决算数和原因即可；本年已没有支出、上年有支出的项级科目，填在下方的空白黄色行"
+            "（填写科目编码、名称和类级、款级科目名称）。",
             "hint",
             to_col=7,
         )
+        w.height(2, 45)
         row = 3
         for c, text in enumerate(spec.COMPARE_HEAD, start=1):
             w.put(row, c, text, "header")
@@ -908,8 +916,7 @@ class TemplateWriter:
         for item in spec.COMPARE_SANGONG:
             w.put(row, 1, item.label, "label")
             w.put(row, 2, self._current(item.path), "show")
-            src = ("t09", "budget", item.path[2])
-            w.put(row, 4, Formula(f"={self.places[src]}") if self.blank else _num(self.get(src)), "show")
+            w.put(row, 4, Formula(self.lookups.sangong(item.path[2], budget=True)), "show")
             self._compare_cells(w, row, item, {"prior": 3, "reason": 5, "budget_reason": 6})
             row += 1
         for path, title, key in spec.COMPARE_LISTS:
@@ -920,39 +927,56 @@ class TemplateWriter:
                 w.put(row, c, text, "header")
             row += 1
             items = list(self.get(path, []) or [])
-            spare = 15 if self.blank else 5
-            for i in range(len(items) + spare):
-                entry = items[i] if i < len(items) else None
-                w.put(row, 1, entry.name if entry else None, "text")
-                if self.blank or entry is None:
-                    code_cell = f"D{row}"
-                    formula = Formula(
-                        f'=IF({code_cell}="","",SUMIF({self.places[(key, "code_col")]},{code_cell},'
-                        f"{self.places[(key, 'amount_col')]}))"
-                    )
-                    w.put(row, 2, formula, "show")
-                else:
-                    w.put(row, 2, _num(self._item_current(key, entry.code)), "show")
-                w.put(row, 3, _num(entry.prior) if entry else None, "money")
-                w.put(row, 4, entry.code if entry else None, "codecell")
-                w.put(row, 5, (entry.reason or None) if entry else None, "longtext")
-                self.record((*path, i, "reason"), w.ws, row, 5)
-                w.put(row, 6, (entry.class_name or None) if entry else None, "text")
-                w.put(row, 7, (entry.item_name or None) if entry else None, "text")
-                if entry is not None and len(entry.reason) > 50:
-                    w.height(row, min(15 * (len(entry.reason) // 40 + 1), 300))
+            typed: list[str] = []
+            if items:
+                first = row
+                for i, item in enumerate(items):
+                    self._item_row(w, row, key, item)
+                    self.record((*path, i, "reason"), w.ws, row, 5)
+                    row += 1
+                typed.append(f"$D${first}:$D${row - 1}")
+            for k in range(1, self.AUTO_ROWS[key] + 1):  # this year's 项 not typed above or below
+                w.put(row, 1, Formula(self.lookups.item_name(key, k)), "show")
+                w.ws.cell(row=row, column=1).alignment = Alignment(horizontal="left", vertical="center")
+                w.put(row, 2, Formula(self.lookups.item_amount_of(key, f"D{row}")), "show")
+                w.put(row, 3, None, "money")
+                w.put(row, 4, Formula(self.lookups.item_code(key, k)), "show")
+                w.ws.cell(row=row, column=4).alignment = Alignment(horizontal="left", vertical="center")
+                w.put(row, 5, None, "longtext")
+                w.put(row, 6, None, "grey")
+                w.put(row, 7, None, "grey")
                 row += 1
+            first = row
+            for _ in range(10 if self.blank else 5):
+                self._item_row(w, row, key, None)
+                row += 1
+            typed.append(f"$D${first}:$D${row - 1}")
+            self.lookups.typed[key] = [f"'{spec.SHEET_COMPARE}'!{r}" for r in typed]
         w.ws.freeze_panes = "B4"
         self.protect(w.ws)
         self._setup_print(w.ws)
 
-    def _item_current(self, key: str, code: str) -> Decimal | None:
-        table = self.get((key,))
-        field = "total" if key == "t05" else "expense"
-        for r in table.rows:
-            if r.code == code:
-                return getattr(r, field)
-        return None
+    def _item_row(self, w: SheetWriter, row: int, key: str, item: Any) -> None:
+        """A typed 项 row: code, name, 上年数, reason, 类/款 names (this year's figure by formula)."""
+        w.put(row, 1, item.name if item else None, "text")
+        w.put(row, 2, Formula(self.lookups.item_amount_of(key, f"D{row}")), "show")
+        w.put(row, 3, _num(item.prior) if item else None, "money")
+        w.put(row, 4, item.code if item else None, "codecell")
+        w.put(row, 5, (item.reason or None) if item else None, "longtext")
+        w.put(row, 6, (item.class_name or None) if item else None, "text")
+        w.put(row, 7, (item.item_name or None) if item else None, "text")
+        if item is not None and len(item.reason) > 50:
+            w.height(row, min(15 * (len(item.reason) // 40 + 1), 300))
+
+    def sheet_calc(self) -> None:
+        """The hidden sheet of lookup formulas behind 对比与原因 (see :mod:`generator.workbook.lookups`)."""
+        from generator.workbook.lookups import SHEET_CALC
+
+        ws = self.wb.create_sheet(SHEET_CALC)
+        for (r, c), formula in self.lookups.cells().items():
+            ws.cell(row=r, column=c).value = formula
+        ws.sheet_state = "hidden"
+        ws.protection.sheet = True
 
     def _compare_cells(self, w: SheetWriter, row: int, item: spec.CompareRow, cols: dict[str, int]) -> None:
         for fname, col in cols.items():
