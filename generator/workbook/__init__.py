@@ -20,13 +20,20 @@ __all__ = ["read_workbook", "write_template"]
 
 
 def write_template(
-    out: Path, data: Disclosure | None = None, year: int | None = None, hints: dict | None = None
+    out: Path,
+    data: Disclosure | None = None,
+    year: int | None = None,
+    hints: dict | None = None,
+    *,
+    prefill: bool = False,
+    guide_extra: list[tuple[str, list[str]]] | None = None,
 ) -> None:
     """Write the standard workbook to ``out``: blank when ``data`` is None (amounts 万元);
-    ``hints``: model path → text shown as that cell's comment (批注)."""
+    ``hints``: model path → text shown as that cell's comment (批注); ``prefill``: next year's
+    workbook from carried data (see writer.write_template)."""
     from generator.workbook.writer import write_template as _write
 
-    _write(out, data, year, hints)
+    _write(out, data, year, hints, prefill=prefill, guide_extra=guide_extra)
 
 
 def read_workbook(path: Path) -> WorkbookData:

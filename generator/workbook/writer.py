@@ -228,8 +228,10 @@ class SheetWriter:
 class TemplateWriter:
     """Builds the whole workbook; ``data`` None gives the blank template."""
 
-    def __init__(self, data: Disclosure | None, year: int | None):
+    def __init__(self, data: Disclosure | None, year: int | None, prefill: bool = False):
         self.data = data
+        #: next year's workbook: only 单位信息 (without 人员情况) and 对比与原因 come from ``data``
+        self.prefill = prefill
         if year is None:
             year = data.unit.year if data is not None else default_year()
         self.year = year
@@ -243,7 +245,7 @@ class TemplateWriter:
 
     @property
     def blank(self) -> bool:
-        return self.data is None
+        return self.data is None or self.prefill
 
     # -- helpers -------------------------------------------------------------------
 
@@ -270,6 +272,8 @@ class TemplateWriter:
     def get(self, path: spec.ModelPath, default: Any = None) -> Any:
         """Value at a model path in ``data`` (``default`` for the blank template)."""
         if self.data is None:
+            return default
+        if self.prefill and (path[0] not in ("unit", "comparisons") or path[:2] == ("unit", "staff")):
             return default
         obj: Any = self.data
         for part in path:
@@ -1100,15 +1104,21 @@ def write_template(
     data: Disclosure | None = None,
     year: int | None = None,
     hints: dict[spec.ModelPath, str] | None = None,
+    *,
+    prefill: bool = False,
+    guide_extra: list[tuple[str, list[str]]] | None = None,
 ) -> None:
     """Write the standard workbook to ``out`` (.xlsx): blank when ``data`` is None, else
     filled from ``data`` (amounts in 万元, rows added as needed).  ``year`` selects the year
-    data (科目, table titles); default: the data's year, or the latest year available.
+    data (科目, table titles); default: the data's year, or last year.
     ``hints``: per model path a text shown as the cell's comment (批注), e.g. the units' own
     reasons beside a department's blank reason; comments are never read back as data.
-    The file is written to a temporary name and moved into place."""
+    ``prefill``: take only 单位信息 and 对比与原因 from ``data`` (next year's workbook);
+    ``guide_extra``: sections added to 填表说明.  The file is written to a temporary name and
+    moved into place."""
     out = Path(out)
-    writer = TemplateWriter(data, year)
+    writer = TemplateWriter(data, year, prefill=prefill)
+    writer.guide_extra = list(guide_extra or [])
     wb = writer.build()
     for path, text in (hints or {}).items():
         place = writer.places.get(tuple(path))
