@@ -164,3 +164,25 @@ def test_previous_of_another_year_is_a_warning():
 
     found = previous_findings(d, SourceMap(is_json=True), last)
     assert any("应与" in f.message for f in found)
+
+
+def test_subjects_changed_between_the_years_are_listed_in_console_and_guide(tmp_path):
+    from generator.yeardata import use_year_dir
+
+    years = tmp_path / "years"
+    years.mkdir()
+    (years / "2025.toml").write_text(
+        'year = 2025\nbased_on = 2024\n[[changes]]\ncode = "2010350"\naction = "rename"\n'
+        'name = "事业运行（试点）"\nold_name = "事业运行"\nsource = "某省财政厅通知"\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "2025.xlsx"
+    try:
+        result = invoke("--year-data", years, "--template", target, "--previous", SAMPLES[0])
+    finally:
+        use_year_dir(None)
+    assert result.exit_code == 0, result.output
+    line = "2010350：名称由“事业运行”改为“事业运行（试点）”（依据：某省财政厅通知）"
+    assert line in result.output
+    guide = [str(c.value) for row in openpyxl.load_workbook(target)["填表说明"].iter_rows() for c in row if c.value]
+    assert line in guide
