@@ -52,7 +52,7 @@ def paste(blank: Path, out: Path, exporter: Exporter, row0: int, col0: int) -> N
     ws = wb[spec.SHEET_UNIT]
     for row in ws.iter_rows():
         if row[0].value == "单位名称":
-            row[1].value = "测试单位"
+            row[1].value = exporter.d.unit.name
         if row[0].value == "单位性质":
             row[1].value = "事业单位"
     ws = wb[spec.SHEET_COMPARE]
