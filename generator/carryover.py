@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from generator.errors import Finding, Severity
 from generator.model import Comparisons, Disclosure, SanGongComparisons, SubjectComparison, Unit
@@ -79,7 +80,7 @@ def carry(last: Disclosure) -> Disclosure:
     )
     comps = Comparisons()
     for path, value in current_figures(last).items():
-        target = comps
+        target: Any = comps
         for part in path:
             target = getattr(target, part)
         target.prior = value
@@ -142,7 +143,7 @@ def previous_findings(d: Disclosure, sources: SourceMap, last: Disclosure) -> li
         )
     ly = last.unit.year
     for path, expected in current_figures(last).items():
-        comp = d.comparisons
+        comp: Any = d.comparisons
         for part in path:
             comp = getattr(comp, part)
         place = ("comparisons", *path, "prior")

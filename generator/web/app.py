@@ -363,8 +363,8 @@ def create_app(settings: Settings) -> FastAPI:
             audit(db, request, who.account, "生成", f"提交 #{sub.id}：{sub.filename}{what}")
 
     def years_of(db: Session) -> list[int]:
-        found = sorted({y for (y,) in db.execute(select(Submission.year).where(Submission.year.is_not(None)))},
-                       reverse=True)
+        found = sorted({y for (y,) in db.execute(select(Submission.year).where(Submission.year.is_not(None)))
+                        if y is not None}, reverse=True)
         return found
 
     def default_year(db: Session) -> int:
@@ -493,6 +493,8 @@ def create_app(settings: Settings) -> FastAPI:
                        new: Annotated[str, Form()] = "", again: Annotated[str, Form()] = ""):
         check_form_csrf(who, csrf_token)
         account = db.get(Account, who.account.id)
+        if account is None:  # deleted while signed in
+            raise HTTPException(status_code=404)
         if action == "token":
             token = security.issue_api_token(account)
             audit(db, request, account, "重置令牌", account.name)
@@ -617,6 +619,7 @@ def create_app(settings: Settings) -> FastAPI:
         admin_only(who)
         check_form_csrf(who, csrf_token)
         message = error = token = ""
+        account: Account | None
         if action == "create":
             try:
                 account, token = create_account(db, name, unit_name=unit or None, admin=False,

@@ -119,8 +119,8 @@ def check_rate(db: Session, name: str, address: str, per_account: int, per_addre
     failed = select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.success.is_(False), LoginAttempt.at >= since
     )
-    if db.scalar(failed.where(LoginAttempt.account_name == name)) >= per_account or db.scalar(
-        failed.where(LoginAttempt.address == address)
+    if (db.scalar(failed.where(LoginAttempt.account_name == name)) or 0) >= per_account or (
+        db.scalar(failed.where(LoginAttempt.address == address)) or 0
     ) >= per_address:
         raise RateLimited(window)
 

@@ -877,7 +877,7 @@ class TemplateWriter:
         if path in (("comparisons", "fund"), ("comparisons", "soe")):
             return Formula(lk.fund_income_grand("t07" if path[-1] == "fund" else "t08"))
         if path[:2] == ("comparisons", "sangong"):
-            return Formula(lk.sangong(path[2], budget=False))
+            return Formula(lk.sangong(str(path[2]), budget=False))
         return None
 
     #: automatic 项 rows of each list (this year's 项 not typed in the list), and typed spare rows
@@ -920,7 +920,7 @@ class TemplateWriter:
         for item in spec.COMPARE_SANGONG:
             w.put(row, 1, item.label, "label")
             w.put(row, 2, self._current(item.path), "show")
-            w.put(row, 4, Formula(self.lookups.sangong(item.path[2], budget=True)), "show")
+            w.put(row, 4, Formula(self.lookups.sangong(str(item.path[2]), budget=True)), "show")
             self._compare_cells(w, row, item, {"prior": 3, "reason": 5, "budget_reason": 6})
             row += 1
         for path, title, key in spec.COMPARE_LISTS:
