@@ -73,10 +73,12 @@ def carry(last: Disclosure) -> Disclosure:
         name=u.name,
         year=u.year + 1,
         kind=u.kind,
+        document=u.document,
         supervisor=u.supervisor,
         functions=list(u.functions),
         subunits=list(u.subunits),
         departments=list(u.departments),
+        members=list(u.members),
     )
     comps = Comparisons()
     for path, value in current_figures(last).items():
