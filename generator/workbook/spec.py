@@ -189,8 +189,9 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, str, list]:
         return annotation, optional, description, metadata
 
 
+@lru_cache(maxsize=4096)
 def field_kind(model: type[BaseModel], name: str) -> FieldKind:
-    """The :class:`FieldKind` of ``model.name``."""
+    """The :class:`FieldKind` of ``model.name`` (cached: the reader asks once per cell)."""
     info = model.model_fields[name]
     base, optional, description, metadata = _unwrap(info.annotation)
     description = info.description or description
@@ -221,6 +222,13 @@ def field_kind(model: type[BaseModel], name: str) -> FieldKind:
 def resolve(path: ModelPath, root: type[BaseModel] = Disclosure) -> tuple[type[BaseModel], str] | None:
     """``("t05", "rows", 3, "total")`` → ``(GpbRow, "total")``: the model and field a path
     ends at (list indices and dict keys are stepped through); ``None`` if it is no field."""
+    # a list index never names a field: every index resolves alike (one cache entry per
+    # column of a table, not per cell)
+    return _resolve(tuple(0 if isinstance(p, int) else p for p in path), root)
+
+
+@lru_cache(maxsize=4096)
+def _resolve(path: ModelPath, root: type[BaseModel]) -> tuple[type[BaseModel], str] | None:
     current: Any = root
     last: tuple[type[BaseModel], str] | None = None
     for part in path:
