@@ -227,6 +227,13 @@ if [[ -z ${SETUP_NO_VENV:-} ]]; then
     fi
 fi
 
+# ---------------------------------------------------------------- 4b. font cache
+# The glyph check of the PDF reads the cmaps of the CJK fonts (a second or more per run);
+# read them once here into ~/.cache/juesuan-gen, so that a cold run starts faster.
+if [[ -z ${SETUP_NO_VENV:-} && -x "$VENV/bin/python" ]]; then
+    "$VENV/bin/python" -c 'from generator.fonts import prepare_cache; prepare_cache()' >/dev/null 2>&1 || true
+fi
+
 # ---------------------------------------------------------------- 5. axe-core for the browser tests
 # From the npm registry, pinned by tests/a11y/package-lock.json, into tests/a11y/node_modules
 # (git-ignored).  Playwright drives the system's Chromium; its own browser download is never used.

@@ -94,3 +94,27 @@ def test_docx_rows_match_the_document_in_order(sized):
             assert len(rows) == len(expected), table.key
             for got, want in zip(rows, expected, strict=True):
                 assert [re.sub(r"\s", "", x) for x in got] == [re.sub(r"\s", "", x) for x in want], table.key
+
+
+def test_font_cmap_cache_gives_the_same_answer_cold_warm_and_corrupt(tmp_path, monkeypatch):
+    """The glyph check reads a font's cmap from the disk cache when it can; the answer is the
+    same from the font, from the cache, and when the cache file is damaged."""
+    from generator import fonts
+
+    found = {m.path for m in fonts.resolve_fonts().values() if m is not None}
+    if not found:
+        pytest.skip("no CJK font installed")
+    path = Path(sorted(found)[0])
+    monkeypatch.setenv("JUESUAN_CACHE_DIR", str(tmp_path))
+    text = "决算公开說明𠀀\U0010fffd"
+    fonts._cmap_codepoints.cache_clear()
+    cold = fonts.missing_glyphs(text, path)
+    files = list((tmp_path / "cmaps").iterdir())
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    fonts._cmap_codepoints.cache_clear()
+    assert fonts.missing_glyphs(text, path) == cold
+    assert "\U0010fffd" in cold and "决" not in cold
+    files[0].write_bytes(b"\x01\x02\x03")  # not a whole number of code points
+    fonts._cmap_codepoints.cache_clear()
+    assert fonts.missing_glyphs(text, path) == cold
+    fonts._cmap_codepoints.cache_clear()
