@@ -16,6 +16,7 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/python bench/bench_unit.py
+	$(VENV)/bin/python bench/bench_scale.py
 
 bench-batch: setup
 	$(VENV)/bin/python bench/bench_batch.py
