@@ -24,13 +24,11 @@ from pathlib import Path
 
 from generator import fonts
 from generator.atomic import atomic_target
-from generator.document import Document, PageBreak, Paragraph
+from generator.document import Document
 from generator.errors import RenderError
 from generator.render.layout import (
     TOC_TITLE,
-    PreparedHeading,
     PreparedTable,
-    PreparedToc,
     cell_align,
     clean_text,
     prepare,
@@ -131,18 +129,7 @@ class HtmlRenderer:
 
         self._load()
         prepared = prepare(doc)
-        items: list[tuple[str, object]] = []
-        for item in prepared.items:
-            if isinstance(item, PreparedToc):
-                items.append(("toc", item))
-            elif isinstance(item, PreparedHeading):
-                items.append(("heading", item))
-            elif isinstance(item, PreparedTable):
-                items.append(("table", item))
-            elif isinstance(item, Paragraph):
-                items.append(("paragraph", item))
-            elif isinstance(item, PageBreak):
-                continue  # a page break has no meaning on screen; print breaks come from CSS
+        items = prepared.tagged(page_breaks=False)
         try:
             return self._page.render(
                 doc=doc,

@@ -209,6 +209,24 @@ class Prepared:
     items: list = field(default_factory=list)
     anchors: dict[str, str] = field(default_factory=dict)
 
+    def tagged(self, *, page_breaks: bool) -> list[tuple[str, object]]:
+        """``items`` as (kind, item) pairs for the HTML-based templates: kind is toc, heading,
+        table, paragraph or pagebreak; ``page_breaks=False`` leaves the page breaks out (a web
+        page has none: its print breaks come from CSS)."""
+        kinds = (
+            (PreparedToc, "toc"),
+            (PreparedHeading, "heading"),
+            (PreparedTable, "table"),
+            (Paragraph, "paragraph"),
+            (PageBreak, "pagebreak"),
+        )
+        tagged: list[tuple[str, object]] = []
+        for item in self.items:
+            kind = next(name for cls, name in kinds if isinstance(item, cls))
+            if kind != "pagebreak" or page_breaks:
+                tagged.append((kind, item))
+        return tagged
+
 
 _ANCHOR_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 

@@ -29,14 +29,11 @@ from urllib.parse import unquote, urlsplit
 
 from generator import fonts
 from generator.atomic import atomic_target
-from generator.document import Document, PageBreak, Paragraph
+from generator.document import Document
 from generator.errors import RenderError
 from generator.render.layout import (
     TOC_TITLE,
     Prepared,
-    PreparedHeading,
-    PreparedTable,
-    PreparedToc,
     cell_align,
     clean_text,
     prepare,
@@ -468,18 +465,7 @@ class PdfRenderer:
         ``prepared`` is ``prepare(doc)`` when the caller has it already."""
         self._load()
         prepared = prepared or prepare(doc)
-        items: list[tuple[str, object]] = []
-        for item in prepared.items:
-            if isinstance(item, PreparedToc):
-                items.append(("toc", item))
-            elif isinstance(item, PreparedHeading):
-                items.append(("heading", item))
-            elif isinstance(item, PreparedTable):
-                items.append(("table", item))
-            elif isinstance(item, Paragraph):
-                items.append(("paragraph", item))
-            elif isinstance(item, PageBreak):
-                items.append(("pagebreak", item))
+        items = prepared.tagged(page_breaks=True)
         import jinja2
 
         try:
