@@ -359,3 +359,23 @@ def test_no_traceback_reaches_the_browser(server, monkeypatch):
     assert r.status_code == 404 and "页面或资源不存在" in r.text and "Traceback" not in r.text
     r = quiet.get("/api/units", headers=bearer(tokens["a"]))
     assert r.status_code == 403 and "管理员" in r.json()["detail"]
+
+
+def test_next_years_workbook_is_prefilled_from_a_submission_of_the_own_unit_only(server):
+    app, client, tokens = server
+    from openpyxl import load_workbook
+
+    sid = upload(client, SAMPLE_12345, tokens["a"], generate="false").json()["id"]
+    wait_for(client, sid, tokens["a"])
+    clerk = TestClient(app)
+    sign_in(clerk, "clerk-a")
+    r = clerk.get(f"/template-next.xlsx?sid={sid}")
+    assert r.status_code == 200, r.text
+    book = load_workbook(io.BytesIO(r.content))
+    info = [c.value for row in book["单位信息"].iter_rows() for c in row]
+    assert 2025 in info or "2025" in info  # 年度 + 1
+    compare = [c.value for row in book["对比与原因"].iter_rows() for c in row]
+    assert 3361.4 in compare  # last year's 收入支出总计 carried as this year's 上年决算数
+    other = TestClient(app)
+    sign_in(other, "clerk-b")
+    assert other.get(f"/template-next.xlsx?sid={sid}").status_code == 404
