@@ -12,23 +12,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from conftest import load_sample, sample_paths
 from test_workbook_support import Exporter, replace_tables
 
 from generator.carryover import ITEM_TABLES, carry, current_figures, current_items, previous_findings
-from generator.cli import app
 from generator.errors import Severity
 from generator.inputs import load_input
 from generator.model import Disclosure
 from generator.workbook import spec, write_template
+from tests.clirun import invoke
 
-runner = CliRunner()
 SAMPLES = sample_paths()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
 def _prior(d: Disclosure, path: tuple[str, ...]):

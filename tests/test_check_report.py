@@ -18,20 +18,14 @@ import openpyxl
 import pytest
 from conftest import SAMPLES_DIR
 from test_workbook_support import xlsx_to_xls
-from click.testing import CliRunner
 
 from generator.check_report import FILLS, REPORT_SHEET, split_place, write_report
-from generator.cli import app
 from generator.errors import Finding, Severity
 from generator.pipeline import check_file
 from generator.workbook import write_template
+from tests.clirun import invoke
 
-runner = CliRunner()
 SAMPLE = SAMPLES_DIR / "乌鲁木齐市12345政务服务热线中心.json"
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
 def digest(path: Path) -> str:

@@ -9,28 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import batch
 from generator.atomic import atomic_target, remove_stale_temporaries
-from generator.cli import app
 from generator.inputs import dump_json, load_input
 from generator.model import UnitKind
 from generator.pipeline import Status, output_stem, safe_stem
 from generator.synthetic import synthetic_disclosure
+from tests.clirun import invoke, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-runner = CliRunner()
-
-
-def invoke(*args: str):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
-def write_json(path: Path, d) -> Path:
-    path.write_text(dump_json(d), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -6,25 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from faults import FAULTY, install_raising_check, remove_raising_check
 
 from generator import batch
-from generator.cli import app
-from generator.inputs import dump_json
 from generator.pipeline import Status
 from generator.synthetic import synthetic_disclosure
-
-runner = CliRunner()
-
-
-def invoke(*args: object):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
-def write_json(path: Path, d) -> Path:
-    path.write_text(dump_json(d), encoding="utf-8")
-    return path
+from tests.clirun import invoke, write_json
 
 
 @pytest.fixture

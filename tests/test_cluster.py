@@ -18,26 +18,20 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from faults import CRASHING, install_crashing_check
 from openpyxl import load_workbook
 
 from generator import batch, checks
-from generator.cli import app
 from generator.cluster import WORKER_DIED
 from generator.inputs import dump_json
 from generator.pipeline import Status
 from generator.synthetic import synthetic_disclosure
+from tests.clirun import invoke
 
 pytest.importorskip("distributed")
 
 TESTS = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-runner = CliRunner()
-
-
-def invoke(*args: object):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
 def _free_port() -> int:

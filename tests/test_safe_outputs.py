@@ -10,19 +10,17 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 from xlsxcheck import formulas_in
 
 from generator import atomic
-from generator.cli import app
-from generator.inputs import dump_json, load_input
+from generator.inputs import load_input
 from generator.pipeline import NAME_BYTES, output_stem
 from generator.synthetic import synthetic_disclosure
 from generator.xlsxsafe import CELL_LIMIT, Formula, put
+from tests.clirun import invoke, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
-runner = CliRunner()
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",
@@ -31,15 +29,6 @@ HOSTILE = [
     "-2+3",
     "@SUM(1,1)",
 ]
-
-
-def invoke(*args: object):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
-def write_json(path: Path, d) -> Path:
-    path.write_text(dump_json(d), encoding="utf-8")
-    return path
 
 
 # ---------------------------------------------------------------------------- text, never a formula

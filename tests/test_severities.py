@@ -8,22 +8,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator.checks import run_checks
-from generator.cli import app
 from generator.errors import Severity
 from generator.inputs import dump_json, load_input
 from generator.synthetic import synthetic_disclosure
+from tests.clirun import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 HOTLINE = ROOT / "samples" / "乌鲁木齐市12345政务服务热线中心.xlsx"
 CENTRE = ROOT / "samples" / "乌鲁木齐市政务服务中心.xlsx"
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_rounding_tails_of_the_samples_are_notes_and_the_procurement_slip_stays_a_warning():

@@ -6,16 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from click.testing import CliRunner
 
-from generator.cli import app
+from tests.clirun import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_template_refuses_an_existing_file_and_leaves_it_byte_identical(tmp_path: Path):

@@ -7,19 +7,12 @@ from pathlib import Path
 
 import pytest
 from factories import make_disclosure
-from click.testing import CliRunner
 
 from generator.checks import run_checks
-from generator.cli import app
 from generator.errors import JuesuanError, Severity
 from generator.inputs import dump_json
 from generator.yeardata import YEARS_DIR, available_years, load_year, subject_differences, use_year_dir
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+from tests.clirun import invoke
 
 
 @pytest.fixture(autouse=True)
