@@ -17,7 +17,7 @@ Cells come from the :class:`~generator.source.SourceMap` (``公开05表!C9``); w
 from the model path (``t05.rows[3].total``).  A figure of a rule is a :class:`Term` made
 from one model path (value, cell and label cannot disagree).  The wording of every message
 is a format string in the one table :data:`TEXT`; the section headings a message names
-come from ``templates/narrative/sections.toml`` (:mod:`generator.sections`), as the
+come from ``templates/formats/<格式>/sections.toml`` (:mod:`generator.sections`), as the
 document's do.
 """
 
@@ -2332,9 +2332,10 @@ _SECTION_OF: dict[str, tuple[str, ...]] = {
 }
 
 
-def _section(kind: UnitKind, name: str) -> str:
-    """The heading (as the document prints it for a unit of ``kind``) of the section ``name``."""
-    s = load_sections()
+def _section(kind: UnitKind, name: str, style: str | None = None) -> str:
+    """The heading (as the document of format ``style`` prints it for a unit of ``kind``) of the
+    section ``name``."""
+    s = load_sections(style)
     keys = _SECTION_OF[name]
     if len(keys) == 1:
         return s.headings[keys[0]]
@@ -2347,7 +2348,7 @@ def _fund_active(ctx: CheckContext, key: str) -> bool:
     """Whether section 七/八 is written in full (sections.toml decides, as for the document)."""
     name = "fund" if key == "t07" else "soe"
     c = ctx.d.comparisons
-    return load_sections().fund_in_full(getattr(ctx.d, key), getattr(c, name), getattr(c, f"{name}_items"))
+    return load_sections(ctx.d.unit.style).fund_in_full(getattr(ctx.d, key), getattr(c, name), getattr(c, f"{name}_items"))
 
 
 def _item_current(ctx: CheckContext, key: str, code: str) -> tuple[Decimal, Any]:
@@ -2423,7 +2424,8 @@ def _compared_items(ctx: CheckContext) -> list[_Compared]:
                     ("comparisons", f"{name}_items", i),
                 )
             )
-    vs_prior, vs_budget = load_sections().sangong_vs_prior, load_sections().sangong_vs_budget
+    declared = load_sections(ctx.d.unit.style)
+    vs_prior, vs_budget = declared.sangong_vs_prior, declared.sangong_vs_budget
     for part in dict.fromkeys(vs_prior + vs_budget):
         items.append(
             _Compared(
@@ -2491,7 +2493,7 @@ def _missing(ctx: CheckContext, base: Path, field_name: str, label: str, section
     return Finding(
         Severity.ERROR,
         "comparisons.missing",
-        _say("missing", label=label, what=what, section=_section(public_expense_kind(ctx.d), section)),
+        _say("missing", label=label, what=what, section=_section(public_expense_kind(ctx.d), section, ctx.d.unit.style)),
         ctx.cells((*base, field_name)),
     )
 
@@ -2520,7 +2522,7 @@ def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
         for field_name in fields:
             if getattr(getattr(c, name), field_name) is None:
                 yield _missing(ctx, ("comparisons", name), field_name, _title(c, name), name)
-    for part in load_sections().sangong_vs_prior:
+    for part in load_sections(ctx.d.unit.style).sangong_vs_prior:
         if getattr(c.sangong, part).prior is None:
             yield _missing(ctx, ("comparisons", "sangong", part), "prior", _sangong_label(part), "sangong")
     if c.public_expense.prior is None:
@@ -2532,11 +2534,11 @@ def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
 def _make_items_check(key: str, name: str) -> Check:
     """The rule that every 项 with spending in table ``key`` has a comparison entry in ``name``."""
     rule = f"comparisons.{name}"
-    section = _section(UnitKind.PUBLIC_INSTITUTION, name)  # the same for every kind
 
     def check(ctx: CheckContext) -> Iterator[Finding]:
         if key != "t05" and not _fund_active(ctx, key):
             return
+        section = _section(UnitKind.PUBLIC_INSTITUTION, name, ctx.d.unit.style)  # the same for every kind
         items = getattr(ctx.d.comparisons, name)
         listed = {item.code for item in items}
         col = "total" if key == "t05" else "expense"
@@ -2589,7 +2591,7 @@ def _make_items_check(key: str, name: str) -> Check:
         "每个条目须有上年决算数；"
         "本年表中没有的科目须能确定类、款、项名称（填写，或由年度数据得到）。"
         + ("" if key == "t05" else "仅在该项资金本年或上年有数据时检查。")
-        + f"\n\n    依据：说明“{section}”逐项列出本年或上年有支出的项级科目（参考公开说明）。\n    "
+        + f"\n\n    依据：说明“{_section(UnitKind.PUBLIC_INSTITUTION, name)}”逐项列出本年或上年有支出的项级科目（参考公开说明）。\n    "
     )
     return _rule(rule, ERR)(check)
 

@@ -190,7 +190,7 @@ def check_payload(r: UnitResult) -> dict:
 
 def _do_check(
     paths: list[Path], as_json: bool, threshold: Decimal, debug: bool, strict: bool = False, verbose: bool = False,
-    previous: Path | None = None, report: Path | None = None, overwrite: bool = False,
+    previous: Path | None = None, report: Path | None = None, overwrite: bool = False, style: str | None = None,
 ) -> int:
     files, skipped = discover(paths, with_skipped=True)
     _print_skipped(skipped)
@@ -211,7 +211,7 @@ def _do_check(
         except ReportRefused as exc:
             err.print(escape(str(exc)))
             return 2
-    results = [check_file(p, threshold, strict, last) for p in files]
+    results = [check_file(p, threshold, strict, last, style) for p in files]
     if plan is not None:
         code = _write_reports(results, plan)
         if code:
@@ -482,6 +482,8 @@ _CONFLICTING_MODES = (
         help="输出文件已存在的单位跳过（中断后续跑）")
 @option("--templates", "templates_dir", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
         help="自定义措辞模板文件夹（同名文件覆盖内置模板）")
+@option("--style", metavar="格式名", section=S_BUILD, modes={"build", "check"},
+        help="公开格式（templates/formats/ 下的文件夹名，如 乌鲁木齐），代替工作簿“单位信息”中所选的格式")
 @option("--font-dir", type=PathText(), metavar="文件夹", section=S_BUILD, modes={"build"},
         help="PDF 使用此文件夹中的字体（如本单位的仿宋_GB2312）")
 @option("--pdf-variant", metavar="标准", section=S_BUILD, modes={"build"},
@@ -525,6 +527,7 @@ def app(
     skip_existing: bool,
     scheduler: str | None,
     templates_dir: Path | None,
+    style: str | None,
     font_dir: Path | None,
     pdf_variant: str | None,
     check: bool,
@@ -587,6 +590,12 @@ def app(
             scheduler = check_address(scheduler)
         except ClusterError as exc:
             refuse(ctx, str(exc))
+    if style is not None:
+        from generator.formats import known_styles, style_error
+
+        style = style.strip()
+        if style not in known_styles():
+            refuse(ctx, f"--style：{style_error(style)}")
     out_dir = output if output is not None else Path("output")
     if mode == "consolidate" and (not dept_name or not dept_name.strip() or output is None):
         refuse(ctx, "--consolidate 需要 --name 部门名称 和 -o 部门工作簿.xlsx")
@@ -606,7 +615,8 @@ def app(
             assert dept_name is not None and output is not None
             return _do_consolidate(list(paths), dept_name.strip(), output, force, overwrite)
         if mode == "check":
-            return _do_check(list(paths), as_json, threshold, debug, strict, verbose, previous, report, overwrite)
+            return _do_check(list(paths), as_json, threshold, debug, strict, verbose, previous, report, overwrite,
+                             style=style)
         options = BuildOptions(
             out_dir=out_dir,
             formats=chosen,
@@ -617,6 +627,7 @@ def app(
             skip_existing=skip_existing,
             reason_threshold=threshold,
             strict=strict,
+            style=style,
         )
         return _do_build(list(paths), options, jobs, debug, verbose, scheduler)
     except JuesuanError as exc:

@@ -348,16 +348,17 @@ class SanGongFigures:
     car_purchase: SanGongPart
     car_operation: SanGongPart
     reception: SanGongPart
+    style: str | None = None  # the format whose sections.toml names the compared parts
 
     @property
     def parts(self) -> tuple[SanGongPart, ...]:
         """The parts (合计 aside) compared with last year, as ``sections.toml`` declares them."""
-        return tuple(getattr(self, k) for k in load_sections().sangong_vs_prior if k != "total")
+        return tuple(getattr(self, k) for k in load_sections(self.style).sangong_vs_prior if k != "total")
 
     @property
     def budget_parts(self) -> tuple[SanGongPart, ...]:
         """The parts (合计 aside) compared with the 全年预算, as ``sections.toml`` declares them."""
-        return tuple(getattr(self, k) for k in load_sections().sangong_vs_budget if k != "total")
+        return tuple(getattr(self, k) for k in load_sections(self.style).sangong_vs_budget if k != "total")
 
 
 @dataclass(frozen=True)
@@ -579,12 +580,13 @@ def _basic(d: Disclosure, yd: YearData) -> Basic:
     )
 
 
-def _fund(table: FundTable, comp, items: list[SubjectComparison], yd: YearData, name: str) -> FundSection:
+def _fund(table: FundTable, comp, items: list[SubjectComparison], yd: YearData, name: str,
+          style: str | None = None) -> FundSection:
     t = table.totals
     income_grand = _m(t.carry_in) + _m(t.income)
     expense_grand = _m(t.carry_out) + _m(t.expense)
     return FundSection(
-        empty=not load_sections().fund_in_full(table, comp, items),
+        empty=not load_sections(style).fund_in_full(table, comp, items),
         table_empty=table.is_empty,
         carry_in=_m(t.carry_in),
         income=_m(t.income),
@@ -788,8 +790,8 @@ def derive(d: Disclosure) -> Figures:
         fiscal=fiscal,
         gpb=gpb,
         basic=_basic(d, yd),
-        fund=_fund(d.t07, c.fund, c.fund_items, yd, "fund"),
-        soe=_fund(d.t08, c.soe, c.soe_items, yd, "soe"),
+        fund=_fund(d.t07, c.fund, c.fund_items, yd, "fund", d.unit.style),
+        soe=_fund(d.t08, c.soe, c.soe_items, yd, "soe", d.unit.style),
         sangong=_sangong(d),
         public=_public_change(d),
         procurement=_procurement(d),

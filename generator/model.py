@@ -145,6 +145,23 @@ class Unit(_Model):
     @property
     def is_department(self) -> bool:
         return self.document is DocumentKind.DEPARTMENT
+    style: str = Field(
+        "乌鲁木齐",
+        title="公开格式",
+        description="公开说明的格式（措辞、顺序和表样），即 templates/formats/ 下的文件夹名；留空为乌鲁木齐",
+        max_length=50,
+    )
+
+    @field_validator("style", mode="before")
+    @classmethod
+    def _known_style(cls, value: Any) -> Any:
+        from generator.formats import DEFAULT_STYLE, known_styles, style_error
+
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return DEFAULT_STYLE
+        if isinstance(value, str) and value.strip() not in known_styles():
+            raise PydanticCustomError("unknown_style", "{detail}", {"detail": style_error(value.strip())})
+        return value.strip() if isinstance(value, str) else value
 
 
 # ---------------------------------------------------------------------------- 公开01表

@@ -240,6 +240,7 @@ class BuildOptions:
     reason_threshold: Decimal = Decimal(0)
     strict: bool = False  # 警告 block like 错误
     pdf_variant: str | None = None
+    style: str | None = None  # --style: the format that replaces the one the workbook names
 
     def render_settings(self) -> RenderSettings:
         return RenderSettings(
@@ -247,14 +248,20 @@ class BuildOptions:
         )
 
 
-def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0), previous=None):
+def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0), previous=None, style: str | None = None):
     """Read one input and run the checks: ``(loaded, findings)``.  Raises JuesuanError.
 
-    ``previous`` (last year's Disclosure) adds the check of every carried 上年决算数."""
+    ``previous`` (last year's Disclosure) adds the check of every carried 上年决算数; ``style``
+    (``--style``) replaces the format the input names (the checks follow the format)."""
     from generator.checks import CheckSettings, run_checks
     from generator.inputs import load_input
 
     loaded = load_input(path)
+    if style:
+        from generator.formats import format_dir
+
+        format_dir(style)  # an unknown name is refused, naming the known ones
+        loaded.disclosure.unit.style = style
     findings = list(loaded.findings)
     findings += run_checks(
         loaded.disclosure, loaded.sources, CheckSettings(reason_threshold=reason_threshold)
@@ -267,19 +274,19 @@ def load_and_check(path: Path, reason_threshold: Decimal = Decimal(0), previous=
 
 
 def check_file(path: Path, reason_threshold: Decimal = Decimal(0), strict: bool = False,
-               previous=None) -> UnitResult:
+               previous=None, style: str | None = None) -> UnitResult:
     """Validate only; with ``strict``, 警告 fail the check like 错误; ``previous`` (last year's
     Disclosure) adds the check of every carried 上年决算数.  Never raises: any failure becomes
     the result's status and message."""
     from generator.failures import guard
 
-    return guard(path, lambda: _check(path, reason_threshold, strict, previous)[0])
+    return guard(path, lambda: _check(path, reason_threshold, strict, previous, style)[0])
 
 
-def _check(path: Path, reason_threshold: Decimal, strict: bool = False, previous=None):
+def _check(path: Path, reason_threshold: Decimal, strict: bool = False, previous=None, style: str | None = None):
     """``(result, loaded or None)`` for one input."""
     try:
-        loaded, findings = load_and_check(path, reason_threshold, previous)
+        loaded, findings = load_and_check(path, reason_threshold, previous, style)
     except JuesuanError as exc:
         result = _failed(path, exc)
         result.strict = strict
@@ -374,7 +381,7 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
                 stem: str | None) -> UnitResult:
     from generator.report import build_document
 
-    result, loaded = _check(path, options.reason_threshold, options.strict)
+    result, loaded = _check(path, options.reason_threshold, options.strict, style=options.style)
     if loaded is None:
         return result
     if result.status == Status.CHECKS_FAILED and not options.force:

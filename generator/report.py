@@ -2,7 +2,7 @@
 
 :func:`build_document` derives the figures once (:func:`generator.compute.derive`), builds
 the nine 公开表 and the 自评表 (:mod:`generator.tables`), renders the narrative templates
-(``templates/narrative/document.j2`` and the section files it includes, see
+(``templates/formats/<格式>/narrative/document.j2`` and the section files it includes, see
 :mod:`generator.templating`) and reads the rendered markup into blocks.  Every sentence comes
 from a template; this module only wires things together.
 """
@@ -34,7 +34,7 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
     ``d`` the model, ``f`` the figures (万元, percent), ``unit`` = ``d.unit``, ``year`` and
     ``prior_year``, ``tables``: the 公开表 of the year data in order, each with ``key``,
     ``code`` and ``title``, ``draft``: whether the document is a draft (``--force``), and
-    ``sections``: the section headings and 十（一） of ``templates/narrative/sections.toml``.
+    ``sections``: the section headings and 十（一） of the format's ``sections.toml``.
     """
     yd = load_year(d.unit.year)
     return {
@@ -45,22 +45,22 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
         "prior_year": d.unit.year - 1,
         "tables": [SimpleNamespace(key=t.key, code=t.code, title=t.title) for t in yd.tables.values()],
         "draft": draft,
-        "sections": template_sections(public_expense_kind(d), d.unit.document),
+        "sections": template_sections(public_expense_kind(d), d.unit.document, d.unit.style),
     }
 
 
 @lru_cache(maxsize=8)
-def _environment(templates_dir: Path | None):
-    """One Jinja2 environment per template directory for the life of the process: a batch
-    worker compiles the templates once (Jinja2 still reloads a file that changed)."""
-    return make_environment(templates_dir)
+def _environment(templates_dir: Path | None, style: str):
+    """One Jinja2 environment per template directory and format for the life of the process: a
+    batch worker compiles the templates once (Jinja2 still reloads a file that changed)."""
+    return make_environment(templates_dir, style)
 
 
 def build_document(d: Disclosure, templates_dir: Path | None = None, *, draft: bool = False) -> Document:
     """The whole disclosure (narrative and tables) as one :class:`Document`.
 
-    ``templates_dir``: a directory whose template files replace the packaged ones of the
-    same name.  ``draft``: the data failed its checks and generation was forced; the
+    The narrative is that of the unit's format (``d.unit.style``).  ``templates_dir``: a
+    directory whose template files replace the format's ones of the same name.  ``draft``: the data failed its checks and generation was forced; the
     document then carries the mark the templates give (``@mark``, 草稿) and may show
     placeholders for missing figures (listed in ``Document.placeholders``).
 
@@ -70,7 +70,7 @@ def build_document(d: Disclosure, templates_dir: Path | None = None, *, draft: b
     """
     f = derive(d)
     tables = build_tables(d, f, load_year(d.unit.year))
-    text = render_text(_environment(templates_dir), MAIN_TEMPLATE, template_context(d, f, draft))
+    text = render_text(_environment(templates_dir, d.unit.style), MAIN_TEMPLATE, template_context(d, f, draft))
     missing = f.missing()
     keys = [k for k in dict.fromkeys(_TAG.findall(text)) if k in missing]
     parsed = parse_markup(_TAG.sub("", text), tables)

@@ -1,4 +1,4 @@
-"""What the narrative contains, declared once: ``templates/narrative/sections.toml``.
+"""What the narrative contains, declared once per format: ``templates/formats/<格式>/sections.toml``.
 
 The section headings, the heading and term of 十（一） by 单位性质, the “三公” items compared
 with last year and with the 全年预算, and when sections 七/八 are written in full.  The
@@ -18,9 +18,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from generator.model import DocumentKind, FundTable, SanGong, UnitKind
-from generator.templates_path import packaged_templates
+from generator.formats import DEFAULT_STYLE, format_dir
 
-SECTIONS_FILE = packaged_templates() / "narrative" / "sections.toml"
+SECTIONS_FILE = format_dir(DEFAULT_STYLE) / "sections.toml"
+"""The declarations of the default format."""
 
 # The conditions sections.toml may name for 七/八 (table, its comparison, its compared items).
 _FUND_CONDITIONS: dict[str, Callable[[FundTable, Any, list], bool]] = {
@@ -75,9 +76,14 @@ class Sections:
         return any(_FUND_CONDITIONS[name](table, comparison, items) for name in self.fund_conditions)
 
 
+def load_sections(style: str | None = None) -> Sections:
+    """The declarations of format ``style`` (the default format when None)."""
+    return read_sections(format_dir(style) / "sections.toml")
+
+
 @cache
-def load_sections(path: Path = SECTIONS_FILE) -> Sections:
-    """The declarations of ``sections.toml`` (read once per process); checked on reading."""
+def read_sections(path: Path = SECTIONS_FILE) -> Sections:
+    """The declarations of one ``sections.toml`` (read once per process); checked on reading."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     by_kind = {UnitKind(kind): PublicExpense(**v) for kind, v in data["public_expense"].items()}
@@ -101,8 +107,11 @@ def load_sections(path: Path = SECTIONS_FILE) -> Sections:
     )
 
 
-def template_sections(kind: UnitKind, document: DocumentKind = DocumentKind.UNIT) -> SimpleNamespace:
+def template_sections(
+    kind: UnitKind, document: DocumentKind = DocumentKind.UNIT, style: str | None = None
+) -> SimpleNamespace:
     """``sections`` in the templates: every heading by name, ``public_expense`` (heading and
-    term of 十（一）) for the unit's kind, and ``document`` (单位决算 or 部门决算 wording)."""
-    s = load_sections()
+    term of 十（一）) for the unit's kind, and ``document`` (单位决算 or 部门决算 wording), as format
+    ``style`` declares them."""
+    s = load_sections(style)
     return SimpleNamespace(**s.headings, public_expense=s.public_expense(kind), document=s.document(document))

@@ -16,11 +16,11 @@ _SOURCE_TREE = Path(__file__).resolve().parent.parent / "templates"
 
 @functools.cache
 def packaged_templates() -> Path:
-    """The packaged ``templates`` directory (``narrative/``, ``pdf/``, ``html/``, ``fonts/``)."""
+    """The packaged ``templates`` directory (``formats/``, ``pdf/``, ``html/``, ``fonts/``)."""
     try:
         installed = Path(str(resources.files("generator") / "_templates"))
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - generator is always importable
         installed = None
-    if installed is not None and (installed / "narrative").is_dir():
+    if installed is not None and (installed / "formats").is_dir():
         return installed
     return _SOURCE_TREE

@@ -1,6 +1,6 @@
 """Jinja2 environment for the narrative templates, and the line markup they are written in.
 
-Every sentence of the disclosure lives in ``templates/narrative/*.j2``.  A bureau that wants
+Every sentence of the disclosure lives in ``templates/formats/<格式>/narrative/*.j2``.  A bureau that wants
 other wording copies one file into its own directory, edits it, and passes that directory
 (``build_document(d, templates_dir=DIR)`` / ``--templates DIR``): files there win over the
 packaged ones, name by name.  A file may sit directly in DIR or in ``DIR/narrative/``.
@@ -68,7 +68,8 @@ from generator.templates_path import packaged_templates
 PACKAGE_TEMPLATES = packaged_templates()
 """The packaged templates directory (``templates/`` of the project; inside the installed package in a wheel)."""
 
-NARRATIVE_DIR = PACKAGE_TEMPLATES / "narrative"
+NARRATIVE_DIR = PACKAGE_TEMPLATES / "formats" / "乌鲁木齐" / "narrative"
+"""The narrative templates of the default format (:data:`generator.formats.DEFAULT_STYLE`)."""
 
 # A private-use character marks the lines of inserted values as plain text; it is removed
 # from every text once the markup has been read.
@@ -154,23 +155,27 @@ FILTERS: dict[str, Callable] = {
 }
 
 
-def search_path(templates_dir: Path | None = None) -> list[Path]:
-    """The directories searched for a template, first match wins."""
+def search_path(templates_dir: Path | None = None, style: str | None = None) -> list[Path]:
+    """The directories searched for a template, first match wins: ``templates_dir`` (single
+    files replacing those of the format), then the narrative templates of format ``style``."""
+    from generator.formats import format_dir
+
     dirs: list[Path] = []
     if templates_dir is not None:
         templates_dir = Path(templates_dir)
         if (templates_dir / "narrative").is_dir():
             dirs.append(templates_dir / "narrative")
         dirs.append(templates_dir)
-    dirs.append(NARRATIVE_DIR)
+    dirs.append(format_dir(style) / "narrative")
     return dirs
 
 
-def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
-    """The narrative environment: ``templates_dir`` first, then the packaged templates."""
+def make_environment(templates_dir: Path | None = None, style: str | None = None) -> jinja2.Environment:
+    """The narrative environment: ``templates_dir`` first, then the templates of format ``style``
+    (the default format when None)."""
     if templates_dir is not None and not Path(templates_dir).is_dir():
         raise RenderError(f"模板目录不存在：{templates_dir}")
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(p)) for p in search_path(templates_dir)])
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(p)) for p in search_path(templates_dir, style)])
     env = jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,

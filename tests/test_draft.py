@@ -217,7 +217,7 @@ def test_a_draft_whose_templates_give_no_mark_is_refused(tmp_path: Path):
     """A bureau's own document.j2 without “@mark” cannot make an unmarked draft."""
     own = tmp_path / "措辞"
     own.mkdir()
-    original = (Path(__file__).resolve().parents[1] / "templates" / "narrative" / "document.j2").read_text(
+    original = (Path(__file__).resolve().parents[1] / "templates" / "formats" / "乌鲁木齐" / "narrative" / "document.j2").read_text(
         encoding="utf-8"
     )
     (own / "document.j2").write_text(original.replace("@mark 草稿", ""), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""What the narrative contains is declared once (templates/narrative/sections.toml): the
+"""What the narrative contains is declared once (templates/formats/<格式>/sections.toml): the
 document's headings and the headings the checks name come from it, and so do the “三公” items
 compared and when sections 七/八 are written in full."""
 
@@ -18,7 +18,8 @@ from generator.model import UnitKind
 from generator.report import build_document
 from generator.sections import SECTIONS_FILE, load_sections
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "narrative"
+FORMAT = Path(__file__).resolve().parent.parent / "templates" / "formats" / "乌鲁木齐"
+TEMPLATES = FORMAT / "narrative"
 
 
 def headings(doc) -> list[str]:
@@ -95,5 +96,6 @@ def test_fund_section_in_full_is_one_rule_for_the_text_and_the_checks():
     assert "comparisons.fund.budget" not in {c for f in run_checks(quiet) for c in f.cells}
 
 
-def test_sections_file_is_next_to_the_templates():
-    assert SECTIONS_FILE.parent == TEMPLATES
+def test_sections_file_is_in_the_default_format_folder():
+    assert SECTIONS_FILE.parent == FORMAT
+    assert TEMPLATES.is_dir()

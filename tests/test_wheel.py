@@ -38,7 +38,8 @@ def test_wheel_installs_into_a_fresh_venv_and_renders_a_sample(tmp_path):
 
     names = zipfile.ZipFile(wheel).namelist()
     for needed in (
-        "generator/_templates/narrative/document.j2",
+        "generator/_templates/formats/乌鲁木齐/narrative/document.j2",
+        "generator/_templates/formats/乌鲁木齐/sections.toml",
         "generator/_templates/pdf/report.css.j2",
         "generator/_templates/html/page.html.j2",
         "generator/years/2024.toml",

@@ -367,7 +367,7 @@ class TemplateWriter:
 
     #: What each sheet is for: (sheet, purpose).
     GUIDE_SHEETS = (
-        ("单位信息", "单位名称、年度、单位性质、主管部门、主要职能、人员情况、下属单位和内设科室；金额单位"),
+        ("单位信息", "单位名称、年度、单位性质、主管部门、公开格式、主要职能、人员情况、下属单位和内设科室；金额单位"),
         ("公开01表—公开09表", "九张公开表，与决算软件导出的表样一致，可整表粘贴"),
         ("对比与原因", "各项的上年决算数、年初预算数和变动原因；本年决算数由公式显示，仅供核对"),
         ("三公明细", "“三公”经费的团组、人次、车辆、接待批次和开支内容"),
@@ -494,6 +494,14 @@ class TemplateWriter:
             self.unit_name_ref = self.ref(w.ws, row, 2)
         if kind.kind == "enum":
             self.choices(w, row, 2, kind.title, _unwrap_enum(model, name))
+        if item.path == ("unit", "style"):
+            from generator.formats import known_styles
+
+            dv = DataValidation(type="list", formula1='"' + ",".join(known_styles()) + '"', allow_blank=True)
+            dv.error = "请从下拉列表中选择公开格式"
+            dv.errorTitle = "公开格式"
+            w.ws.add_data_validation(dv)
+            dv.add(w.ws.cell(row=row, column=2))
         self.record(item.path, w.ws, row, 2)
 
     def choices(self, w: SheetWriter, row: int, col: int, title: str, enum: type[Enum]) -> None:

@@ -1,0 +1,154 @@
+"""Formats as data: a format is a folder of templates/formats/ (narrative, sections.toml,
+tables.toml); the workbook names it, ``--style`` overrides it, ``--templates`` overrides single
+files of the chosen format, and an unknown name is refused in Chinese naming the known ones."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, load_sample, sample_paths
+
+import generator.formats as formats
+from generator.cli import app
+from generator.document import Heading
+from generator.errors import InputInvalid
+from generator.formats import DEFAULT_STYLE, UnknownStyleError, format_dir, known_styles
+from generator.inputs import dump_json, load_input
+from generator.report import build_document
+from generator.workbook import write_template
+
+SAMPLE = sample_paths()[0]
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def formats_root(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the shipped formats plus 测试格式 (a copy of 乌鲁木齐 with its own part-one heading)."""
+    root = tmp_path / "formats"
+    shutil.copytree(REPO / "templates" / "formats", root)
+    mine = root / "测试格式"
+    shutil.copytree(root / DEFAULT_STYLE, mine)
+    toml = mine / "sections.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('part1 = "第一部分 单位概况"', 'part1 = "第一部分 测试格式概况"'),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(formats, "FORMATS_DIR", root)
+    return root
+
+
+def _headings(doc) -> list[str]:
+    return [b.text for b in doc.blocks if isinstance(b, Heading)]
+
+
+def test_the_default_format_is_shipped_and_listed_first():
+    assert known_styles()[0] == DEFAULT_STYLE == "乌鲁木齐"
+    folder = format_dir()
+    assert folder == REPO / "templates" / "formats" / "乌鲁木齐"
+    assert (folder / "narrative" / "document.j2").is_file()
+    assert (folder / "sections.toml").is_file()
+
+
+def test_unknown_format_name_is_refused_naming_the_known_ones():
+    with pytest.raises(UnknownStyleError) as info:
+        format_dir("北京")
+    assert "未知的公开格式“北京”" in str(info.value)
+    assert "乌鲁木齐" in str(info.value)
+
+
+def test_a_disclosure_without_format_is_in_the_default_format():
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    data["unit"].pop("style", None)
+    from generator.model import Disclosure
+
+    assert Disclosure.model_validate(data).unit.style == DEFAULT_STYLE
+
+
+def test_json_naming_an_unknown_format_is_refused_in_chinese(tmp_path: Path):
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    data["unit"]["style"] = "北京"
+    path = tmp_path / "北京.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputInvalid) as info:
+        load_input(path)
+    messages = [f.message for f in info.value.findings]
+    assert any("未知的公开格式“北京”" in m and "乌鲁木齐" in m for m in messages), messages
+
+
+def test_workbook_offers_the_formats_in_a_drop_down_and_reads_the_choice(formats_root, tmp_path: Path):
+    d = load_sample(SAMPLE)
+    d.unit.style = "测试格式"
+    path = tmp_path / "单位.xlsx"
+    write_template(path, d)
+    ws = openpyxl.load_workbook(path)["单位信息"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "公开格式")
+    assert row[1].value == "测试格式"
+    lists = [dv for dv in ws.data_validations.dataValidation if "乌鲁木齐" in (dv.formula1 or "")]
+    assert lists and lists[0].formula1 == '"乌鲁木齐,测试格式"'
+    assert f"B{row[1].row}" in str(lists[0].sqref)
+    assert load_input(path).disclosure.unit.style == "测试格式"
+
+
+def test_a_workbook_with_the_format_cell_emptied_is_in_the_default_format(tmp_path: Path):
+    path = tmp_path / "单位.xlsx"
+    write_template(path, load_sample(SAMPLE))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["单位信息"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "公开格式")
+    row[1].value = None
+    wb.save(path)
+    assert load_input(path).disclosure.unit.style == DEFAULT_STYLE
+
+
+def test_the_chosen_format_gives_the_narrative_and_the_default_is_unchanged(formats_root):
+    d = load_sample(SAMPLE)
+    assert "第一部分 单位概况" in _headings(build_document(d))
+    d.unit.style = "测试格式"
+    headings = _headings(build_document(d))
+    assert "第一部分 测试格式概况" in headings and "第一部分 单位概况" not in headings
+
+
+def test_templates_dir_overrides_single_files_of_the_chosen_format(formats_root, tmp_path: Path):
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "01_overview.j2").write_text("# {{ sections.part1 }}\n\n自定义的一句。\n", encoding="utf-8")
+    d = load_sample(SAMPLE)
+    d.unit.style = "测试格式"
+    doc = build_document(d, templates_dir=own)
+    text = doc.plain_text()
+    assert "自定义的一句。" in text
+    assert "第一部分 测试格式概况" in _headings(doc)  # the chosen format's sections.toml
+    assert "二、收入决算情况说明" in text  # and its other templates
+
+
+def test_cli_style_overrides_the_workbook_format(formats_root, tmp_path: Path):
+    src = tmp_path / "单位.json"
+    src.write_text(dump_json(load_sample(SAMPLE)), encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke(src, "-o", out, "--format", "html", "--style", "测试格式")
+    assert result.exit_code == 0, result.output
+    (html,) = out.glob("*.html")
+    assert "第一部分 测试格式概况" in html.read_text(encoding="utf-8")
+    plain = tmp_path / "plain"
+    assert invoke(src, "-o", plain, "--format", "html").exit_code == 0
+    (html,) = plain.glob("*.html")
+    assert "第一部分 测试格式概况" not in html.read_text(encoding="utf-8")
+
+
+def test_cli_unknown_style_is_refused_in_chinese(tmp_path: Path):
+    src = tmp_path / "单位.json"
+    src.write_text(dump_json(load_sample(SAMPLE)), encoding="utf-8")
+    for mode in (("-o", tmp_path / "out"), ("--check",)):
+        result = invoke(*mode, src, "--style", "北京")
+        assert result.exit_code == 2
+        assert "--style：未知的公开格式“北京”，可选：乌鲁木齐" in result.output
+    assert not (tmp_path / "out").exists()
