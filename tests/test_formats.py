@@ -109,6 +109,19 @@ def test_a_workbook_with_the_format_cell_emptied_is_in_the_default_format(tmp_pa
     assert load_input(path).disclosure.unit.style == DEFAULT_STYLE
 
 
+def test_a_workbook_made_before_formats_existed_reads_as_the_default_format_without_warning(tmp_path: Path):
+    path = tmp_path / "旧工作簿.xlsx"
+    write_template(path, load_sample(SAMPLE))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["单位信息"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "公开格式")
+    ws.delete_rows(row[0].row)
+    wb.save(path)
+    loaded = load_input(path)
+    assert loaded.disclosure.unit.style == DEFAULT_STYLE
+    assert not [f for f in loaded.findings if "公开格式" in f.message]
+
+
 def test_the_chosen_format_gives_the_narrative_and_the_default_is_unchanged(formats_root):
     d = load_sample(SAMPLE)
     assert "第一部分 单位概况" in _headings(build_document(d))

@@ -387,7 +387,8 @@ class WorkbookReader:
                 if pos is None and item.path in spec.LATER_ITEMS:
                     continue
                 if pos is None:
-                    self.warn("input.missing_label", f"“{sheet.name}”表中没有“{item.label}”一行，按空白处理")
+                    if item.path not in spec.ROWS_ADDED_LATER:
+                        self.warn("input.missing_label", f"“{sheet.name}”表中没有“{item.label}”一行，按空白处理")
                     continue
                 self.read_field(item.path, sheet, pos[0], self.value_col(sheet, *pos))
         stop_labels = {spec.norm(i.label) for s in form.sections for i in s.items}

@@ -434,6 +434,11 @@ def _hint(kind: FieldKind, description: str | None) -> str:
     return "；".join(parts)
 
 
+ROWS_ADDED_LATER: frozenset[ModelPath] = frozenset({("unit", "style")})
+"""Form rows added to the standard workbook after its first release: a workbook made before them
+has no such row, which means the field's default (公开格式: the default format), without a warning."""
+
+
 def items_of(model: type[BaseModel], prefix: ModelPath, skip: tuple[str, ...] = ()) -> tuple[FormItem, ...]:
     """One form row per scalar field of ``model`` (labels are the field titles)."""
     out = []
