@@ -47,8 +47,8 @@ class Table:
 
     ``header`` and ``body`` are grids in HTML fashion: a spanning cell stands once, at its
     top-left position, and later rows omit the positions it covers.  ``widths`` are relative
-    column widths.  ``code`` is the 表号 (公开01表), ``unit_line`` the line under the title
-    (``单位：… 金额单位：万元``), ``note`` the 注 under the table, ``empty_note`` the statement
+    column widths.  ``code`` is the 表号 (公开01表), ``unit_label``, ``unit_name`` and
+    ``money_unit`` the line under the title (``单位：… 金额单位：万元``), ``note`` the 注 under the table, ``empty_note`` the statement
     printed under an empty table.
     """
 
@@ -60,6 +60,7 @@ class Table:
     code: str = ""
     subtitle: str = ""
     unit_name: str = ""
+    unit_label: str = "单位"
     money_unit: str = "金额单位：万元"
     note: str = ""
     empty_note: str = ""

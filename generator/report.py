@@ -19,6 +19,7 @@ from generator.document import Document
 from generator.model import Disclosure
 from generator.sections import template_sections
 from generator.tables import build_tables
+from generator.tablespec import table_spec
 from generator.templating import make_environment, parse_markup, render_text
 from generator.yeardata import load_year
 
@@ -33,17 +34,19 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
 
     ``d`` the model, ``f`` the figures (万元, percent), ``unit`` = ``d.unit``, ``year`` and
     ``prior_year``, ``tables``: the 公开表 of the year data in order, each with ``key``,
-    ``code`` and ``title``, ``draft``: whether the document is a draft (``--force``), and
+    ``code`` and ``title`` as the format prints them (its ``tables.toml``), ``draft``: whether
+    the document is a draft (``--force``), and
     ``sections``: the section headings and 十（一） of the format's ``sections.toml``.
     """
     yd = load_year(d.unit.year)
+    specs = [table_spec(t.key, t, d.unit.style) for t in yd.tables.values()]
     return {
         "d": d,
         "f": f,
         "unit": d.unit,
         "year": d.unit.year,
         "prior_year": d.unit.year - 1,
-        "tables": [SimpleNamespace(key=t.key, code=t.code, title=t.title) for t in yd.tables.values()],
+        "tables": [SimpleNamespace(key=t.key, code=t.code, title=t.title) for t in specs],
         "draft": draft,
         "sections": template_sections(public_expense_kind(d), d.unit.document, d.unit.style),
     }

@@ -46,6 +46,7 @@ from generator.model import (
 )
 from generator.numbers import fmt_money, fmt_percent, q2
 from generator.sections import load_sections
+from generator.tablespec import TableSpec, table_spec
 from generator.templating import cn_numeral
 from generator.yeardata import YearData, load_year
 
@@ -82,11 +83,11 @@ def _titles(model: type[BaseModel]) -> dict[str, str]:
     return {name: (info.title or name) for name, info in model.model_fields.items()}
 
 
-def amount(value: Decimal | None) -> str:
-    """A 公开表 amount cell text: ``1,234.56``, blank for zero (万元)."""
+def amount(value: Decimal | None, thousands: bool = True) -> str:
+    """A 公开表 amount cell text: ``1,234.56`` (``1234.56`` without ``thousands``), blank for zero (万元)."""
     if value is None or q2(value) == 0:
         return ""
-    return fmt_money(value)
+    return fmt_money(value) if thousands else f"{q2(value):.2f}"
 
 
 def _h(text: str, colspan: int = 1, rowspan: int = 1) -> Cell:
@@ -101,8 +102,8 @@ def _c(text: str, colspan: int = 1, rowspan: int = 1, bold: bool = False) -> Cel
     return Cell(text, colspan=colspan, rowspan=rowspan, align="center", bold=bold)
 
 
-def _a(value: Decimal | None, bold: bool = False) -> Cell:
-    return Cell(amount(value), align="right", bold=bold)
+def _a(value: Decimal | None, bold: bool = False, thousands: bool = True) -> Cell:
+    return Cell(amount(value, thousands), align="right", bold=bold)
 
 
 def _blank_amount() -> Cell:
@@ -113,34 +114,54 @@ def _column_numbers(count: int, start: int = 1) -> list[Cell]:
     return [_c(str(i)) for i in range(start, start + count)]
 
 
+def _is_column_numbers(row: list[Cell]) -> bool:
+    """Whether a header row is the 栏次 row (``栏次 | 1 | 2 …`` or the numbers alone)."""
+    texts = [c.text for c in row]
+    return any(t.isdigit() for t in texts) and all(t.isdigit() or t == LABELS["column_no"] for t in texts)
+
+
 class _Builder:
     """Builds the tables of one disclosure (figures in 万元)."""
 
     def __init__(self, d: Disclosure, f: Figures, yd: YearData):
         self.d, self.f, self.yd = d, f, yd
+        self.spec: TableSpec | None = None  # the shell of the table being built
 
     def _table(self, key: str, header, body, widths, landscape=False, empty=False) -> Table:
-        info = self.yd.tables[key]
+        spec = self.spec_of(key)
+        if not spec.column_numbers:  # the format prints no 栏次 row: the header's last row goes
+            header = [row for row in header if not _is_column_numbers(row)]
         return Table(
             key=key,
-            title=info.title,
-            code=info.code,
+            title=spec.title,
+            code=spec.code,
             header=header,
             body=body,
             widths=widths,
-            unit_name=self.d.unit.name,
-            note=self._subject(info.note),
-            empty_note=self._subject(info.empty_note) if empty else "",
+            unit_label=spec.unit_label,
+            unit_name=self.d.unit.name if spec.unit_label else "",
+            money_unit=spec.money_unit,
+            note=self._subject(spec.note),
+            empty_note=self._subject(spec.empty_note) if empty else "",
             landscape=landscape,
             anchor=key,
         )
 
     def _subject(self, note: str) -> str:
-        """A table note of the year data (written for a 单位) with the document's own word:
+        """A table note of the format (written for a 单位) with the document's own word:
         ``部门`` in a 部门决算 (sections.toml ``[document]``)."""
-        words = load_sections().document(self.d.unit.document)
-        unit_words = load_sections().document(DocumentKind.UNIT)
+        sections = load_sections(self.d.unit.style)
+        words = sections.document(self.d.unit.document)
+        unit_words = sections.document(DocumentKind.UNIT)
         return note.replace(unit_words.subject, words.subject) if words.subject != unit_words.subject else note
+
+    def spec_of(self, key: str) -> TableSpec:
+        """The shell of 公开表 ``key`` in the unit's format."""
+        return table_spec(key, self.yd.tables[key], self.d.unit.style)
+
+    def _a(self, value: Decimal | None, bold: bool = False) -> Cell:
+        """An amount cell in the number style of the table being built."""
+        return _a(value, bold, self.spec.thousands if self.spec else True)
 
     def _classes(self, present) -> list[tuple[str, str]]:
         """Every 类 of the year data, then any other 类 the input uses, numbered 一、二、…."""
@@ -167,8 +188,8 @@ class _Builder:
         expense = [(label, t.expense_by_class.get(code)) for code, label in self._classes(t.expense_by_class)]
         body: list[list[Cell]] = []
         for i in range(max(len(income), len(expense))):
-            left = [_t(income[i][0]), _a(income[i][1])] if i < len(income) else [_t(""), _blank_amount()]
-            right = [_t(expense[i][0]), _a(expense[i][1])] if i < len(expense) else [_t(""), _blank_amount()]
+            left = [_t(income[i][0]), self._a(income[i][1])] if i < len(income) else [_t(""), _blank_amount()]
+            right = [_t(expense[i][0]), self._a(expense[i][1])] if i < len(expense) else [_t(""), _blank_amount()]
             body.append(left + right)
         grand = LABELS["grand_total"]
         pairs = [
@@ -183,9 +204,9 @@ class _Builder:
             body.append(
                 [
                     _c(left_label, bold=bold),
-                    _a(getattr(t, left_key), bold),
+                    self._a(getattr(t, left_key), bold),
                     _c(right_label, bold=bold),
-                    _a(getattr(t, right_key), bold),
+                    self._a(getattr(t, right_key), bold),
                 ]
             )
         return self._table("t01", header, body, widths=[3.2, 1.3, 3.2, 1.3])
@@ -200,9 +221,9 @@ class _Builder:
             [_h(LABELS["column_no"], colspan=2)] + _column_numbers(len(columns)),
         ]
         fields = list(type(totals).model_fields)
-        body = [[_c(LABELS["total"], colspan=2, bold=True)] + [_a(getattr(totals, k), True) for k in fields]]
+        body = [[_c(LABELS["total"], colspan=2, bold=True)] + [self._a(getattr(totals, k), True) for k in fields]]
         for r in rows:
-            body.append([_t(r.code), _t(r.name)] + [_a(getattr(r, k)) for k in fields])
+            body.append([_t(r.code), _t(r.name)] + [self._a(getattr(r, k)) for k in fields])
         return self._table(key, header, body, widths + [widths[-1]] * (len(columns) - 1), landscape)
 
     def t02(self) -> Table:
@@ -239,9 +260,9 @@ class _Builder:
         if empty:  # the shell: a blank 合计 row
             body = [[total] + [_blank_amount() for _ in fields]]
         else:
-            body = [[total] + [_a(getattr(table.totals, k), True) for k in fields]]
+            body = [[total] + [self._a(getattr(table.totals, k), True) for k in fields]]
             for r in table.rows:
-                body.append([_t(r.code), _t(r.name)] + [_a(getattr(r, k)) for k in fields])
+                body.append([_t(r.code), _t(r.name)] + [self._a(getattr(r, k)) for k in fields])
         return self._table(key, header, body, [1.7, 3.4] + [1.2] * 6, landscape=True, empty=empty)
 
     def t07(self) -> Table:
@@ -265,26 +286,26 @@ class _Builder:
         def split(value: FundSplit | None, bold: bool = False) -> list[Cell]:
             if value is None:
                 return [_blank_amount() for _ in splits]
-            return [_a(getattr(value, k), bold) for k in splits]
+            return [self._a(getattr(value, k), bold) for k in splits]
 
         income_keys = ["gpb_income", "fund_income", "soe_income"]
         income = [(f"{cn_numeral(i)}、{ti[k]}", getattr(t, k)) for i, k in enumerate(income_keys, start=1)]
         expense = [(label, t.expense_by_class.get(code)) for code, label in self._classes(t.expense_by_class)]
         body: list[list[Cell]] = []
         for i in range(max(len(income), len(expense))):
-            left = [_t(income[i][0]), _a(income[i][1])] if i < len(income) else [_t(""), _blank_amount()]
+            left = [_t(income[i][0]), self._a(income[i][1])] if i < len(income) else [_t(""), _blank_amount()]
             right = [_t(expense[i][0])] + split(expense[i][1]) if i < len(expense) else [_t("")] + split(None)
             body.append(left + right)
         body.append(
-            [_c(ti["income_total"], bold=True), _a(t.income_total, True), _c(ti["expense_total"], bold=True)]
+            [_c(ti["income_total"], bold=True), self._a(t.income_total, True), _c(ti["expense_total"], bold=True)]
             + split(t.expense_total, True)
         )
-        body.append([_t(ti["carry_in"]), _a(t.carry_in.total), _t(ti["carry_out"])] + split(t.carry_out))
+        body.append([_t(ti["carry_in"]), self._a(t.carry_in.total), _t(ti["carry_out"])] + split(t.carry_out))
         for i, k in enumerate(["gpb", "fund", "soe"], start=1):
-            body.append([_t(f"{cn_numeral(i)}、{si[k]}"), _a(getattr(t.carry_in, k)), _t("")] + split(None))
+            body.append([_t(f"{cn_numeral(i)}、{si[k]}"), self._a(getattr(t.carry_in, k)), _t("")] + split(None))
         grand = LABELS["grand_total"]
         body.append(
-            [_c(grand, bold=True), _a(t.income_grand_total, True), _c(grand, bold=True)]
+            [_c(grand, bold=True), self._a(t.income_grand_total, True), _c(grand, bold=True)]
             + split(t.expense_grand_total, True)
         )
         return self._table("t04", header, body, [3.0, 1.2, 3.0, 1.2, 1.4, 1.4, 1.4], landscape=True)
@@ -305,7 +326,7 @@ class _Builder:
                 if i < len(side):
                     r = side[i]
                     bold = len(r.code) == 3
-                    row += [_t(r.code, bold=bold), _t(r.name, bold=bold), _a(r.amount, bold)]
+                    row += [_t(r.code, bold=bold), _t(r.name, bold=bold), self._a(r.amount, bold)]
                 else:
                     row += [_t(""), _t(""), _blank_amount()]
             body.append(row)
@@ -313,9 +334,9 @@ class _Builder:
         body.append(
             [
                 _c(ti["personnel_total"], colspan=2, bold=True),
-                _a(t.personnel_total, True),
+                self._a(t.personnel_total, True),
                 _c(ti["public_total"], colspan=2, bold=True),
-                _a(t.public_total, True),
+                self._a(t.public_total, True),
             ]
         )
         return self._table("t06", header, body, [1.3, 3.2, 1.3, 1.3, 3.2, 1.3])
@@ -341,7 +362,7 @@ class _Builder:
         ]
         row: list[Cell] = []
         for k in ["total", "abroad", "car_total", "car_purchase", "car_operation", "reception"]:
-            row += [_a(getattr(self.d.t09.budget, k)), _a(getattr(self.d.t09.actual, k))]
+            row += [self._a(getattr(self.d.t09.budget, k)), self._a(getattr(self.d.t09.actual, k))]
         return self._table("t09", header, [row], [1.0] * 12, landscape=True)
 
 
@@ -475,6 +496,7 @@ def build_tables(d: Disclosure, f: Figures | None = None, yd: YearData | None = 
     for key in yd.tables:
         builder = getattr(b, key, None)
         if builder is not None:  # a table the year data names but this version cannot build
+            b.spec = b.spec_of(key)
             tables[key] = builder()
     for i, p in enumerate(d.performance.projects, start=1):
         pf = f.performance.projects[i - 1] if i <= len(f.performance.projects) else project_figures(p, i)

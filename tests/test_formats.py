@@ -165,3 +165,100 @@ def test_cli_unknown_style_is_refused_in_chinese(tmp_path: Path):
         assert result.exit_code == 2
         assert "--style：未知的公开格式“北京”，可选：乌鲁木齐" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------- table shells (tables.toml)
+
+
+def _shell_format(root: Path, name: str, extra: str) -> None:
+    """A copy of 乌鲁木齐 named ``name`` whose tables.toml ends with ``extra``."""
+    shutil.copytree(root / DEFAULT_STYLE, root / name)
+    toml = root / name / "tables.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+def _shells(tables) -> dict:
+    return {
+        k: (t.code, t.unit_label, t.unit_name, t.money_unit, t.note, t.empty_note, [[c.text for c in r] for r in t.header],
+            [[c.text for c in r] for r in t.body])
+        for k, t in tables.items()
+    }
+
+
+def test_a_table_shell_change_alters_only_that_formats_tables(formats_root):
+    from generator.tables import build_tables
+
+    _shell_format(
+        formats_root,
+        "表样测试",
+        '\n[t05]\nnote = "注：本表反映部门本年度一般公共预算财政拨款支出情况。"\ncolumn_numbers = false\n',
+    )
+    d = load_sample(SAMPLE)
+    before = _shells(build_tables(d))
+    d.unit.style = "表样测试"
+    changed = build_tables(d)
+    after = _shells(changed)
+    assert {k for k in before if before[k] != after[k]} == {"t05"}
+    t05 = changed["t05"]
+    assert t05.note == "注：本表反映部门本年度一般公共预算财政拨款支出情况。"
+    assert all(c.text != "栏次" for r in t05.header for c in r)
+    assert len(t05.header) == len(build_tables(load_sample(SAMPLE))["t05"].header) - 1
+    # the default format keeps its own shell
+    d.unit.style = DEFAULT_STYLE
+    assert _shells(build_tables(d)) == before
+
+
+def test_table_shell_defaults_change_every_table_of_the_format(formats_root):
+    from generator.tables import build_tables
+
+    _shell_format(formats_root, "无千分位", "")
+    toml = formats_root / "无千分位" / "tables.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        .replace("thousands = true", "thousands = false")
+        .replace('unit_label = "单位"', 'unit_label = "编制部门"')
+        .replace('code = "{code}"', 'code = "{code}（格式测试）"'),
+        encoding="utf-8",
+    )
+    d = load_sample(SAMPLE)
+    base = build_tables(d)
+    d.unit.style = "无千分位"
+    tables = build_tables(d)
+    for key in [k for k in base if k.startswith("t0")]:
+        assert tables[key].code == base[key].code + "（格式测试）"
+        assert tables[key].unit_label == "编制部门"
+        amounts = [c.text for r in base[key].body for c in r if c.align == "right" and c.text]
+        plain = [c.text for r in tables[key].body for c in r if c.align == "right" and c.text]
+        assert plain == [a.replace(",", "") for a in amounts]
+    assert any("," in c.text for r in base["t01"].body for c in r)
+
+
+def test_the_unit_line_label_reaches_the_docx(formats_root, tmp_path: Path):
+    from docx import Document as Docx
+
+    from generator.render.docx import write_docx
+
+    _shell_format(formats_root, "称谓", "")
+    toml = formats_root / "称谓" / "tables.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('unit_label = "单位"', 'unit_label = "编制单位"'),
+                    encoding="utf-8")
+    d = load_sample(SAMPLE)
+    d.unit.style = "称谓"
+    path = tmp_path / "称谓.docx"
+    write_docx(build_document(d), path)
+    text = "\n".join(p.text for p in Docx(str(path)).paragraphs)
+    assert f"编制单位：{d.unit.name}" in text
+    assert f"\n单位：{d.unit.name}" not in text
+
+
+def test_a_malformed_tables_toml_is_refused_in_chinese(formats_root):
+    from generator.errors import RenderError
+    from generator.tables import build_tables
+
+    _shell_format(formats_root, "坏表样", '\n[t10]\nnote = "x"\n[t01]\nnote = "{单位}"\ncolumn_number = false\n')
+    d = load_sample(SAMPLE)
+    d.unit.style = "坏表样"
+    with pytest.raises(RenderError) as info:
+        build_tables(d)
+    message = str(info.value)
+    assert "表样文件" in message and "[t10]" in message and "{单位}" in message and "column_number" in message

@@ -739,7 +739,7 @@ class _BodyBuilder:
             para = None
         elif t.unit_name:
             runs = (
-                _run(clean_text(f"单位：{t.unit_name}"))
+                _run(clean_text(f"{t.unit_label}：{t.unit_name}"))
                 + "<w:r><w:tab/></w:r>"
                 + _run(clean_text(t.money_unit))
             )

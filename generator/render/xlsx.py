@@ -146,7 +146,7 @@ def _write_table(ws, table: Table, styles: _Styles) -> None:
     split = max(1, ncols - 2)
     if table.unit_name:
         cell = ws.cell(row, 1)
-        _put_text(cell, f"单位：{table.unit_name}")
+        _put_text(cell, f"{table.unit_label}：{table.unit_name}")
         cell.font = styles.text
         cell.alignment = styles.align("left", wrap=False)
         if split > 1:

@@ -1,0 +1,90 @@
+"""The shells of the nine 公开表 as a format prints them: ``templates/formats/<格式>/tables.toml``.
+
+One :class:`TableSpec` per 公开表: the 表号 line, the ``单位：…`` line, the 金额单位, the 注 and the
+empty-table statement (worded from the year data's texts, :mod:`generator.yeardata`), whether the
+header ends with a 栏次 row, and whether amounts carry thousands separators.  The table builder
+(:mod:`generator.tables`) reads them; a format changes its tables here, not in code.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from generator.errors import RenderError
+from generator.formats import format_dir
+from generator.yeardata import TableInfo
+
+TABLE_KEYS = tuple(f"t0{i}" for i in range(1, 10))
+_TEXT_KEYS = ("code", "unit_label", "money_unit", "note", "empty_note")
+_FLAG_KEYS = ("column_numbers", "thousands")
+_PLACES = {"code", "title", "note", "empty_note"}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one 公开表 is printed in a format (texts already filled from the year data)."""
+
+    key: str
+    code: str
+    title: str
+    unit_label: str
+    money_unit: str
+    note: str
+    empty_note: str
+    column_numbers: bool
+    thousands: bool
+
+
+@dataclass(frozen=True)
+class _Shell:
+    """One table's declarations as written in tables.toml (templates of the texts)."""
+
+    texts: dict[str, str]
+    flags: dict[str, bool]
+
+
+@cache
+def _read(path: Path) -> dict[str, _Shell]:
+    """The shells declared by one tables.toml, checked on reading (read once per process)."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RenderError(f"表样文件 {path} 无法读取：{exc}") from exc
+    defaults = data.get("defaults", {})
+    problems = [f"[{k}]" for k in data if k != "defaults" and k not in TABLE_KEYS]
+    shells: dict[str, _Shell] = {}
+    for key in TABLE_KEYS:
+        merged = {**defaults, **data.get(key, {})}
+        problems += [f"[{key}] {name}" for name in merged if name not in (*_TEXT_KEYS, *_FLAG_KEYS)]
+        problems += [f"[{key}] 缺少 {name}" for name in (*_TEXT_KEYS, *_FLAG_KEYS) if name not in merged]
+        problems += [
+            f"[{key}] {name} 应为 true 或 false" for name in _FLAG_KEYS if not isinstance(merged.get(name, True), bool)
+        ]
+        for name in _TEXT_KEYS:
+            value = merged.get(name, "")
+            if not isinstance(value, str):
+                problems.append(f"[{key}] {name} 应为文字")
+                continue
+            used = {field for _, field, _, _ in string.Formatter().parse(value) if field is not None}
+            problems += [f"[{key}] {name} 中的 {{{u}}}" for u in sorted(used - _PLACES)]
+        shells[key] = _Shell(
+            {n: merged.get(n, "") for n in _TEXT_KEYS if isinstance(merged.get(n, ""), str)},
+            {n: bool(merged.get(n, True)) for n in _FLAG_KEYS},
+        )
+    if problems:
+        raise RenderError(f"表样文件 {path} 有不认识或不完整的设置：{'；'.join(problems)}")
+    return shells
+
+
+def table_spec(key: str, info: TableInfo, style: str | None = None) -> TableSpec:
+    """The shell of 公开表 ``key`` in format ``style`` (default format when None), its texts
+    filled from the year data's ``info``."""
+    shell = _read(format_dir(style) / "tables.toml")[key]
+    values = {"code": info.code, "title": info.title, "note": info.note, "empty_note": info.empty_note}
+    texts = {name: template.format(**values) for name, template in shell.texts.items()}
+    return TableSpec(key=key, title=info.title, **texts, **shell.flags)
