@@ -2439,7 +2439,20 @@ def _compared_items(ctx: CheckContext) -> list[_Compared]:
     public = public_current(d)
     if public is not None:  # else operating_costs.stated says what is missing
         items.append(_Compared(_title(c, "public_expense"), public, ("comparisons", "public_expense")))
-    return items
+    return [i for i in map(lambda i: _as_stated(i, declared), items) if i.vs_prior or i.budget_path]
+
+
+def _as_stated(item: _Compared, declared) -> _Compared:
+    """The comparisons of ``item`` that the format's text states ([comparisons] of sections.toml;
+    the “三公” items are declared in [sangong])."""
+    name = item.base[1]
+    if name == "sangong":
+        return item
+    return replace(
+        item,
+        vs_prior=item.vs_prior and declared.states(name, "prior"),
+        budget_path=item.budget_path if declared.states(name, "budget") else None,
+    )
 
 
 def _get(obj: Any, path: Path) -> Any:
@@ -2503,7 +2516,7 @@ def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
     """说明文字需要的上年决算数、年初预算数不得为空：收入支出总计（上年）；财政拨款收入支出总计、
     一般公共预算财政拨款支出（上年、年初预算）；政府性基金、国有资本经营预算财政拨款（本年或上年有数据时，
     上年、年初预算）；“三公”经费合计、因公出国（境）费、公务用车购置及运行维护费、公务接待费（上年）；
-    公用经费（上年）。
+    公用经费（上年）。只要求公开格式正文写出的对比（该格式 sections.toml 的 [comparisons] 和 [sangong]）。
 
     依据：说明第二部分一、四、五、七、八、九、十（一）的对比句式（参考公开说明）。
     """
@@ -2518,14 +2531,15 @@ def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
         for key, name in (("t07", "fund"), ("t08", "soe"))
         if _fund_active(ctx, key)
     ]
+    declared = load_sections(ctx.d.unit.style)
     for name, fields in needed:
         for field_name in fields:
-            if getattr(getattr(c, name), field_name) is None:
+            if declared.states(name, field_name) and getattr(getattr(c, name), field_name) is None:
                 yield _missing(ctx, ("comparisons", name), field_name, _title(c, name), name)
     for part in load_sections(ctx.d.unit.style).sangong_vs_prior:
         if getattr(c.sangong, part).prior is None:
             yield _missing(ctx, ("comparisons", "sangong", part), "prior", _sangong_label(part), "sangong")
-    if c.public_expense.prior is None:
+    if declared.states("public_expense", "prior") and c.public_expense.prior is None:
         yield _missing(
             ctx, ("comparisons", "public_expense"), "prior", _title(c, "public_expense"), "public_expense"
         )
@@ -2537,6 +2551,9 @@ def _make_items_check(key: str, name: str) -> Check:
 
     def check(ctx: CheckContext) -> Iterator[Finding]:
         if key != "t05" and not _fund_active(ctx, key):
+            return
+        declared = load_sections(ctx.d.unit.style)
+        if not declared.compared[name]:  # the format's text does not go through the items
             return
         section = _section(UnitKind.PUBLIC_INSTITUTION, name, ctx.d.unit.style)  # the same for every kind
         items = getattr(ctx.d.comparisons, name)
@@ -2555,7 +2572,7 @@ def _make_items_check(key: str, name: str) -> Check:
             )
         for i, item in enumerate(items):
             base: Path = ("comparisons", name, i)
-            if item.prior is None:
+            if item.prior is None and declared.states(name, "prior"):
                 yield Finding(
                     Severity.ERROR,
                     rule,

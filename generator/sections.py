@@ -39,6 +39,21 @@ class PublicExpense:
     term: str
 
 
+# The comparisons a format's text may state (``[comparisons]`` of sections.toml): the compared
+# figure → the figures it may be compared with (上年决算数, 年初预算数).
+COMPARABLE: dict[str, tuple[str, ...]] = {
+    "total": ("prior",),
+    "fiscal": ("prior", "budget"),
+    "gpb_expense": ("prior", "budget"),
+    "gpb_items": ("prior",),
+    "fund": ("prior", "budget"),
+    "fund_items": ("prior",),
+    "soe": ("prior", "budget"),
+    "soe_items": ("prior",),
+    "public_expense": ("prior",),
+}
+
+
 @dataclass(frozen=True)
 class DocumentWords:
     """How a 单位决算 or a 部门决算 names itself: ``name`` (单位决算), ``self`` (本单位), ``we``
@@ -59,9 +74,14 @@ class Sections:
     sangong_vs_budget: tuple[str, ...]
     fund_conditions: tuple[str, ...]
     document_by_kind: dict[DocumentKind, DocumentWords]
+    compared: dict[str, tuple[str, ...]]  # what the text compares each figure with (COMPARABLE)
 
     def document(self, kind: DocumentKind) -> DocumentWords:
         return self.document_by_kind[kind]
+
+    def states(self, name: str, what: str) -> bool:
+        """Whether the text compares figure ``name`` with ``what`` (``prior`` or ``budget``)."""
+        return what in self.compared.get(name, ())
 
     def public_expense(self, kind: UnitKind) -> PublicExpense:
         return self.public_expense_by_kind[kind]
@@ -91,7 +111,11 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
     missing = (set(UnitKind) - set(by_kind)) | (set(DocumentKind) - set(documents))
     sangong = data["sangong"]
     conditions = tuple(data["funds"]["written_in_full_if_any"])
+    compared = {name: tuple(v) for name, v in data["comparisons"].items()}
     unknown = [
+        *(f"comparisons.{n}" for n in compared if n not in COMPARABLE),
+        *(f"comparisons.{n}={w}" for n, v in compared.items() for w in v if w not in COMPARABLE.get(n, (w,))),
+        *(f"comparisons 缺少 {n}" for n in COMPARABLE if n not in compared),
         *(p for p in (*sangong["compared_with_prior"], *sangong["compared_with_budget"]) if p not in SanGong.model_fields),
         *(c for c in conditions if c not in _FUND_CONDITIONS),
     ]
@@ -104,6 +128,7 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
         sangong_vs_budget=tuple(sangong["compared_with_budget"]),
         fund_conditions=conditions,
         document_by_kind=documents,
+        compared=compared,
     )
 
 

@@ -99,3 +99,68 @@ def test_fund_section_in_full_is_one_rule_for_the_text_and_the_checks():
 def test_sections_file_is_in_the_default_format_folder():
     assert SECTIONS_FILE.parent == FORMAT
     assert TEMPLATES.is_dir()
+
+
+# ---------------------------------------------------------------------------- comparisons stated by a format
+
+
+def _format_without_prior(tmp_path: Path, monkeypatch) -> str:
+    """A copy of 乌鲁木齐 whose text compares nothing with last year and does not go through the
+    items (as a format that states only budgets would)."""
+    import shutil
+
+    import generator.formats as formats
+
+    root = tmp_path / "formats"
+    shutil.copytree(FORMAT.parent, root)
+    shutil.copytree(root / "乌鲁木齐", root / "无上年")
+    toml = root / "无上年" / "sections.toml"
+    text = toml.read_text(encoding="utf-8")
+    for name in ("total", "public_expense", "gpb_items", "fund_items", "soe_items"):
+        text = re.sub(rf"(?m)^{name} = \[.*\]$", f"{name} = []", text)
+    for name in ("fiscal", "gpb_expense", "fund", "soe"):
+        text = re.sub(rf"(?m)^{name} = \[.*\]$", f'{name} = ["budget"]', text)
+    toml.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(formats, "FORMATS_DIR", root)
+    return "无上年"
+
+
+def _without_priors(d):
+    for name in ("total", "fiscal", "gpb_expense", "fund", "soe", "public_expense"):
+        d = with_value(d, f"comparisons.{name}.prior", None)
+    d.comparisons.gpb_items = [i.model_copy(update={"prior": None}) for i in d.comparisons.gpb_items]
+    return d
+
+
+def test_no_false_prior_demand_for_a_format_that_does_not_state_it(tmp_path, monkeypatch):
+    style = _format_without_prior(tmp_path, monkeypatch)
+    d = _without_priors(make_fund_disclosure())
+    default_missing = [f for f in run_checks(d) if f.rule.startswith("comparisons.") and "上年" in f.message]
+    assert default_missing  # the default format states them, so it asks for them
+    d.unit.style = style
+    findings = run_checks(d)
+    assert not [f for f in findings if f.rule.startswith("comparisons.") and "上年" in f.message], findings
+    # what the format does state is still required
+    broken = with_value(d, "comparisons.fiscal.budget", None)
+    assert any(f.rule == "comparisons.missing" and "年初预算" in f.message for f in run_checks(broken))
+
+
+def test_no_item_entries_demanded_when_the_format_does_not_go_through_the_items(tmp_path, monkeypatch):
+    style = _format_without_prior(tmp_path, monkeypatch)
+    d = make_disclosure()
+    d.comparisons.gpb_items = []
+    assert any(f.rule == "comparisons.gpb_items" for f in run_checks(d))
+    d.unit.style = style
+    assert not any(f.rule == "comparisons.gpb_items" for f in run_checks(d))
+
+
+def test_an_undeclared_comparison_in_sections_toml_is_refused(tmp_path):
+    from generator.sections import read_sections
+
+    path = tmp_path / "sections.toml"
+    path.write_text(
+        (FORMAT / "sections.toml").read_text(encoding="utf-8").replace('total = ["prior"]', 'total = ["budget"]'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="comparisons.total=budget"):
+        read_sections(path)
