@@ -618,7 +618,15 @@ def _sangong(d: Disclosure) -> SanGongFigures:
             ),
             budget_diff=budget_diff(a, b, c.budget_reason),
         )
-    return SanGongFigures(**parts)
+    return SanGongFigures(
+        total=parts["total"],
+        abroad=parts["abroad"],
+        car_total=parts["car_total"],
+        car_purchase=parts["car_purchase"],
+        car_operation=parts["car_operation"],
+        reception=parts["reception"],
+        style=d.unit.style,
+    )
 
 
 def _procurement(d: Disclosure) -> ProcurementFigures:

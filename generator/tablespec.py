@@ -87,4 +87,14 @@ def table_spec(key: str, info: TableInfo, style: str | None = None) -> TableSpec
     shell = _read(format_dir(style) / "tables.toml")[key]
     values = {"code": info.code, "title": info.title, "note": info.note, "empty_note": info.empty_note}
     texts = {name: template.format(**values) for name, template in shell.texts.items()}
-    return TableSpec(key=key, title=info.title, **texts, **shell.flags)
+    return TableSpec(
+        key=key,
+        code=texts["code"],
+        title=info.title,
+        unit_label=texts["unit_label"],
+        money_unit=texts["money_unit"],
+        note=texts["note"],
+        empty_note=texts["empty_note"],
+        column_numbers=shell.flags["column_numbers"],
+        thousands=shell.flags["thousands"],
+    )
