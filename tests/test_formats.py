@@ -133,7 +133,7 @@ def test_the_chosen_format_gives_the_narrative_and_the_default_is_unchanged(form
 def test_templates_dir_overrides_single_files_of_the_chosen_format(formats_root, tmp_path: Path):
     own = tmp_path / "own"
     own.mkdir()
-    (own / "01_overview.j2").write_text("# {{ sections.part1 }}\n\n自定义的一句。\n", encoding="utf-8")
+    (own / "01_overview.j2").write_text("# {{ sections.document.part1 }}\n\n自定义的一句。\n", encoding="utf-8")
     d = load_sample(SAMPLE)
     d.unit.style = "测试格式"
     doc = build_document(d, templates_dir=own)
