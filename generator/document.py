@@ -39,6 +39,10 @@ class Cell:
     rowspan: int = 1
     align: Align = "left"
     bold: bool = False
+    # a label cell of the body: ``row`` (names its row: 科目名称, 合计, 项目名称 …) or ``col``
+    # (names the cells below it); printed as a header cell (HTML ``<th scope>``, a TH tag in
+    # the tagged PDF) with the look of a body cell
+    scope: Literal["", "row", "col"] = ""
 
 
 @dataclass

@@ -25,6 +25,7 @@ built here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from itertools import groupby
 
@@ -104,6 +105,16 @@ def _c(text: str, colspan: int = 1, rowspan: int = 1, bold: bool = False) -> Cel
 
 def _a(value: Decimal | None, bold: bool = False, thousands: bool = True) -> Cell:
     return Cell(amount(value, thousands), align="right", bold=bold)
+
+
+def _row(cell: Cell) -> Cell:
+    """``cell`` as the header of its row (a label: 科目名称, 合计 …); a blank cell stays data."""
+    return replace(cell, scope="row") if cell.text else cell
+
+
+def _col(cell: Cell) -> Cell:
+    """``cell`` as the header of the cells below it (a column label inside the body)."""
+    return replace(cell, scope="col") if cell.text else cell
 
 
 def _blank_amount() -> Cell:
@@ -188,8 +199,12 @@ class _Builder:
         expense = [(label, t.expense_by_class.get(code)) for code, label in self._classes(t.expense_by_class)]
         body: list[list[Cell]] = []
         for i in range(max(len(income), len(expense))):
-            left = [_t(income[i][0]), self._a(income[i][1])] if i < len(income) else [_t(""), _blank_amount()]
-            right = [_t(expense[i][0]), self._a(expense[i][1])] if i < len(expense) else [_t(""), _blank_amount()]
+            left = [_row(_t(income[i][0])), self._a(income[i][1])] if i < len(income) else [_t(""), _blank_amount()]
+            right = (
+                [_row(_t(expense[i][0])), self._a(expense[i][1])]
+                if i < len(expense)
+                else [_t(""), _blank_amount()]
+            )
             body.append(left + right)
         grand = LABELS["grand_total"]
         pairs = [
@@ -203,9 +218,9 @@ class _Builder:
             right_label = grand if right_key == "expense_grand_total" else ti[right_key]
             body.append(
                 [
-                    _c(left_label, bold=bold),
+                    _row(_c(left_label, bold=bold)),
                     self._a(getattr(t, left_key), bold),
-                    _c(right_label, bold=bold),
+                    _row(_c(right_label, bold=bold)),
                     self._a(getattr(t, right_key), bold),
                 ]
             )
@@ -221,9 +236,10 @@ class _Builder:
             [_h(LABELS["column_no"], colspan=2)] + _column_numbers(len(columns)),
         ]
         fields = list(type(totals).model_fields)
-        body = [[_c(LABELS["total"], colspan=2, bold=True)] + [self._a(getattr(totals, k), True) for k in fields]]
+        total = _row(_c(LABELS["total"], colspan=2, bold=True))
+        body = [[total] + [self._a(getattr(totals, k), True) for k in fields]]
         for r in rows:
-            body.append([_t(r.code), _t(r.name)] + [self._a(getattr(r, k)) for k in fields])
+            body.append([_t(r.code), _row(_t(r.name))] + [self._a(getattr(r, k)) for k in fields])
         return self._table(key, header, body, widths + [widths[-1]] * (len(columns) - 1), landscape)
 
     def t02(self) -> Table:
@@ -256,13 +272,13 @@ class _Builder:
         ]
         empty = table.is_empty
         fields = ["carry_in", "income", "expense", "basic", "project", "carry_out"]
-        total = _c(LABELS["total"], colspan=2, bold=True)
+        total = _row(_c(LABELS["total"], colspan=2, bold=True))
         if empty:  # the shell: a blank 合计 row
             body = [[total] + [_blank_amount() for _ in fields]]
         else:
             body = [[total] + [self._a(getattr(table.totals, k), True) for k in fields]]
             for r in table.rows:
-                body.append([_t(r.code), _t(r.name)] + [self._a(getattr(r, k)) for k in fields])
+                body.append([_t(r.code), _row(_t(r.name))] + [self._a(getattr(r, k)) for k in fields])
         return self._table(key, header, body, [1.7, 3.4] + [1.2] * 6, landscape=True, empty=empty)
 
     def t07(self) -> Table:
@@ -293,19 +309,26 @@ class _Builder:
         expense = [(label, t.expense_by_class.get(code)) for code, label in self._classes(t.expense_by_class)]
         body: list[list[Cell]] = []
         for i in range(max(len(income), len(expense))):
-            left = [_t(income[i][0]), self._a(income[i][1])] if i < len(income) else [_t(""), _blank_amount()]
-            right = [_t(expense[i][0])] + split(expense[i][1]) if i < len(expense) else [_t("")] + split(None)
+            left = [_row(_t(income[i][0])), self._a(income[i][1])] if i < len(income) else [_t(""), _blank_amount()]
+            right = [_row(_t(expense[i][0]))] + split(expense[i][1]) if i < len(expense) else [_t("")] + split(None)
             body.append(left + right)
         body.append(
-            [_c(ti["income_total"], bold=True), self._a(t.income_total, True), _c(ti["expense_total"], bold=True)]
+            [
+                _row(_c(ti["income_total"], bold=True)),
+                self._a(t.income_total, True),
+                _row(_c(ti["expense_total"], bold=True)),
+            ]
             + split(t.expense_total, True)
         )
-        body.append([_t(ti["carry_in"]), self._a(t.carry_in.total), _t(ti["carry_out"])] + split(t.carry_out))
+        body.append(
+            [_row(_t(ti["carry_in"])), self._a(t.carry_in.total), _row(_t(ti["carry_out"]))] + split(t.carry_out)
+        )
         for i, k in enumerate(["gpb", "fund", "soe"], start=1):
-            body.append([_t(f"{cn_numeral(i)}、{si[k]}"), self._a(getattr(t.carry_in, k)), _t("")] + split(None))
+            label = _row(_t(f"{cn_numeral(i)}、{si[k]}"))
+            body.append([label, self._a(getattr(t.carry_in, k)), _t("")] + split(None))
         grand = LABELS["grand_total"]
         body.append(
-            [_c(grand, bold=True), self._a(t.income_grand_total, True), _c(grand, bold=True)]
+            [_row(_c(grand, bold=True)), self._a(t.income_grand_total, True), _row(_c(grand, bold=True))]
             + split(t.expense_grand_total, True)
         )
         return self._table("t04", header, body, [3.0, 1.2, 3.0, 1.2, 1.4, 1.4, 1.4], landscape=True)
@@ -326,16 +349,16 @@ class _Builder:
                 if i < len(side):
                     r = side[i]
                     bold = len(r.code) == 3
-                    row += [_t(r.code, bold=bold), _t(r.name, bold=bold), self._a(r.amount, bold)]
+                    row += [_t(r.code, bold=bold), _row(_t(r.name, bold=bold)), self._a(r.amount, bold)]
                 else:
                     row += [_t(""), _t(""), _blank_amount()]
             body.append(row)
         ti = _titles(type(t))
         body.append(
             [
-                _c(ti["personnel_total"], colspan=2, bold=True),
+                _row(_c(ti["personnel_total"], colspan=2, bold=True)),
                 self._a(t.personnel_total, True),
-                _c(ti["public_total"], colspan=2, bold=True),
+                _row(_c(ti["public_total"], colspan=2, bold=True)),
                 self._a(t.public_total, True),
             ]
         )
@@ -385,26 +408,28 @@ def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
 
     goal_expected = pt["goal_expected"].split("：")[-1]
     goal_actual = pt["goal_actual"].split("：")[-1]
+    # the labels are header cells: 项目名称 … 项目资金 name their rows, 年初预算数 … and
+    # 一级指标 … the cells below them
     body: list[list[Cell]] = [
-        [_c(pt["name"]), _t(p.name, colspan=8)],
+        [_row(_c(pt["name"])), _t(p.name, colspan=8)],
         [
-            _c(pt["supervisor"]),
+            _row(_c(pt["supervisor"])),
             _t(p.supervisor, colspan=3),
-            _c(pt["implementer"], colspan=2),
+            _row(_c(pt["implementer"], colspan=2)),
             _t(p.implementer, colspan=3),
         ],
         [
-            _c(LABELS["perf_funds"], rowspan=4),
+            _row(_c(LABELS["perf_funds"], rowspan=4)),
             _c("", colspan=2),
-            _c(ft["initial_budget"]),
-            _c(ft["full_budget"]),
-            _c(ft["executed"]),
-            _c(it["weight"]),
-            _c(LABELS["perf_rate"]),
-            _c(it["score"]),
+            _col(_c(ft["initial_budget"])),
+            _col(_c(ft["full_budget"])),
+            _col(_c(ft["executed"])),
+            _col(_c(it["weight"])),
+            _col(_c(LABELS["perf_rate"])),
+            _col(_c(it["score"])),
         ],
         [
-            _t(pt["total"], colspan=2),
+            _row(_t(pt["total"], colspan=2)),
             money(pf.total.initial_budget),
             money(pf.total.full_budget),
             money(pf.total.executed),
@@ -416,7 +441,7 @@ def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
     for key, line in (("fiscal", pf.fiscal), ("other", pf.other)):
         body.append(
             [
-                _t(pt[key], colspan=2),
+                _row(_t(pt[key], colspan=2)),
                 money(line.initial_budget),
                 money(line.full_budget),
                 money(line.executed),
@@ -426,19 +451,19 @@ def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
             ]
         )
     goal = LABELS["perf_goal"]
-    body.append([_c(goal, rowspan=2), _c(goal_expected, colspan=4), _c(goal_actual, colspan=4)])
+    body.append([_row(_c(goal, rowspan=2)), _col(_c(goal_expected, colspan=4)), _col(_c(goal_actual, colspan=4))])
     body.append([_t(p.goal_expected, colspan=4), _t(p.goal_actual, colspan=4)])
     body.append(
         [
-            _c(LABELS["perf_indicators"], rowspan=len(p.indicators) + 1),
-            _c(it["level1"]),
-            _c(it["level2"]),
-            _c(it["level3"]),
-            _c(it["target"]),
-            _c(it["actual"]),
-            _c(it["weight"]),
-            _c(it["score"]),
-            _c(it["deviation"]),
+            _row(_c(LABELS["perf_indicators"], rowspan=len(p.indicators) + 1)),
+            _col(_c(it["level1"])),
+            _col(_c(it["level2"])),
+            _col(_c(it["level3"])),
+            _col(_c(it["target"])),
+            _col(_c(it["actual"])),
+            _col(_c(it["weight"])),
+            _col(_c(it["score"])),
+            _col(_c(it["deviation"])),
         ]
     )
     for _, level1 in groupby(p.indicators, key=lambda i: i.level1):
@@ -450,11 +475,11 @@ def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
             for ind in group2:
                 row: list[Cell] = []
                 if first1:
-                    row.append(_c(ind.level1, rowspan=len(group1)))
+                    row.append(_row(_c(ind.level1, rowspan=len(group1))))
                 if first2:
-                    row.append(_c(ind.level2, rowspan=len(group2)))
+                    row.append(_row(_c(ind.level2, rowspan=len(group2))))
                 row += [
-                    _t(ind.level3),
+                    _row(_t(ind.level3)),
                     _c(ind.target),
                     _c(ind.actual),
                     _c(num(ind.weight)),
@@ -465,7 +490,7 @@ def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
                 first1 = first2 = False
     body.append(
         [
-            _c(LABELS["perf_total"], colspan=6, bold=True),
+            _row(_c(LABELS["perf_total"], colspan=6, bold=True)),
             _c(num(pf.total_weight), bold=True),
             _c(score(pf.total_score), bold=True),
             _c(""),

@@ -66,6 +66,13 @@ def _scope(slot) -> str:
     return "colgroup" if slot.colspan > 1 else "col"
 
 
+def _body_scope(slot) -> str:
+    """The ``scope`` of a label cell of the body (:attr:`generator.document.Cell.scope`)."""
+    if slot.cell.scope == "col":
+        return "colgroup" if slot.colspan > 1 else "col"
+    return "row"
+
+
 def _min_width_em(item: PreparedTable) -> float:
     """The width below which a table scrolls instead of squeezing its columns."""
     cols = item.table.columns
@@ -110,6 +117,7 @@ class HtmlRenderer:
         env.globals["align"] = cell_align
         env.globals["heading_tag"] = _heading_tag
         env.globals["scope"] = _scope
+        env.globals["body_scope"] = _body_scope
         env.globals["min_width_em"] = _min_width_em
         try:
             self._page = env.get_template("page.html.j2")
