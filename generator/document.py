@@ -8,6 +8,7 @@ Table cells hold display strings (``1,234.56``), never numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 Align = Literal["left", "center", "right"]
@@ -97,7 +98,37 @@ class Toc:
     entries: list[TocEntry] = field(default_factory=list)
 
 
-Block = Heading | Paragraph | Table | PageBreak | Toc
+@dataclass
+class ChartBar:
+    """One bar of a :class:`Chart`: a part's name, its amount (``1,234.56``, 万元) and its share
+    (``12.34%``) as the text prints them; ``fraction`` (0–1, the share ÷ 100) is its length."""
+
+    label: str
+    amount: str
+    share: str
+    fraction: Decimal
+
+
+@dataclass
+class Chart:
+    """A chart of a structure (``@chart income`` / ``@chart expense`` in a template): one bar
+    per part with its name, amount and share — the figures the text states.  ``caption`` is
+    printed under it; ``summary`` states every figure in one sentence (the text alternative
+    of the picture).  The renderers draw it: vector (SVG) in the PDF and the web page, a
+    picture in the DOCX."""
+
+    key: str
+    caption: str
+    bars: list[ChartBar]
+    unit: str = "万元"
+
+    @property
+    def summary(self) -> str:
+        parts = "；".join(f"{b.label}{b.amount}{self.unit}，占{b.share}" for b in self.bars)
+        return f"{self.caption}：{parts}。"
+
+
+Block = Heading | Paragraph | Table | PageBreak | Toc | Chart
 
 
 @dataclass
@@ -137,6 +168,9 @@ class Document:
                 lines.append(b.bold_prefix + b.text)
             elif isinstance(b, Toc):
                 lines.extend(e.text for e in b.entries)
+            elif isinstance(b, Chart):
+                lines.extend(f"{c.label}\t{c.amount}{b.unit}\t{c.share}" for c in b.bars)
+                lines.append(b.caption)
             elif isinstance(b, Table):
                 lines.extend(x for x in (b.code, b.title, b.subtitle) if x)
                 lines.append(f"单位：{b.unit_name}\t{b.money_unit}" if b.unit_name else b.money_unit)

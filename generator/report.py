@@ -14,13 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
+from generator.charts import build_charts
 from generator.compute import TAG_CLOSE, TAG_OPEN, Figures, derive, public_expense_kind
 from generator.document import Document
 from generator.model import Disclosure
 from generator.sections import template_sections
 from generator.tables import build_tables
 from generator.tablespec import table_spec
-from generator.templating import make_environment, parse_markup, render_text
+from generator.templating import MarkupError, make_environment, parse_markup, render_text
 from generator.yeardata import load_year
 
 MAIN_TEMPLATE = "document.j2"
@@ -73,10 +74,14 @@ def build_document(d: Disclosure, templates_dir: Path | None = None, *, draft: b
     """
     f = derive(d)
     tables = build_tables(d, f, load_year(d.unit.year))
-    text = render_text(_environment(templates_dir, d.unit.style), MAIN_TEMPLATE, template_context(d, f, draft))
+    env = _environment(templates_dir, d.unit.style)
+    text = render_text(env, MAIN_TEMPLATE, template_context(d, f, draft))
     missing = f.missing()
     keys = [k for k in dict.fromkeys(_TAG.findall(text)) if k in missing]
-    parsed = parse_markup(_TAG.sub("", text), tables)
+    try:
+        parsed = parse_markup(_TAG.sub("", text), tables, build_charts(f))
+    except MarkupError as exc:
+        raise exc.placed(env) from exc
     return Document(
         title=parsed.title or d.unit.name,
         author=d.unit.name,

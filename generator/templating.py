@@ -36,6 +36,9 @@ Line markup of the rendered text (one construct per line; leading blanks ignored
                             renderers print the caption “目录” and a page break after it)
 ``@pagebreak``              a page break
 ``@table KEY``              a table: ``t01`` … ``t09``, ``perf1``, ``perf2`` … (自评表)
+``@chart KEY [caption]``    a chart of the figures (:mod:`generator.charts`): ``income``
+                            (收入结构), ``expense`` (支出结构); the caption printed under it
+                            (default 本年收入结构 …); nothing when all its parts are 0
 ``@entry KEY text``         a paragraph that the 目录 also lists, pointing at table KEY
 ``@center text``            a centred paragraph (likewise ``@note``, ``@plain``)
 ``**term**text``            a paragraph whose leading term is printed bold
@@ -55,12 +58,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import jinja2
 
-from generator.document import Block, Heading, PageBreak, Paragraph, Table, Toc, TocEntry
+from generator.document import Block, Chart, Heading, PageBreak, Paragraph, Table, Toc, TocEntry
 from generator.errors import RenderError
 from generator.numbers import fmt_money, fmt_percent
 from generator.templates_path import packaged_templates
@@ -213,6 +217,45 @@ def _loader_dirs(env: jinja2.Environment) -> list[str]:
 # ---------------------------------------------------------------------------- markup
 
 
+class MarkupError(RenderError):
+    """A markup line the parser cannot use; ``line`` is the line as rendered (the caller
+    finds the template file and line it came from, :func:`locate_line`)."""
+
+    def __init__(self, message: str, line: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+    def placed(self, env: jinja2.Environment) -> RenderError:
+        """The error with the template file and line it came from, when found."""
+        where = locate_line(env, self.line)
+        if where is None:
+            return RenderError(str(self))
+        return RenderError(f"模板 {where[0]} 第 {where[1]} 行“{self.line}”：{self}")
+
+
+def locate_line(env: jinja2.Environment, line: str) -> tuple[str, int] | None:
+    """The template file and line number (1-based) holding ``line`` as written, searched in
+    the order the environment loads templates (a bureau's directory first); None when the
+    line was composed by template code (``@chart {{ k }}``)."""
+    seen: set[str] = set()
+    for directory in _loader_dirs(env):
+        base = Path(directory)
+        if not base.is_dir():
+            continue
+        for path in sorted(base.glob("*.j2")):
+            if path.name in seen:
+                continue
+            seen.add(path.name)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, source in enumerate(text.splitlines(), start=1):
+                if source.strip() == line:
+                    return str(path), number
+    return None
+
+
 class MarkupResult:
     """Blocks read from rendered markup, plus the document title if ``@title`` gave one."""
 
@@ -222,13 +265,19 @@ class MarkupResult:
         self.mark = ""
 
 
-def parse_markup(text: str, tables: Mapping[str, Table] | None = None) -> MarkupResult:
+def parse_markup(
+    text: str, tables: Mapping[str, Table] | None = None, charts: Mapping[str, Chart | None] | None = None
+) -> MarkupResult:
     """Turn rendered template text into document blocks (see the module docstring).
 
-    ``tables`` maps the keys of ``@table``/``@entry`` to the tables to insert.  The 目录
-    (``@toc``) is filled from the in-目录 headings and ``@entry`` lines of ``text``.
+    ``tables`` maps the keys of ``@table``/``@entry`` to the tables to insert, ``charts`` the
+    keys of ``@chart`` to the charts (``None``: nothing to draw, the line adds nothing).  The
+    目录 (``@toc``) is filled from the in-目录 headings and ``@entry`` lines of ``text``.
+
+    Raises :class:`MarkupError` for an unknown ``@`` word, table or chart.
     """
     tables = tables or {}
+    charts = charts or {}
     result = MarkupResult()
     blocks = result.blocks
     body: list[str] = []
@@ -249,8 +298,20 @@ def parse_markup(text: str, tables: Mapping[str, Table] | None = None) -> Markup
 
     def table(key: str) -> Table:
         if key not in tables:
-            raise RenderError(f"模板引用了不存在的表格：{key}（可用：{'、'.join(tables) or '无'}）")
+            raise MarkupError(f"模板引用了不存在的表格：{key}（可用：{'、'.join(tables) or '无'}）", line)
         return tables[key]
+
+    def chart(rest: str) -> None:
+        from generator.charts import chart_names
+
+        key, _, caption = rest.partition(" ")
+        if key not in charts:
+            shown = f"“{key}”" if key else "（未写图表名称）"
+            raise MarkupError(f"没有这种图表：{shown}；可用的图表：{chart_names()}", line)
+        found = charts[key]
+        if found is not None:
+            caption = _clean(caption)
+            blocks.append(replace(found, caption=caption) if caption else found)
 
     for raw in text.splitlines():
         line = raw.strip()
@@ -286,6 +347,8 @@ def parse_markup(text: str, tables: Mapping[str, Table] | None = None) -> Markup
                 blocks.append(toc)
             elif word == "pagebreak":
                 blocks.append(PageBreak())
+            elif word == "chart":
+                chart(rest)
             elif word == "table":
                 blocks.append(table(rest))
             elif word == "entry":
@@ -296,7 +359,7 @@ def parse_markup(text: str, tables: Mapping[str, Table] | None = None) -> Markup
             elif word in ("center", "note", "plain"):
                 blocks.append(Paragraph(_clean(rest), style=word))
             else:
-                raise RenderError(f"模板中无法识别的标记：{line}")
+                raise MarkupError(f"模板中无法识别的标记：{line}", line)
             continue
         body.append(line)
     flush()

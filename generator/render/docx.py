@@ -17,6 +17,9 @@ by ours (:mod:`generator.render.style`):
   PAGEREF fields with page numbers — so it reads right in Word, WPS and LibreOffice before
   anyone updates fields.  The numbers are the PDF's when the PDF is laid out in the same run
   (``page_numbers``), else estimated (:mod:`generator.render.paginate`);
+* a chart (``@chart``) is a picture (PNG painted from the same layout as the PDF's SVG,
+  :mod:`generator.render.chart`) whose alternative text states its figures, with its caption
+  centred below;
 * the footer holds the page number "— PAGE —".
 
 The file is written to a temporary name in the target directory and renamed when complete.
@@ -27,11 +30,12 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import fonts
 from generator.atomic import atomic_target
-from generator.document import Document, PageBreak, Paragraph
+from generator.document import Chart, Document, PageBreak, Paragraph
 from generator.render.layout import (
     TOC_TITLE,
     Grid,
@@ -72,6 +76,7 @@ def write_docx(
     update_fields: bool = False,
     page_numbers: Mapping[str, int] | None = None,
     total_pages: int | None = None,
+    font_dir: Path | None = None,
 ) -> RenderResult:
     """Write ``doc`` as a DOCX file at ``path`` (atomically: temp file, then ``os.replace``).
 
@@ -79,10 +84,11 @@ def write_docx(
     the 目录 page numbers on opening (a prompt some users find alarming; off by default —
     the 目录 is prefilled either way).  ``page_numbers`` (anchor → page) and ``total_pages``
     are the PDF's when it was laid out in the same run (:meth:`PdfRenderer.lay_out`); the
-    目录 then prints them instead of the estimate.
+    目录 then prints them instead of the estimate.  ``font_dir``: where the bureau's fonts are
+    (the charts' pictures are painted in the font the PDF uses, :func:`chart_font`).
     """
     path = Path(path)
-    package, builder = _build(doc, typography, update_fields, page_numbers, total_pages)
+    package, builder = _build(doc, typography, update_fields, page_numbers, total_pages, font_dir)
     _atomic_save(package, path)
     return RenderResult(path, [], builder.total_pages, dict(builder.pages))
 
@@ -94,9 +100,10 @@ def build_docx(
     update_fields: bool = False,
     page_numbers: Mapping[str, int] | None = None,
     total_pages: int | None = None,
+    font_dir: Path | None = None,
 ):
     """Build the python-docx ``Document`` object for ``doc`` without saving it."""
-    return _build(doc, typography, update_fields, page_numbers, total_pages)[0]
+    return _build(doc, typography, update_fields, page_numbers, total_pages, font_dir)[0]
 
 
 def _build(
@@ -105,6 +112,7 @@ def _build(
     update_fields: bool,
     page_numbers: Mapping[str, int] | None,
     total_pages: int | None,
+    font_dir: Path | None = None,
 ):
     """``(python-docx Document, body builder)`` for ``doc``."""
     import docx as _docx
@@ -117,6 +125,8 @@ def _build(
     _install_font_table(d)
     footer_refs, title_pg = _install_footer(d, typography, doc.mark)
     builder = _BodyBuilder(typography, prepared, footer_refs, title_pg, page_numbers, total_pages)
+    builder.part = d.part
+    builder.font_dir = font_dir
     builder.build()
     builder.install(d)
     _set_core_properties(d, doc)
@@ -558,6 +568,10 @@ class _BodyBuilder:
             self.total_pages = estimate.total
         for i, anchor in enumerate(prepared.anchors, start=1):
             self.bookmarks[anchor] = f"_Toc{i:06d}"
+        self.part: Any = None  # the python-docx document part: pictures are added to it
+        self.font_dir: Path | None = None
+        self.chart_font: fonts.FontMatch | None = None
+        self.drawings = 0
         self.toc_levels = _toc_levels(prepared, typo)
         self.toc_entry_fields = _toc_entry_fields(prepared, self.toc_levels)
 
@@ -651,6 +665,8 @@ class _BodyBuilder:
                 self.heading(item)
             elif isinstance(item, Paragraph):
                 self.paragraph(item)
+            elif isinstance(item, Chart):
+                self.chart(item)
             elif isinstance(item, PageBreak):
                 self.page_break()
 
@@ -675,6 +691,37 @@ class _BodyBuilder:
         style = self.typo.style(_PARAGRAPH_STYLES.get(p.style, "body"))
         runs = _run(clean_text(p.bold_prefix), bold=True) + _run(clean_text(p.text))
         self.add(_Para(style.docx_id, runs))
+
+    def chart(self, chart: Chart) -> None:
+        """The chart as a picture in its own centred paragraph (single line spacing: an exact
+        spacing would cut it), kept with its caption below."""
+        import io
+
+        from docx.shared import Emu
+        from lxml import etree
+
+        from generator.render import chart as drawing
+
+        scene = drawing.layout(chart, self.typo.portrait.text_width_pt)
+        if self.chart_font is None:
+            self.chart_font = drawing.chart_font(self.font_dir)
+        data = drawing.png(scene, self.chart_font)
+        emu_per_pt = 12700
+        inline = self.part.new_pic_inline(
+            io.BytesIO(data), Emu(round(scene.width * emu_per_pt)), Emu(round(scene.height * emu_per_pt))
+        )
+        self.drawings += 1
+        doc_pr = inline.docPr
+        doc_pr.set("id", str(self.drawings))
+        doc_pr.set("name", f"图表 {self.drawings}")
+        doc_pr.set("descr", clean_text(chart.summary))
+        picture = etree.tostring(inline, encoding="unicode")
+        center = self.typo.style("center")
+        single = '<w:spacing w:before="120" w:after="0" w:line="240" w:lineRule="auto"/>'
+        self.add(
+            _Para(center.docx_id, f"<w:r><w:drawing>{picture}</w:drawing></w:r>", keep_next=True, spacing=single)
+        )
+        self.add(_Para(center.docx_id, _run(clean_text(chart.caption))))
 
     def toc(self, item: PreparedToc) -> None:
         typo = self.typo
@@ -950,4 +997,5 @@ class DocxRenderer:
         page_numbers: Mapping[str, int] | None = None,
         total_pages: int | None = None,
     ) -> list[str]:
-        return write_docx(doc, path, page_numbers=page_numbers, total_pages=total_pages).notes
+        font_dir = getattr(self.settings, "font_dir", None)
+        return write_docx(doc, path, page_numbers=page_numbers, total_pages=total_pages, font_dir=font_dir).notes

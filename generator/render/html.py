@@ -4,7 +4,9 @@ For a government portal: the page carries the same text as the DOCX and PDF, as 
 HTML — the title ``<h1>``, the headings ``<h2>``–``<h5>`` with ids, the 目录 a list of links
 to them, every table a ``<table>`` with ``<caption>`` (表号, title, 单位/金额单位 line),
 ``<thead>`` with ``<th scope>`` and the merged headers of the official layout, amounts
-right-aligned.  The stylesheet is inline and no font is embedded: the reader's own Chinese
+right-aligned; a chart (``@chart``) an inline SVG (``role="img"``, its figures in the
+``aria-label`` and ``<title>``) in a ``<figure>`` with its caption and, for screen readers,
+its figures as a visually hidden table.  The stylesheet is inline and no font is embedded: the reader's own Chinese
 fonts are asked for by name (the official names first, then the usual Windows, macOS,
 Android and Linux faces).  Nothing else is requested: no image, script, font or stylesheet
 file, no other host (a Content-Security-Policy says so to the browser as well).
@@ -81,6 +83,21 @@ def _min_width_em(item: PreparedTable) -> float:
     return max(26.0, cols * 5.0)
 
 
+#: The width a chart is laid out at on the web page (points; 400 CSS px): its labels print
+#: at about the size of the tables' text, and a phone scales it down a little.
+CHART_WIDTH_PT = 300.0
+
+
+def _chart_svg(chart):
+    """The chart as inline SVG, its labels in the tables' font stack (the reader's own fonts)."""
+    from markupsafe import Markup
+
+    from generator.render import chart as drawing
+
+    scene = drawing.layout(chart, CHART_WIDTH_PT)
+    return Markup(drawing.svg(chart, scene, font_stack(drawing.FONT_ROLE)))
+
+
 class HtmlRenderer:
     """The ``html`` output format (:mod:`generator.render.registry`)."""
 
@@ -119,6 +136,7 @@ class HtmlRenderer:
         env.globals["scope"] = _scope
         env.globals["body_scope"] = _body_scope
         env.globals["min_width_em"] = _min_width_em
+        env.globals["chart_svg"] = _chart_svg
         try:
             self._page = env.get_template("page.html.j2")
             css_template = env.get_template("page.css.j2")

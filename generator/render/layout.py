@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from generator.document import Cell, Document, Heading, PageBreak, Paragraph, Table, Toc, TocEntry
+from generator.document import Cell, Chart, Document, Heading, PageBreak, Paragraph, Table, Toc, TocEntry
 
 __all__ = [
     "TOC_TITLE",
@@ -200,7 +200,8 @@ class Prepared:
     """A document with every renderer decision taken.
 
     ``items`` holds :class:`PreparedHeading`, :class:`PreparedToc`, :class:`PreparedTable`,
-    :class:`generator.document.Paragraph` and :class:`generator.document.PageBreak`, in order.
+    :class:`generator.document.Paragraph`, :class:`generator.document.Chart` and
+    :class:`generator.document.PageBreak`, in order.
     ``anchors`` maps each anchor to the text printed at its target (for tests and the DOCX
     bookmarks).
     """
@@ -211,13 +212,14 @@ class Prepared:
 
     def tagged(self, *, page_breaks: bool) -> list[tuple[str, object]]:
         """``items`` as (kind, item) pairs for the HTML-based templates: kind is toc, heading,
-        table, paragraph or pagebreak; ``page_breaks=False`` leaves the page breaks out (a web
+        table, paragraph, chart or pagebreak; ``page_breaks=False`` leaves the page breaks out (a web
         page has none: its print breaks come from CSS)."""
         kinds = (
             (PreparedToc, "toc"),
             (PreparedHeading, "heading"),
             (PreparedTable, "table"),
             (Paragraph, "paragraph"),
+            (Chart, "chart"),
             (PageBreak, "pagebreak"),
         )
         tagged: list[tuple[str, object]] = []
@@ -301,7 +303,7 @@ def prepare(doc: Document) -> Prepared:
             prepared.anchors[anchor] = block.title or label
         elif isinstance(block, Toc):
             prepared.items.append(PreparedToc(block, []))
-        elif isinstance(block, (Paragraph, PageBreak)):
+        elif isinstance(block, (Paragraph, PageBreak, Chart)):
             prepared.items.append(block)
         else:  # pragma: no cover - Document only holds the types above
             raise TypeError(f"unknown block {type(block).__name__}")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from generator.document import PageBreak, Paragraph
+from generator.document import Chart, PageBreak, Paragraph
+from generator.render.chart import chart_height_pt
 from generator.render.layout import (
     TOC_TITLE,
     Grid,
@@ -160,6 +161,11 @@ def estimate_pages(prepared: Prepared, typo: Typography = TYPOGRAPHY) -> PageEst
                 typo.style(item.style if item.style in ("body", "center", "plain", "note") else "body"),
                 item.bold_prefix + item.text,
             )
+        elif isinstance(item, Chart):
+            if flow.setup is not typo.portrait:
+                flow.new_page(typo.portrait)
+            flow.block(chart_height_pt(item))
+            flow.paragraph(typo.style("center"), item.caption)
         elif isinstance(item, PageBreak):
             flow.new_page()
         elif isinstance(item, PreparedTable):

@@ -269,6 +269,15 @@ class PdfRenderer:
         env.globals["align"] = cell_align
         env.globals["widths"] = widths
         env.globals["table_line"] = typo.table_line_pt
+
+        def chart_svg(chart) -> Markup:
+            from generator.render import chart as drawing
+
+            scene = drawing.layout(chart, typo.portrait.text_width_pt)
+            family = fonts.css_font_family(drawing.FONT_ROLE, latin_first=False)
+            return Markup(drawing.svg(chart, scene, family))
+
+        env.globals["chart_svg"] = chart_svg
         return env
 
     def _load(self) -> None:
