@@ -68,6 +68,14 @@ def _scope(slot) -> str:
     return "colgroup" if slot.colspan > 1 else "col"
 
 
+def _col_widths(table) -> list[str]:
+    """The columns' shares of the table's width (percent), from ``Table.widths`` as in the
+    PDF: on paper and on a wide screen the label columns keep their room."""
+    ws = [max(float(w), 0.0) for w in table.widths] or [1.0]
+    total = sum(ws) or float(len(ws))
+    return [f"{w / total * 100:.2f}" for w in ws]
+
+
 def _body_scope(slot) -> str:
     """The ``scope`` of a label cell of the body (:attr:`generator.document.Cell.scope`)."""
     if slot.cell.scope == "col":
@@ -135,6 +143,7 @@ class HtmlRenderer:
         env.globals["heading_tag"] = _heading_tag
         env.globals["scope"] = _scope
         env.globals["body_scope"] = _body_scope
+        env.globals["col_widths"] = _col_widths
         env.globals["min_width_em"] = _min_width_em
         env.globals["chart_svg"] = _chart_svg
         try:
