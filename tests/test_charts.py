@@ -256,3 +256,41 @@ def test_chart_page_has_no_serious_accessibility_violation(charted, tmp_path):
     assert widths and all(0 < w <= 390 for w in widths)
     assert page_width <= 390
     assert requests == [path.as_uri()]
+
+
+def _struct_elements(node, out: list) -> list:
+    """Every structure element under ``node`` of a tagged PDF (pypdf objects)."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for k in node:
+            _struct_elements(k, out)
+    elif hasattr(node, "get") and "/S" in node:
+        out.append(node)
+        if "/K" in node:
+            _struct_elements(node["/K"], out)
+    elif hasattr(node, "get") and "/K" in node:
+        _struct_elements(node["/K"], out)
+    return out
+
+
+def test_tagged_pdf_gives_the_chart_its_figures_as_alternative_text(charted, tmp_path):
+    from pypdf import PdfReader
+
+    from generator.render.pdf import PdfFormatRenderer
+    from generator.render.registry import RenderSettings
+
+    doc, _ = charted
+    path = tmp_path / "ua.pdf"
+    PdfFormatRenderer(RenderSettings(pdf_variant="pdf/ua-1")).write(doc, path)
+    root = PdfReader(str(path)).trailer["/Root"]
+    elements = _struct_elements(root["/StructTreeRoot"], [])
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    summaries = [c.summary for c in doc.blocks if isinstance(c, Chart)]
+    assert [str(f.get("/Alt")) for f in figures] == summaries
+    assert any(e["/S"] == "/Caption" for e in elements)
+    # the tables' label cells are header cells in the tagged PDF too
+    head_cells = sum(len(row) for t in doc.tables() for row in t.header)
+    label_cells = sum(1 for t in doc.tables() for row in t.body for c in row if c.scope)
+    assert label_cells > 50
+    # (a header repeated on a table's next page is tagged again: at least, not exactly)
+    assert len([e for e in elements if e["/S"] == "/TH"]) >= head_cells + label_cells
