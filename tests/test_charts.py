@@ -229,7 +229,8 @@ def test_packaged_templates_draw_no_chart():
     narrative = list(PACKAGE_TEMPLATES.glob("formats/*/narrative/*.j2"))
     assert NARRATIVE_DIR / INCOME in narrative
     for path in narrative:
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        source = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)  # not comments
+        lines = [line.strip() for line in source.splitlines()]
         assert not [line for line in lines if line.startswith("@chart")], path.name
     for sample in sample_paths():
         assert not [b for b in build_document(load_sample(sample)).blocks if isinstance(b, Chart)]
