@@ -2078,9 +2078,15 @@ def check_assets_vehicle_count(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：国有资产占用情况说明（参考公开说明 001：2 辆 = 其他用车 2 辆）。
     """
+    if ctx.d.assets.vehicle_count is None:
+        return
     terms = [
-        Term.at(ctx, ("assets", "vehicles", n)) for n in Vehicles.model_fields
+        Term.at(ctx, ("assets", "vehicles", n))
+        for n in Vehicles.model_fields
+        if getattr(ctx.d.assets.vehicles, n) is not None
     ]
+    if not terms:
+        return  # the categories are not stated
     yield from _keep(
         [
             _sum_rule(
@@ -2103,7 +2109,7 @@ def check_assets_vehicle_holding(ctx: CheckContext) -> Iterator[Finding]:
     依据：参考公开说明“国有资产占用情况中固定资产车辆 N 辆，与公务用车保有量差异原因是：…”。
     """
     a, s = ctx.d.assets, ctx.d.sangong
-    if a.vehicle_count != s.car_holding and not s.vehicle_difference_reason.strip():
+    if a.vehicle_count is not None and a.vehicle_count != s.car_holding and not s.vehicle_difference_reason.strip():
         yield Finding(
             Severity.WARNING,
             "assets.vehicle_holding",

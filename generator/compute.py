@@ -379,7 +379,7 @@ class Count:
 
     key: str
     label: str
-    count: int
+    count: int | None  # None: not stated
 
 
 @dataclass(frozen=True)
@@ -784,8 +784,11 @@ def derive(d: Disclosure) -> Figures:
         items=_items(t05.rows, lambda r: r.total, c.gpb_items, yd, "gpb_items"),
     )
     vehicle_titles = _titles(Vehicles)
+    # the eight categories split the 车辆 total: once any is stated, a blank one is 0
+    stated = any(getattr(d.assets.vehicles, k) is not None for k in Vehicles.model_fields)
     vehicles = tuple(
-        Count(k, vehicle_titles[k], getattr(d.assets.vehicles, k)) for k in Vehicles.model_fields
+        Count(k, vehicle_titles[k], (getattr(d.assets.vehicles, k) or 0) if stated else None)
+        for k in Vehicles.model_fields
     )
     return Figures(
         year=d.unit.year,

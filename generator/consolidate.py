@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,6 +51,7 @@ _HINT_TEXTS: tuple[ModelPath, ...] = (
     ("performance", "achievements"),
     ("performance", "problems"),
     ("performance", "improvements"),
+    ("performance", "management"),
     ("other_matters",),
 )
 
@@ -140,7 +141,9 @@ def _add(a: Any, b: Any) -> Any:
         return type(a).model_validate(
             {name: _add(getattr(a, name), getattr(b, name)) for name in type(a).model_fields}, strict=False
         )
-    if isinstance(a, bool) or isinstance(a, str) or a is None or b is None:
+    if a is None or b is None:
+        return None  # an optional figure one unit does not state: the sum is not known
+    if isinstance(a, bool) or isinstance(a, str):
         raise TypeError(f"no sum of {a!r} and {b!r}")
     if isinstance(a, dict):
         out = dict(a)
@@ -151,13 +154,17 @@ def _add(a: Any, b: Any) -> Any:
 
 
 def _sum_models(models: list[M], skip: tuple[str, ...] = ()) -> M:
-    """Field-by-field sum of models holding amounts, counts and dicts of amounts."""
+    """Field-by-field sum of models holding amounts, counts and dicts of amounts.  An optional
+    figure (None: not stated) is summed only when every unit states it, else it stays None."""
     cls = type(models[0])
     values: dict[str, Any] = {}
     for name in cls.model_fields:
         if name in skip:
             continue
         parts = [getattr(m, name) for m in models]
+        if any(p is None for p in parts):
+            values[name] = None
+            continue
         total = parts[0]
         for p in parts[1:]:
             total = _add(total, p)
@@ -229,6 +236,9 @@ def _comparisons(units: list[Disclosure], hints: dict[ModelPath, str]) -> Compar
         target.prior = _sum_optional([_zero_if(i, p.prior) for i, p in zip(idle, parts, strict=True)])
         if "budget" in type(target).model_fields:
             target.budget = _sum_optional([_zero_if(i, p.budget) for i, p in zip(idle, parts, strict=True)])
+            target.full_budget = _sum_optional(
+                [_zero_if(i, p.full_budget) for i, p in zip(idle, parts, strict=True)]
+            )
             _hint(hints, ("comparisons", name, "budget_reason"), names, [p.budget_reason for p in parts])
         _hint(hints, ("comparisons", name, "reason"), names, [p.reason for p in parts])
     for part in type(c.sangong).model_fields:
@@ -246,11 +256,17 @@ def _comparisons(units: list[Disclosure], hints: dict[ModelPath, str]) -> Compar
         for i, code in enumerate(sorted(by_code)):
             entries = by_code[code]
             first = entries[0][1]
-            item = first.model_copy(update={"prior": _sum_optional([e.prior for _, e in entries]), "reason": ""})
-            items.append(item)
-            _hint(
-                hints, ("comparisons", list_name, i, "reason"), [n for n, _ in entries], [e.reason for _, e in entries]
+            item = first.model_copy(
+                update={
+                    **{f: _sum_optional([getattr(e, f) for _, e in entries]) for f in ("prior", "budget", "full_budget")},
+                    **{f: "" for f in ("reason", "usage", "budget_reason")},
+                }
             )
+            items.append(item)
+            for f in ("reason", "usage", "budget_reason"):
+                _hint(
+                    hints, ("comparisons", list_name, i, f), [n for n, _ in entries], [getattr(e, f) for _, e in entries]
+                )
         setattr(c, list_name, items)
     # 十（一） of a 部门 is its 机关运行经费: the 行政、参公 units' own (a 事业单位's 公用经费 is not
     # part of it); a 部门 of 事业单位 only states its 公用经费, the sum of all
@@ -318,7 +334,7 @@ def consolidate(name: str, inputs: list[UnitInput]) -> Consolidation:
     details = _sum_models([d.sangong for d in units], skip=_text_fields(type(units[0].sangong)))
     data["sangong"] = details
     data["procurement"] = _sum_models([d.procurement for d in units])
-    assets = _sum_models([d.assets for d in units], skip=("other_vehicle_description",))
+    assets = _sum_models([_stated_vehicles(d.assets) for d in units], skip=("other_vehicle_description",))
     data["assets"] = assets
     figures = [derive(d).performance for d in units]
     perf = type(units[0].performance)(
@@ -326,6 +342,7 @@ def consolidate(name: str, inputs: list[UnitInput]) -> Consolidation:
         full_budget=sum((f.full_budget for f in figures), Decimal(0)),
         executed=sum((f.executed for f in figures), Decimal(0)),
         projects=[p.model_copy(deep=True) for d in units for p in d.performance.projects],
+        **_performance_counts([d.performance for d in units]),
     )
     data["performance"] = perf
     admin = [d for d in units if d.unit.kind.reports_operating_costs]
@@ -340,6 +357,35 @@ def consolidate(name: str, inputs: list[UnitInput]) -> Consolidation:
         if path in hints:
             hints[path] = hints[path].replace("各单位填写的原因", "各单位填写的内容")
     return Consolidation(Disclosure.model_validate(data), hints, inputs)
+
+
+#: The 绩效 summary figures summed over the units (stated only when every unit states them).
+_PERFORMANCE_SUMS = (
+    "target_count", "target_amount", "tracked_count", "tracked_amount", "self_count", "self_amount",
+    "grade_excellent", "grade_good", "grade_pass", "grade_fail", "issues_found", "issues_fixed", "issues_fixing",
+)
+
+
+def _performance_counts(perfs: list[Any]) -> dict[str, Any]:
+    """The summed 绩效 counts and amounts; the 平均得分 is the units' averages weighted by their
+    自评 project counts (known only when every unit states both)."""
+    out: dict[str, Any] = {name: _sum_optional([getattr(p, name) for p in perfs]) for name in _PERFORMANCE_SUMS}
+    scores = [(p.average_score, p.self_count) for p in perfs]
+    count = sum(n or 0 for _, n in scores)
+    if count and all(s is not None and n is not None for s, n in scores):
+        weighted = sum((s * n for s, n in scores if s is not None and n is not None), Decimal(0))
+        out["average_score"] = (weighted / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return out
+
+
+def _stated_vehicles(assets: Any) -> Any:
+    """A unit's 资产 with its 车辆 categories complete: once any category is stated, a blank one
+    is 0 (they split the unit's 车辆合计), so that the units' categories add up."""
+    v = assets.vehicles
+    if all(getattr(v, n) is None for n in type(v).model_fields):
+        return assets
+    full = {n: getattr(v, n) or 0 for n in type(v).model_fields}
+    return assets.model_copy(update={"vehicles": type(v).model_validate(full)})
 
 
 def _text_fields(cls: type[BaseModel]) -> tuple[str, ...]:

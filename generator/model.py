@@ -389,6 +389,7 @@ class BudgetComparison(Comparison):
 
     budget: Money | None = Field(None, title="年初预算数")
     budget_reason: str = Field("", title="预决算差异主要原因", max_length=5000)
+    full_budget: Money | None = Field(None, title="全年预算数", description="调整后预算数")
 
 
 class SubjectComparison(Comparison):
@@ -398,6 +399,10 @@ class SubjectComparison(Comparison):
     name: str = Field("", title="科目名称", description="可留空：取本年表中的名称")
     class_name: str = Field("", title="类级科目名称", description="本年表中无此科目时填写")
     item_name: str = Field("", title="款级科目名称", description="本年表中无此科目时填写")
+    budget: Money | None = Field(None, title="年初预算数")
+    full_budget: Money | None = Field(None, title="全年预算数", description="调整后预算数")
+    usage: str = Field("", title="主要用于", max_length=5000, description="“主要用于：”之后的文字，句末不加句号")
+    budget_reason: str = Field("", title="预决算差异主要原因", max_length=5000)
 
 
 class SanGongComparison(_Model):
@@ -468,6 +473,9 @@ class SanGongDetails(_Model):
     reception_batches: Count = Field(0, title="国内公务接待批次")
     reception_persons: Count = Field(0, title="国内公务接待人次")
     reception_content: str = Field("", title="公务接待费开支内容", max_length=5000)
+    foreign_reception: Money | None = Field(None, title="外宾接待支出")
+    foreign_reception_batches: Count | None = Field(None, title="接待外宾批次")
+    foreign_reception_persons: Count | None = Field(None, title="接待外宾人次")
 
 
 class Procurement(_Model):
@@ -479,31 +487,41 @@ class Procurement(_Model):
     services: Money = Field(Decimal(0), title="政府采购服务支出")
     sme: Money = Field(Decimal(0), title="授予中小企业合同金额")
     small_micro: Money = Field(Decimal(0), title="其中：授予小微企业合同金额")
+    reserved_sme_budget: Money | None = Field(None, title="面向中小企业预留政府采购项目预算金额")
+    reserved_small_micro_budget: Money | None = Field(None, title="其中：面向小微企业预留政府采购项目预算金额")
+    reserved_sme_awarded: Money | None = Field(
+        None, title="面向中小企业预留项目中由中小企业中标或成交的采购金额"
+    )
+    reserved_small_micro_awarded: Money | None = Field(
+        None, title="其中：面向小微企业预留项目中由小微企业中标或成交的采购金额"
+    )
+    other_sme_awarded: Money | None = Field(None, title="其他政府采购项目中由中小企业中标或成交的采购金额")
 
 
 class Vehicles(_Model):
-    """车辆 by the eight categories of the asset report (辆)."""
+    """车辆 by the eight categories of the asset report (辆); None: not stated."""
 
-    ministerial: Count = Field(0, title="副部（省）级及以上领导用车")
-    head: Count = Field(0, title="主要负责人用车")
-    confidential: Count = Field(0, title="机要通信用车")
-    emergency: Count = Field(0, title="应急保障用车")
-    law_enforcement: Count = Field(0, title="执法执勤用车")
-    special: Count = Field(0, title="特种专业技术用车")
-    retiree_service: Count = Field(0, title="离退休干部服务用车")
-    other: Count = Field(0, title="其他用车")
+    ministerial: Count | None = Field(None, title="副部（省）级及以上领导用车")
+    head: Count | None = Field(None, title="主要负责人用车")
+    confidential: Count | None = Field(None, title="机要通信用车")
+    emergency: Count | None = Field(None, title="应急保障用车")
+    law_enforcement: Count | None = Field(None, title="执法执勤用车")
+    special: Count | None = Field(None, title="特种专业技术用车")
+    retiree_service: Count | None = Field(None, title="离退休干部服务用车")
+    other: Count | None = Field(None, title="其他用车")
 
 
 class Assets(_Model):
-    """国有资产占用情况（截至年末）."""
+    """国有资产占用情况（截至年末）.  Every figure may be left unstated (None): the sentence part
+    is then not printed (a 0 is a stated 0)."""
 
-    house_area: Annotated[Decimal, Field(ge=0)] = Field(Decimal(0), title="房屋面积（平方米）")
-    house_value: Money = Field(Decimal(0), title="房屋价值")
-    vehicle_count: Count = Field(0, title="车辆合计（辆）")
-    vehicle_value: Money = Field(Decimal(0), title="车辆价值")
+    house_area: Annotated[Decimal, Field(ge=0)] | None = Field(None, title="房屋面积（平方米）")
+    house_value: Money | None = Field(None, title="房屋价值")
+    vehicle_count: Count | None = Field(None, title="车辆合计（辆）")
+    vehicle_value: Money | None = Field(None, title="车辆价值")
     vehicles: Vehicles = Field(default_factory=Vehicles, title="车辆分类")
     other_vehicle_description: str = Field("", title="其他用车主要是", max_length=1000)
-    equipment_count: Count = Field(0, title="单价100万元（含）以上设备（不含车辆）（台/套）")
+    equipment_count: Count | None = Field(None, title="单价100万元（含）以上设备（不含车辆）（台/套）")
 
 
 # ---------------------------------------------------------------------------- 绩效
@@ -556,6 +574,23 @@ class Performance(_Model):
     achievements: str = Field("", title="预算绩效管理取得的成效", max_length=20000)
     problems: str = Field("", title="发现的问题及原因", max_length=20000)
     improvements: str = Field("", title="下一步改进措施", max_length=20000)
+    management: str = Field(
+        "", title="预算绩效管理工作开展情况", max_length=20000, description="制度、机制等；不含项目个数和金额"
+    )
+    target_count: Count | None = Field(None, title="编报绩效目标的项目个数")
+    target_amount: Money | None = Field(None, title="编报绩效目标的项目涉及预算金额")
+    tracked_count: Count | None = Field(None, title="绩效跟踪评价的项目个数")
+    tracked_amount: Money | None = Field(None, title="绩效跟踪评价的项目涉及金额")
+    self_count: Count | None = Field(None, title="绩效自评的项目个数")
+    self_amount: Money | None = Field(None, title="绩效自评的项目涉及金额")
+    average_score: Score | None = Field(None, title="绩效自评平均得分", description="0～100 分")
+    grade_excellent: Count | None = Field(None, title="自评评级为“优”的项目个数")
+    grade_good: Count | None = Field(None, title="自评评级为“良”的项目个数")
+    grade_pass: Count | None = Field(None, title="自评评级为“合格”的项目个数")
+    grade_fail: Count | None = Field(None, title="自评评级为“不合格”的项目个数")
+    issues_found: Count | None = Field(None, title="自评中发现的问题个数")
+    issues_fixed: Count | None = Field(None, title="其中：已完成整改的问题个数")
+    issues_fixing: Count | None = Field(None, title="其中：正在整改的问题个数")
     projects: list[Project] = Field(default_factory=list, title="项目支出绩效自评表")
 
 

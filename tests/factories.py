@@ -547,3 +547,61 @@ def scale_amounts(obj: Any, factor: Decimal, only: Any = None) -> None:
                 obj[key] = value * factor
             else:
                 scale_amounts(value, factor, only)
+
+
+def make_stated_disclosure(**overrides: Any) -> Disclosure:
+    """The fund unit with every optional figure of the wider formats stated, consistent with its
+    tables: per 项 年初/全年预算数, 主要用于 and 预决算差异原因 (the 项 budgets add up to the totals),
+    外宾接待, 政府采购 预留, and the 绩效 summary counts."""
+    d = make_fund_disclosure()
+    c = d.comparisons
+    gpb = {
+        "2010350": ("360.00", "400.00", "单位人员经费及公用经费等基本支出"),
+        "2080502": ("18.00", "20.00", "离退休人员经费支出"),
+        "2080505": ("72.00", "80.00", "在职人员的基本养老保险支出"),
+        "2120104": ("0.00", "0.00", "城管执法"),
+    }
+    values: dict[str, Any] = {
+        "comparisons.gpb_expense.full_budget": D("500.00"),
+        "comparisons.fiscal.full_budget": D("530.00"),
+        "comparisons.fund.full_budget": D("30.00"),
+    }
+    for i, item in enumerate(c.gpb_items):
+        budget, full, usage = gpb[item.code]
+        values[f"comparisons.gpb_items[{i}].budget"] = D(budget)
+        values[f"comparisons.gpb_items[{i}].full_budget"] = D(full)
+        values[f"comparisons.gpb_items[{i}].usage"] = usage
+        values[f"comparisons.gpb_items[{i}].budget_reason"] = "年中追加预算。"
+    values.update(
+        {
+            "comparisons.fund_items[0].budget": D("30.00"),
+            "comparisons.fund_items[0].full_budget": D("30.00"),
+            "comparisons.fund_items[0].usage": "城市基础设施建设",
+            "comparisons.fund_items[0].budget_reason": "项目按进度支付。",
+            "sangong.foreign_reception": D("0.50"),
+            "sangong.foreign_reception_batches": 1,
+            "sangong.foreign_reception_persons": 3,
+            "procurement.reserved_sme_budget": D("20.00"),
+            "procurement.reserved_small_micro_budget": D("10.00"),
+            "procurement.reserved_sme_awarded": D("18.00"),
+            "procurement.reserved_small_micro_awarded": D("9.00"),
+            "procurement.other_sme_awarded": D("12.00"),
+            "performance.management": "制定了预算绩效管理办法，建立了事前评估、事中监控、事后评价的机制",
+            "performance.target_count": 3,
+            "performance.target_amount": D("100.00"),
+            "performance.tracked_count": 2,
+            "performance.tracked_amount": D("50.00"),
+            "performance.self_count": 2,
+            "performance.self_amount": D("60.00"),
+            "performance.average_score": D("92.50"),
+            "performance.grade_excellent": 1,
+            "performance.grade_good": 1,
+            "performance.grade_pass": 0,
+            "performance.grade_fail": 0,
+            "performance.issues_found": 3,
+            "performance.issues_fixed": 2,
+            "performance.issues_fixing": 1,
+        }
+    )
+    values.update(overrides)
+    return Disclosure.model_validate(with_values(d, values).model_dump())

@@ -210,12 +210,13 @@ def test_rendering_matches_a_hand_filled_department():
                 setattr(item, n, "")
     x = hand.sangong
     for n, info in type(x).model_fields.items():
-        setattr(x, n, "" if info.annotation is str else getattr(x, n) * 2)
+        value = getattr(x, n)
+        setattr(x, n, "" if info.annotation is str else None if value is None else value * 2)
     a = hand.assets
     a.house_area, a.house_value, a.vehicle_value = a.house_area * 2, a.house_value * 2, a.vehicle_value * 2
     a.vehicle_count, a.equipment_count, a.other_vehicle_description = a.vehicle_count * 2, a.equipment_count * 2, ""
     for n in type(a.vehicles).model_fields:
-        setattr(a.vehicles, n, getattr(a.vehicles, n) * 2)
+        setattr(a.vehicles, n, (getattr(a.vehicles, n) or 0) * 2)  # a stated breakdown: blank is 0
     p = hand.performance
     perf = make_disclosure().performance
     hand.performance = type(p)(

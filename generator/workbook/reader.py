@@ -1518,7 +1518,7 @@ class WorkbookReader:
                 _set(self.raw, base, entry)
                 self.sources.record(base, place)
                 self.sources.record((*base, "code"), place)
-                for fname in ("name", "class_name", "item_name", "prior", "reason"):
+                for fname in spec.COMPARE_ITEM_FIELDS:
                     if fname in cols and not sheet.is_formula(r, cols[fname]):
                         self.read_field((*base, fname), sheet, r, cols[fname])
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from generator.model import (
     Assets,
+    BudgetComparison,
     Comparisons,
     Disclosure,
     ExpenseRow,
@@ -38,6 +39,7 @@ from generator.model import (
     Project,
     SanGongDetails,
     Staff,
+    SubjectComparison,
     Unit,
     Vehicles,
 )
@@ -489,7 +491,21 @@ UNIT_FORM = Form(
 
 #: Form rows added after the first workbooks were made: a workbook without the row reads the
 #: field's default, without a warning.
-LATER_ITEMS: frozenset[ModelPath] = frozenset({("unit", "document"), ("operating_costs",)})
+LATER_ITEMS: frozenset[ModelPath] = frozenset(
+    {
+        ("unit", "document"),
+        ("operating_costs",),
+        *(("sangong", n) for n in ("foreign_reception", "foreign_reception_batches", "foreign_reception_persons")),
+        *(("procurement", n) for n in Procurement.model_fields if n.startswith(("reserved_", "other_sme"))),
+        *(
+            ("performance", n)
+            for n in Performance.model_fields
+            if n == "management" or n.endswith(("_count", "_amount")) or n.startswith(("grade_", "issues_"))
+            if n != "project_count"
+        ),
+        ("performance", "average_score"),
+    }
+)
 
 
 def list_model(path: ModelPath) -> type[BaseModel] | None:
@@ -550,6 +566,11 @@ FORMS = (UNIT_FORM, SANGONG_FORM, ASSETS_FORM, PERF_FORM)
 # ---------------------------------------------------------------------------- comparisons
 
 
+#: The figures of a compared total, each in its column (1: 项目, 2: 本年决算数 shown by formula).
+COMPARE_MAIN_FIELDS = ("prior", "budget", "reason", "budget_reason", "full_budget")
+COMPARE_MAIN_COLS = {"prior": 3, "budget": 4, "reason": 5, "budget_reason": 6, "full_budget": 7}
+
+
 @dataclass(frozen=True)
 class CompareRow:
     path: ModelPath
@@ -576,7 +597,7 @@ def _compare_rows() -> tuple[tuple[CompareRow, ...], tuple[CompareRow, ...]]:
                 )
             continue
         model = _unwrap(info.annotation)[0]
-        fields = tuple(f for f in ("prior", "budget", "reason", "budget_reason") if f in model.model_fields)
+        fields = tuple(f for f in COMPARE_MAIN_FIELDS if f in model.model_fields)
         main.append(CompareRow(("comparisons", name), info.title or name, fields))
     return tuple(main), tuple(sangong)
 
@@ -589,6 +610,7 @@ COMPARE_HEAD = (
     "年初预算数",
     "与上年相比变动主要原因",
     "预决算差异主要原因",
+    BudgetComparison.model_fields["full_budget"].title or "",
 )
 COMPARE_SANGONG_HEAD = (
     "“三公”经费",
@@ -606,6 +628,16 @@ COMPARE_ITEM_HEAD = (
     "与上年相比变动主要原因",
     "类级科目名称",
     "款级科目名称",
+    *(SubjectComparison.model_fields[f].title or f for f in ("budget", "full_budget", "usage", "budget_reason")),
+)
+#: column (1-based) of each field of a 项 row, as COMPARE_ITEM_HEAD heads them
+COMPARE_ITEM_COLS = {
+    "name": 1, "prior": 3, "code": 4, "reason": 5, "class_name": 6, "item_name": 7,
+    "budget": 8, "full_budget": 9, "usage": 10, "budget_reason": 11,
+}
+#: the fields of a 项 row the reader takes (the code is read first)
+COMPARE_ITEM_FIELDS = (
+    "name", "class_name", "item_name", "prior", "reason", "budget", "full_budget", "usage", "budget_reason"
 )
 COMPARE_LISTS = tuple(
     (("comparisons", name), Comparisons.model_fields[name].title or name, table)
@@ -615,6 +647,8 @@ COMPARE_LISTS = tuple(
 COMPARE_FIELD_BY_HEADER = {
     norm("上年决算数"): "prior",
     norm("年初预算数"): "budget",
+    norm("全年预算数"): "full_budget",
+    norm("主要用于"): "usage",
     norm("与上年相比变动主要原因"): "reason",
     norm("预决算差异主要原因"): "budget_reason",
     norm("与全年预算相比差异主要原因"): "budget_reason",

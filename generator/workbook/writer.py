@@ -898,7 +898,7 @@ class TemplateWriter:
             {k: self.yd.tables[k].code for k in spec.TABLE_KEYS}, self.money_unit_ref, {}
         )
         w = self.new_sheet(spec.SHEET_COMPARE)
-        w.widths([40, 14, 14, 14, 50, 50, 22, 22])
+        w.widths([40, 14, 14, 14, 50, 50, 22, 22, 14, 14, 40, 50])
         w.put(1, 1, "与上年及预算对比（变动原因）", "title", to_col=7)
         w.height(1, 30)
         w.put(
@@ -907,11 +907,12 @@ class TemplateWriter:
             "黄色单元格为填写项。灰色的“本年决算数”“全年预算数”由公式按科目编码和标签从粘贴的公开表中查出，仅供核对，"
             "程序不读取。上年决算数、年初预算数留空表示未填写。项级科目的灰色行自动列出公开表中本年的项，"
             "在同一行填写上年决算数和原因即可；本年已没有支出、上年有支出的项级科目，填在下方的空白黄色行"
-            "（填写科目编码、名称和类级、款级科目名称）。",
+            "（填写科目编码、名称和类级、款级科目名称）。项级科目的年初预算数、全年预算数、主要用于和预决算差异主要原因，"
+            "只有公开格式逐项说明预算执行时（如上海格式）才需填写。",
             "hint",
             to_col=7,
         )
-        w.height(2, 45)
+        w.height(2, 60)
         row = 3
         for c, text in enumerate(spec.COMPARE_HEAD, start=1):
             w.put(row, c, text, "header")
@@ -919,7 +920,7 @@ class TemplateWriter:
         for item in spec.COMPARE_MAIN:
             w.put(row, 1, item.label, "label")
             w.put(row, 2, self._current(item.path), "show")
-            self._compare_cells(w, row, item, {"prior": 3, "budget": 4, "reason": 5, "budget_reason": 6})
+            self._compare_cells(w, row, item, spec.COMPARE_MAIN_COLS)
             row += 1
         row += 1
         for c, text in enumerate(spec.COMPARE_SANGONG_HEAD, start=1):
@@ -944,7 +945,8 @@ class TemplateWriter:
                 first = row
                 for i, item in enumerate(items):
                     self._item_row(w, row, key, item)
-                    self.record((*path, i, "reason"), w.ws, row, 5)
+                    for fname in ("reason", "usage", "budget_reason"):
+                        self.record((*path, i, fname), w.ws, row, spec.COMPARE_ITEM_COLS[fname])
                     row += 1
                 typed.append(f"$D${first}:$D${row - 1}")
             for k in range(1, self.AUTO_ROWS[key] + 1):  # this year's 项 not typed above or below
@@ -957,6 +959,7 @@ class TemplateWriter:
                 w.put(row, 5, None, "longtext")
                 w.put(row, 6, None, "grey")
                 w.put(row, 7, None, "grey")
+                self._item_extra(w, row, None)
                 row += 1
             first = row
             for _ in range(10 if self.blank else 5):
@@ -977,8 +980,18 @@ class TemplateWriter:
         w.put(row, 5, (item.reason or None) if item else None, "longtext")
         w.put(row, 6, (item.class_name or None) if item else None, "text")
         w.put(row, 7, (item.item_name or None) if item else None, "text")
-        if item is not None and len(item.reason) > 50:
-            w.height(row, min(15 * (len(item.reason) // 40 + 1), 300))
+        self._item_extra(w, row, item)
+        longest = max(len(item.reason), len(item.usage), len(item.budget_reason)) if item is not None else 0
+        if longest > 50:
+            w.height(row, min(15 * (longest // 40 + 1), 300))
+
+    def _item_extra(self, w: SheetWriter, row: int, item: Any) -> None:
+        """A 项 row's 年初预算数, 全年预算数, 主要用于 and 预决算差异主要原因 (the formats that state them)."""
+        cols = spec.COMPARE_ITEM_COLS
+        for fname in ("budget", "full_budget"):
+            w.put(row, cols[fname], _num(getattr(item, fname)) if item else None, "money")
+        for fname in ("usage", "budget_reason"):
+            w.put(row, cols[fname], (getattr(item, fname) or None) if item else None, "longtext")
 
     def sheet_calc(self) -> None:
         """The hidden sheet of lookup formulas behind 对比与原因 (see :mod:`generator.workbook.lookups`)."""
@@ -997,7 +1010,7 @@ class TemplateWriter:
                 continue
             value = self.get((*item.path, fname), None)
             self.record((*item.path, fname), w.ws, row, col)
-            if fname in ("prior", "budget"):
+            if fname in ("prior", "budget", "full_budget"):
                 w.put(row, col, _num(value), "money")
             else:
                 w.put(row, col, value or None, "longtext")
