@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -178,6 +179,13 @@ class BudgetDiff:
         """No budget and no spending (False when the budget is unknown)."""
         return self.budget is not None and self.budget == 0 and self.actual == 0
 
+    @property
+    def completion(self) -> Decimal | None:
+        """决算 ÷ 预算 in percent (“完成年初预算的 X%”); None when the budget is unknown or 0."""
+        if self.budget is None or self.budget == 0:
+            return None
+        return q2(self.actual / self.budget * HUNDRED)
+
 
 def budget_diff(actual: Decimal | None, budget: Decimal | None, reason: str = "", *,
                 subject: str = "", path: Path = (), label: str = "") -> BudgetDiff:
@@ -265,6 +273,10 @@ class Item:
     item_name: str
     name: str
     change: Change
+    # against the 年初预算数 / 全年预算数 of the entry (None when it states none), and its 主要用于
+    budget: BudgetDiff | None = None
+    full_budget: BudgetDiff | None = None
+    usage: str = ""
 
     @property
     def amount(self) -> Decimal:
@@ -537,9 +549,25 @@ def _items(rows, amount_of, comparisons: list[SubjectComparison], yd: YearData, 
                     current.get(code, ZERO), c.prior if c else None, c.reason if c else "",
                     subject=f"{label} {code} {name}", path=path,
                 ),
+                **_item_budgets(current.get(code, ZERO), c, field, i),
             )
         )
     return tuple(items)
+
+
+def _item_budgets(current: Decimal, c: SubjectComparison | None, field: str, i: int | None) -> dict[str, Any]:
+    """A 项's 年初/全年预算 comparisons and 主要用于, as its entry states them."""
+    if c is None or i is None:
+        return {}
+    titles = _titles(SubjectComparison)
+    out: dict[str, Any] = {"usage": c.usage.strip().rstrip("。")}
+    for what in ("budget", "full_budget"):
+        if getattr(c, what) is not None:
+            out[what] = budget_diff(
+                current, getattr(c, what), c.budget_reason,
+                subject=f"{titles[what]} {c.code}", path=("comparisons", field, i, what), label=titles[what],
+            )
+    return out
 
 
 def _gpb_classes(d: Disclosure, yd: YearData) -> tuple[ClassShare, ...]:
