@@ -272,6 +272,36 @@ TEXT: dict[str, str] = {
     "item_names": "“{label}”中科目 {code} 本年表中没有，且缺少{missing}，无法写出“{section}”中的逐项说明",
     "list_sep": "、",
     "full_year_budget": "全年预算数",
+    "item_budget": "“{label}”中科目 {item} 缺少{what}，无法写出“{section}”中的逐项说明",
+    "item_usage": "“{label}”中科目 {item} 未填写主要用于，“{section}”中这一项不写“主要用于”",
+    "items_budget": "“{label}”各项级科目的{what}之和应等于{total_label}的{what}",
+    "items_budget_total": "合计",
+    "items_budget_sum": "各项级科目",
+    "foreign_reception": "外宾接待支出不应大于公开09表公务接待费决算数",
+    "foreign_reception_label": "外宾接待支出",
+    "reception_actual_label": "公务接待费",
+    "batch_unit": "批次",
+    "person_time_unit": "人次",
+    "procurement_reserved_small_micro_budget": "面向小微企业预留的项目预算金额不应大于面向中小企业预留的项目预算金额",
+    "procurement_reserved_small_micro_awarded": "预留项目中由小微企业中标或成交的金额不应大于由中小企业中标或成交的金额",
+    "procurement_sme_awarded": "由中小企业中标或成交的采购金额（预留项目与其他项目之和）不应大于{big}",
+    "procurement_reserved_small_micro": "小微预留",
+    "procurement_reserved_sme": "中小预留",
+    "procurement_reserved_sme_awarded": "预留项目中小企业",
+    "procurement_reserved_small_micro_awarded_label": "预留项目小微企业",
+    "procurement_other_sme_awarded": "其他项目中小企业",
+    "perf_grades": "绩效自评的项目个数应等于评级为优、良、合格、不合格的项目个数之和",
+    "perf_grades_total": "自评项目",
+    "perf_grade_excellent": "优",
+    "perf_grade_good": "良",
+    "perf_grade_pass": "合格",
+    "perf_grade_fail": "不合格",
+    "items_unit": "个",
+    "perf_issues": "已完成整改与正在整改的问题个数之和不应大于发现的问题个数",
+    "perf_issues_found": "发现问题",
+    "perf_issues_fixed": "已完成整改",
+    "perf_issues_fixing": "正在整改",
+    "perf_average_score": "绩效自评平均得分 {score} 分超出 0～100 分",
     # docs/checks.md around the rules (rules_markdown)
     "doc_head": "\n".join(
         [
@@ -2454,6 +2484,13 @@ def _as_stated(item: _Compared, declared) -> _Compared:
     name = item.base[1]
     if name == "sangong":
         return item
+    if len(item.base) == 3:  # a 项 of a 项级 list: each statement is declared on its own
+        budget = declared.item_budget(name)
+        return replace(
+            item,
+            vs_prior=declared.states(name, "prior") and declared.states(name, "reason"),
+            budget_path=(*item.base, budget) if budget and declared.states(name, "budget_reason") else None,
+        )
     return replace(
         item,
         vs_prior=item.vs_prior and declared.states(name, "prior"),
@@ -2497,7 +2534,13 @@ def check_comparisons_reason(ctx: CheckContext) -> Iterator[Finding]:
         budget = _get(ctx.d, item.budget_path)
         if budget is not None and abs(item.current - budget) > threshold and not cmp.budget_reason.strip():
             diff = item.current - budget
-            which = TEXT["full_year_budget"] if item.budget_path[0] == "t09" else _title(BudgetComparison, "budget")
+            which = (
+                TEXT["full_year_budget"]
+                if item.budget_path[0] == "t09"
+                else _title(SubjectComparison, str(item.budget_path[-1]))
+                if len(item.budget_path) == 4
+                else _title(BudgetComparison, "budget")
+            )
             yield Finding(
                 Severity.WARNING,
                 "comparisons.reason",
@@ -2529,11 +2572,11 @@ def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
     c = ctx.d.comparisons
     needed: list[tuple[str, tuple[str, ...]]] = [
         ("total", ("prior",)),
-        ("fiscal", ("prior", "budget")),
-        ("gpb_expense", ("prior", "budget")),
+        ("fiscal", ("prior", "budget", "full_budget")),
+        ("gpb_expense", ("prior", "budget", "full_budget")),
     ]
     needed += [
-        (name, ("prior", "budget"))
+        (name, ("prior", "budget", "full_budget"))
         for key, name in (("t07", "fund"), ("t08", "soe"))
         if _fund_active(ctx, key)
     ]
@@ -2585,6 +2628,15 @@ def _make_items_check(key: str, name: str) -> Check:
                     _say("item_prior", label=label, item=_item_name(ctx, key, item), section=section),
                     ctx.cells((*base, "prior")),
                 )
+            for what in ("budget", "full_budget"):
+                if getattr(item, what) is None and declared.states(name, what):
+                    yield Finding(
+                        Severity.ERROR,
+                        rule,
+                        _say("item_budget", label=label, item=_item_name(ctx, key, item), section=section,
+                             what=_title(item, what)),
+                        ctx.cells((*base, what)),
+                    )
             if _item_current(ctx, key, item.code)[1] is not None:
                 continue
             # Absent this year: the text names it from the entry or from the year data.
@@ -2611,7 +2663,7 @@ def _make_items_check(key: str, name: str) -> Check:
     check.__name__ = f"check_comparisons_{name}"
     check.__doc__ = (
         f"{number}表每个本年有支出的项级科目须在“{_title(Comparisons, name)}”中有条目，"
-        "每个条目须有上年决算数；"
+        "每个条目须有公开格式逐项写出的上年决算数、年初预算数、全年预算数（sections.toml 的 [comparisons]）；"
         "本年表中没有的科目须能确定类、款、项名称（填写，或由年度数据得到）。"
         + ("" if key == "t05" else "仅在该项资金本年或上年有数据时检查。")
         + f"\n\n    依据：说明“{_section(UnitKind.PUBLIC_INSTITUTION, name)}”逐项列出本年或上年有支出的项级科目（参考公开说明）。\n    "
@@ -2622,6 +2674,308 @@ def _make_items_check(key: str, name: str) -> Check:
 check_comparisons_gpb_items = _make_items_check("t05", "gpb_items")
 check_comparisons_fund_items = _make_items_check("t07", "fund_items")
 check_comparisons_soe_items = _make_items_check("t08", "soe_items")
+
+
+def _make_usage_check(key: str, name: str) -> Check:
+    """The rule that every 项 of list ``name`` states its 主要用于 when the format's text does."""
+    rule = f"comparisons.{name}_usage"
+
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        if not load_sections(ctx.d.unit.style).states(name, "usage"):
+            return
+        if key != "t05" and not _fund_active(ctx, key):
+            return
+        section = _section(UnitKind.PUBLIC_INSTITUTION, name, ctx.d.unit.style)
+        label = _title(Comparisons, name)
+        for i, item in enumerate(getattr(ctx.d.comparisons, name)):
+            if not item.usage.strip():
+                yield Finding(
+                    Severity.WARNING,
+                    rule,
+                    _say("item_usage", label=label, item=_item_name(ctx, key, item), section=section),
+                    ctx.cells(("comparisons", name, i, "usage")),
+                )
+
+    check.__name__ = f"check_comparisons_{name}_usage"
+    check.__doc__ = (
+        f"公开格式逐项写出“主要用于”时（sections.toml 的 [comparisons] 中 {name} 含 usage），"
+        f"“{_title(Comparisons, name)}”的每个条目应填写主要用于；未填的项不写这一句。"
+        f"\n\n    依据：上海部门决算“{_section(UnitKind.PUBLIC_INSTITUTION, name)}”逐项写“主要用于：…”。\n    "
+    )
+    return _rule(rule, WARN)(check)
+
+
+check_comparisons_gpb_items_usage = _make_usage_check("t05", "gpb_items")
+check_comparisons_fund_items_usage = _make_usage_check("t07", "fund_items")
+check_comparisons_soe_items_usage = _make_usage_check("t08", "soe_items")
+
+
+def _items_budget_rule(ctx: CheckContext, what: str) -> Iterator[Finding]:
+    """Σ of the 一般公共预算 项' ``what`` (budget / full_budget) = the stated total's."""
+    if not load_sections(ctx.d.unit.style).states("gpb_items", what):
+        return
+    c = ctx.d.comparisons
+    total = getattr(c.gpb_expense, what)
+    items = c.gpb_items
+    if total is None or not items or any(getattr(i, what) is None for i in items):
+        return  # a missing figure is reported by comparisons.missing / comparisons.gpb_items
+    rule = f"comparisons.gpb_items_{what}"
+    title = _title(SubjectComparison, what)
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                rule,
+                _say("items_budget", label=_title(c, "gpb_items"), what=title, total_label=_title(c, "gpb_expense")),
+                Term.at(ctx, ("comparisons", "gpb_expense", what), f"{_title(c, 'gpb_expense')}{title}"),
+                [Term.at(ctx, ("comparisons", "gpb_items", i, what), item.code) for i, item in enumerate(items)],
+            )
+        ]
+    )
+
+
+@_rule("comparisons.gpb_items_budget", ERR_TOL)
+def check_gpb_items_budget(ctx: CheckContext) -> Iterator[Finding]:
+    """公开格式逐项写出年初预算数时：一般公共预算财政拨款支出各项级科目的年初预算数之和 =
+    一般公共预算财政拨款支出的年初预算数（差额在每项 0.01 万元以内只作提示）。政府性基金、国有资本
+    经营预算不作此检查：其对比的是收入支出总计，不是支出。
+
+    依据：上海部门决算五（三）“一般公共预算财政拨款支出年初预算为 2993.92 万元……其中：”后逐项列出
+    各项的年初预算数（参考 01：各项之和 2993.93，四舍五入差 0.01）。
+    """
+    yield from _items_budget_rule(ctx, "budget")
+
+
+@_rule("comparisons.gpb_items_full_budget", ERR_TOL)
+def check_gpb_items_full_budget(ctx: CheckContext) -> Iterator[Finding]:
+    """公开格式逐项写出全年预算数时：一般公共预算财政拨款支出各项级科目的全年预算数之和 =
+    一般公共预算财政拨款支出的全年预算数（差额在每项 0.01 万元以内只作提示）。
+
+    依据：上海部门决算五（三）“全年预算为……”后逐项列出各项的全年预算数（参考 03）。
+    """
+    yield from _items_budget_rule(ctx, "full_budget")
+
+
+@_rule("sangong.foreign_reception", ERR_TOL)
+def check_sangong_foreign_reception(ctx: CheckContext) -> Iterator[Finding]:
+    """外宾接待支出 ≤ 公开09表公务接待费决算数（外宾接待是公务接待的一部分）。
+
+    依据：上海部门决算“国内公务接待支出 0.39 万（含外宾接待支出 0.00 万元）”（参考 02）。
+    """
+    if ctx.d.sangong.foreign_reception is None:
+        return
+    yield from _keep(
+        [
+            _at_most(
+                ctx,
+                "sangong.foreign_reception",
+                TEXT["foreign_reception"],
+                Term.at(ctx, ("sangong", "foreign_reception"), TEXT["foreign_reception_label"]),
+                Term.at(ctx, ("t09", "actual", "reception"), TEXT["reception_actual_label"]),
+            )
+        ]
+    )
+
+
+@_rule("sangong.foreign_reception_count", ERR)
+def check_sangong_foreign_reception_count(ctx: CheckContext) -> Iterator[Finding]:
+    """接待外宾批次 ≤ 公务接待批次，接待外宾人次 ≤ 公务接待人次（“其中：接待外宾”）。
+
+    依据：上海部门决算“列明公务接待 2 批次、26 人次，其中：接待外宾 0 批次、0 人次”（参考 02）。
+    """
+    x = ctx.d.sangong
+    out = []
+    for small, big, unit in (
+        ("foreign_reception_batches", "reception_batches", TEXT["batch_unit"]),
+        ("foreign_reception_persons", "reception_persons", TEXT["person_time_unit"]),
+    ):
+        if getattr(x, small) is None:
+            continue
+        out.append(
+            _at_most(
+                ctx,
+                "sangong.foreign_reception_count",
+                _say("not_above", small=_title(x, small), big=_title(x, big)),
+                Term.at(ctx, ("sangong", small)),
+                Term.at(ctx, ("sangong", big)),
+                unit=unit,
+                exact=True,
+            )
+        )
+    yield from _keep(out)
+
+
+@_rule("procurement.reserved_small_micro_budget", ERR_TOL)
+def check_procurement_reserved_small_micro_budget(ctx: CheckContext) -> Iterator[Finding]:
+    """面向小微企业预留的政府采购项目预算金额 ≤ 面向中小企业预留的项目预算金额（小微企业是中小企业的一部分）。
+
+    依据：上海部门决算政府采购情况（参考 01：0 ≤ 246.47；02：164.87 ≤ 225.10；03：21.07 ≤ 21.07）。
+    """
+    p = ctx.d.procurement
+    if p.reserved_small_micro_budget is None or p.reserved_sme_budget is None:
+        return
+    yield from _keep(
+        [
+            _at_most(
+                ctx,
+                "procurement.reserved_small_micro_budget",
+                TEXT["procurement_reserved_small_micro_budget"],
+                Term.at(ctx, ("procurement", "reserved_small_micro_budget"), TEXT["procurement_reserved_small_micro"]),
+                Term.at(ctx, ("procurement", "reserved_sme_budget"), TEXT["procurement_reserved_sme"]),
+            )
+        ]
+    )
+
+
+@_rule("procurement.reserved_small_micro_awarded", ERR_TOL)
+def check_procurement_reserved_small_micro_awarded(ctx: CheckContext) -> Iterator[Finding]:
+    """预留项目中由小微企业中标或成交的金额 ≤ 预留项目中由中小企业中标或成交的金额。
+
+    依据：上海部门决算政府采购情况（参考 01：0 ≤ 246.47；02：164.87 ≤ 225.10；03：21.07 ≤ 21.07）。
+    """
+    p = ctx.d.procurement
+    if p.reserved_small_micro_awarded is None or p.reserved_sme_awarded is None:
+        return
+    yield from _keep(
+        [
+            _at_most(
+                ctx,
+                "procurement.reserved_small_micro_awarded",
+                TEXT["procurement_reserved_small_micro_awarded"],
+                Term.at(
+                    ctx,
+                    ("procurement", "reserved_small_micro_awarded"),
+                    TEXT["procurement_reserved_small_micro_awarded_label"],
+                ),
+                Term.at(ctx, ("procurement", "reserved_sme_awarded"), TEXT["procurement_reserved_sme_awarded"]),
+            )
+        ]
+    )
+
+
+@_rule("procurement.sme_awarded", ERR_TOL)
+def check_procurement_sme_awarded(ctx: CheckContext) -> Iterator[Finding]:
+    """由中小企业中标或成交的采购金额（预留项目中的与其他项目中的之和）≤ 政府采购支出总额，
+    填写了授予中小企业合同金额（不为 0）时也 ≤ 该金额。
+
+    依据：上海部门决算政府采购情况（参考 01：246.47 + 4.79 = 251.26，总额 251.25，四舍五入差 0.01；
+    02：225.10 + 0.00 ≤ 2319.21）。参考 03 为 21.07 + 21.07 = 42.14 万元，大于总额 21.07 万元：
+    其他项目本应为 0，是该文件的笔误，本规则报出。
+    """
+    p = ctx.d.procurement
+    if p.reserved_sme_awarded is None and p.other_sme_awarded is None:
+        return
+    parts = [
+        Term.at(ctx, ("procurement", n), TEXT[f"procurement_{n}"])
+        for n in ("reserved_sme_awarded", "other_sme_awarded")
+        if getattr(p, n) is not None
+    ]
+    bounds = [("total", TEXT["procurement_total_label"])] + ([("sme", TEXT["procurement_sme"])] if p.sme else [])
+    out = []
+    for field_name, label in bounds:
+        big = Term.at(ctx, ("procurement", field_name), label)
+        small = sum((t.value for t in parts), ZERO)
+        if small <= big.value:
+            continue
+        out.append(
+            _judge(
+                ctx,
+                "procurement.sme_awarded",
+                _say(
+                    "bound_broken",
+                    statement=_say("procurement_sme_awarded", big=_title(p, field_name)),
+                    small=_say("sum", expr=_expr(parts, fmt_money), value=fmt_money(small), unit=TEXT["wan"]),
+                    big=_say("figure_unit", label=big.label, value=fmt_money(big.value), unit=TEXT["wan"]),
+                    diff=_fmt_diff(small - big.value),
+                    unit=TEXT["wan"],
+                ),
+                small - big.value,
+                len(parts),
+                ctx.cells(*(t.path for t in parts), big.path),
+                unit=TEXT["wan"],
+                exact=False,
+            )
+        )
+    yield from out
+
+
+@_rule("performance.grades", ERR)
+def check_performance_grades(ctx: CheckContext) -> Iterator[Finding]:
+    """绩效自评的项目个数 = 评级为优、良、合格、不合格的项目个数之和（都填写时）。
+
+    依据：上海部门决算预算绩效管理情况（参考 01：4 = 4 + 0 + 0 + 0；02：39；03：1）。
+    """
+    perf = ctx.d.performance
+    grades = ("grade_excellent", "grade_good", "grade_pass", "grade_fail")
+    if perf.self_count is None or any(getattr(perf, g) is None for g in grades):
+        return
+    yield from _keep(
+        [
+            _sum_rule(
+                ctx,
+                "performance.grades",
+                TEXT["perf_grades"],
+                Term.at(ctx, ("performance", "self_count"), TEXT["perf_grades_total"]),
+                [Term.at(ctx, ("performance", g), TEXT[f"perf_{g}"]) for g in grades],
+                unit=TEXT["items_unit"],
+                exact=True,
+            )
+        ]
+    )
+
+
+@_rule("performance.issues", ERR)
+def check_performance_issues(ctx: CheckContext) -> Iterator[Finding]:
+    """已完成整改的问题个数 + 正在整改的问题个数 ≤ 绩效自评中发现的问题个数。
+
+    依据：上海部门决算“绩效自评中共发现问题 0 个，已经完成整改的 0 个，正在整改的 0 个”（参考 01）。
+    """
+    perf = ctx.d.performance
+    if perf.issues_found is None or (perf.issues_fixed is None and perf.issues_fixing is None):
+        return
+    parts = [
+        Term.at(ctx, ("performance", n), TEXT[f"perf_{n}"])
+        for n in ("issues_fixed", "issues_fixing")
+        if getattr(perf, n) is not None
+    ]
+    found = Term.at(ctx, ("performance", "issues_found"), TEXT["perf_issues_found"])
+    small = sum((t.value for t in parts), ZERO)
+    if small <= found.value:
+        return
+    unit = TEXT["items_unit"]
+    yield _judge(
+        ctx,
+        "performance.issues",
+        _say(
+            "bound_broken",
+            statement=TEXT["perf_issues"],
+            small=_say("sum", expr=_expr(parts, _fmt_count), value=_fmt_count(small), unit=unit),
+            big=_say("figure_unit", label=found.label, value=_fmt_count(found.value), unit=unit),
+            diff=_fmt_count(small - found.value),
+            unit=unit,
+        ),
+        small - found.value,
+        1,
+        ctx.cells(*(t.path for t in parts), found.path),
+        unit=unit,
+        exact=True,
+    )
+
+
+@_rule("performance.average_score", ERR)
+def check_performance_average_score(ctx: CheckContext) -> Iterator[Finding]:
+    """绩效自评平均得分在 0～100 分之间。
+
+    依据：项目支出绩效自评满分 100 分（参考 01：99.43 分；03：100.00 分）。
+    """
+    score = ctx.d.performance.average_score
+    if score is not None and score > 100:
+        yield Finding(
+            Severity.ERROR,
+            "performance.average_score",
+            _say("perf_average_score", score=f"{score:f}"),
+            ctx.cells(("performance", "average_score")),
+        )
 
 
 # checks against the year's classification data live in their own module

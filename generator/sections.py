@@ -39,17 +39,22 @@ class PublicExpense:
     term: str
 
 
-# The comparisons a format's text may state (``[comparisons]`` of sections.toml): the compared
-# figure → the figures it may be compared with (上年决算数, 年初预算数).
+# What a format's text may state of each compared figure (``[comparisons]`` of sections.toml):
+# the compared figure → the figures and texts it may state.  A total states its 上年决算数
+# (``prior``, with the reason of the change), its 年初预算数 (``budget``, with the reason of the
+# difference) and its 全年预算数 (``full_budget``); each 项 of a 项级 list states any of 上年决算数
+# and the reason of the change (``prior``, ``reason``), 年初预算数, 全年预算数, 主要用于
+# (``usage``) and the reason of the difference from the budget (``budget_reason``).
+ITEM_STATEMENTS = ("prior", "reason", "budget", "full_budget", "usage", "budget_reason")
 COMPARABLE: dict[str, tuple[str, ...]] = {
     "total": ("prior",),
-    "fiscal": ("prior", "budget"),
-    "gpb_expense": ("prior", "budget"),
-    "gpb_items": ("prior",),
-    "fund": ("prior", "budget"),
-    "fund_items": ("prior",),
-    "soe": ("prior", "budget"),
-    "soe_items": ("prior",),
+    "fiscal": ("prior", "budget", "full_budget"),
+    "gpb_expense": ("prior", "budget", "full_budget"),
+    "gpb_items": ITEM_STATEMENTS,
+    "fund": ("prior", "budget", "full_budget"),
+    "fund_items": ITEM_STATEMENTS,
+    "soe": ("prior", "budget", "full_budget"),
+    "soe_items": ITEM_STATEMENTS,
     "public_expense": ("prior",),
 }
 
@@ -80,8 +85,14 @@ class Sections:
         return self.document_by_kind[kind]
 
     def states(self, name: str, what: str) -> bool:
-        """Whether the text compares figure ``name`` with ``what`` (``prior`` or ``budget``)."""
+        """Whether the text states ``what`` (``prior``, ``budget``, … of :data:`COMPARABLE`) of
+        figure ``name``."""
         return what in self.compared.get(name, ())
+
+    def item_budget(self, name: str) -> str | None:
+        """The budget a 项 of list ``name`` is compared with, the one its 预决算差异原因 explains:
+        ``full_budget`` when the text states it, else ``budget`` when it states that, else None."""
+        return next((b for b in ("full_budget", "budget") if self.states(name, b)), None)
 
     def public_expense(self, kind: UnitKind) -> PublicExpense:
         return self.public_expense_by_kind[kind]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from generator.model import (
@@ -605,3 +606,24 @@ def make_stated_disclosure(**overrides: Any) -> Disclosure:
     )
     values.update(overrides)
     return Disclosure.model_validate(with_values(d, values).model_dump())
+
+
+def install_format(root: Path, name: str, comparisons: Mapping[str, list[str]]) -> str:
+    """A copy of the shipped formats under ``root`` plus format ``name``: 乌鲁木齐 whose
+    ``[comparisons]`` lines are replaced by ``comparisons`` (list name → what its text states).
+    Point :data:`generator.formats.FORMATS_DIR` at ``root`` (monkeypatch) to use it."""
+    import shutil
+
+    from generator.formats import DEFAULT_STYLE, FORMATS_DIR
+
+    if not root.exists():
+        shutil.copytree(FORMATS_DIR, root)
+    shutil.copytree(root / DEFAULT_STYLE, root / name)
+    toml = root / name / "sections.toml"
+    text = toml.read_text(encoding="utf-8")
+    for key, states in comparisons.items():
+        listed = ", ".join(f'"{s}"' for s in states)
+        text, n = re.subn(rf"(?m)^{key} = \[.*\]$", f"{key} = [{listed}]", text)
+        assert n == 1, key
+    toml.write_text(text, encoding="utf-8")
+    return name

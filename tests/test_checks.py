@@ -20,6 +20,7 @@ from factories import (
     make_disclosure,
     make_fund_disclosure,
     make_soe_disclosure,
+    make_stated_disclosure,
     scale_amounts,
     with_value,
     with_values,
@@ -78,6 +79,7 @@ class Case:
     also: set[str] = field(default_factory=set)
     count: int | None = None  # findings of ``rule``, when it matters
     contains: tuple[str, ...] = ()  # texts the first finding's message must contain
+    states: dict[str, list[str]] | None = None  # the unit's format states these comparisons (sections.toml)
 
 
 def _append(d: Disclosure, path: str, item: Any) -> Disclosure:
@@ -984,9 +986,168 @@ CASES: list[Case] = [
 ]
 
 
+#: a format whose text goes through the 一般公共预算 项 with their budgets and 主要用于 (as 上海's)
+_ITEM_BUDGETS = {
+    "gpb_items": ["budget", "full_budget", "usage", "budget_reason"],
+    "gpb_expense": ["prior", "budget", "full_budget"],
+}
+
+CASES += [
+    Case(
+        "项 年初预算数 do not add up to the total",
+        lambda: make_stated_disclosure(**{"comparisons.gpb_items[0].budget": D("370.00")}),
+        "comparisons.gpb_items_budget",
+        ERROR,
+        ("comparisons.gpb_expense.budget", "comparisons.gpb_items[0].budget"),
+        contains=("年初预算数之和应等于", "相差 10.00 万元"),
+        states=_ITEM_BUDGETS,
+    ),
+    Case(
+        "项 全年预算数 do not add up to the total",
+        lambda: make_stated_disclosure(**{"comparisons.gpb_items[3].full_budget": D("5.00")}),
+        "comparisons.gpb_items_full_budget",
+        ERROR,
+        ("comparisons.gpb_expense.full_budget", "comparisons.gpb_items[3].full_budget"),
+        contains=("全年预算数之和应等于",),
+        states=_ITEM_BUDGETS,
+    ),
+    Case(
+        "项 without its 全年预算数",
+        lambda: make_stated_disclosure(**{"comparisons.gpb_items[1].full_budget": None}),
+        "comparisons.gpb_items",
+        ERROR,
+        ("comparisons.gpb_items[1].full_budget",),
+        count=1,
+        contains=("缺少全年预算数",),
+        states=_ITEM_BUDGETS,
+    ),
+    Case(
+        "total without its 全年预算数",
+        lambda: make_stated_disclosure(**{"comparisons.gpb_expense.full_budget": None}),
+        "comparisons.missing",
+        ERROR,
+        ("comparisons.gpb_expense.full_budget",),
+        count=1,
+        states=_ITEM_BUDGETS,
+    ),
+    Case(
+        "项 without 主要用于",
+        lambda: make_stated_disclosure(**{"comparisons.gpb_items[2].usage": ""}),
+        "comparisons.gpb_items_usage",
+        WARNING,
+        ("comparisons.gpb_items[2].usage",),
+        count=1,
+        states=_ITEM_BUDGETS,
+    ),
+    Case(
+        "基金 项 without 主要用于",
+        lambda: make_stated_disclosure(**{"comparisons.fund_items[0].usage": ""}),
+        "comparisons.fund_items_usage",
+        WARNING,
+        ("comparisons.fund_items[0].usage",),
+        count=1,
+        states={"fund_items": ["prior", "reason", "usage"]},
+    ),
+    Case(
+        "国有资本 项 without 主要用于",
+        make_soe_disclosure,
+        "comparisons.soe_items_usage",
+        WARNING,
+        ("comparisons.soe_items[0].usage",),
+        states={"soe_items": ["prior", "reason", "usage"]},
+    ),
+    Case(
+        "项 differs from its 全年预算数 without reason",
+        lambda: make_stated_disclosure(
+            **{
+                "comparisons.gpb_items[0].full_budget": D("410.00"),
+                "comparisons.gpb_items[1].full_budget": D("10.00"),
+                "comparisons.gpb_items[0].budget_reason": "",
+            }
+        ),
+        "comparisons.reason",
+        WARNING,
+        ("comparisons.gpb_items[0].budget_reason", "comparisons.gpb_items[0].full_budget"),
+        count=1,
+        contains=("全年预算数 410.00 万元",),
+        states=_ITEM_BUDGETS,
+    ),
+    Case(
+        "外宾接待 > 公务接待费",
+        lambda: make_stated_disclosure(**{"sangong.foreign_reception": D("1.50")}),
+        "sangong.foreign_reception",
+        ERROR,
+        ("sangong.foreign_reception", "t09.actual.reception"),
+        contains=("外宾接待支出 1.50 万元", "公务接待费 1.00 万元"),
+    ),
+    Case(
+        "接待外宾批次 > 公务接待批次",
+        lambda: make_stated_disclosure(**{"sangong.foreign_reception_batches": 6, "sangong.foreign_reception_persons": 21}),
+        "sangong.foreign_reception_count",
+        ERROR,
+        ("sangong.foreign_reception_batches", "sangong.reception_batches", "sangong.foreign_reception_persons"),
+        count=2,
+        contains=("接待外宾批次不应大于国内公务接待批次", "超出 1 批次"),
+    ),
+    Case(
+        "小微预留预算 > 中小预留预算",
+        lambda: make_stated_disclosure(**{"procurement.reserved_small_micro_budget": D("25.00")}),
+        "procurement.reserved_small_micro_budget",
+        WARNING,
+        ("procurement.reserved_small_micro_budget", "procurement.reserved_sme_budget"),
+    ),
+    Case(
+        "小微中标 > 中小中标（预留项目）",
+        lambda: make_stated_disclosure(**{"procurement.reserved_small_micro_awarded": D("19.00")}),
+        "procurement.reserved_small_micro_awarded",
+        WARNING,
+        ("procurement.reserved_small_micro_awarded", "procurement.reserved_sme_awarded"),
+    ),
+    Case(
+        "中小企业中标 > 采购总额、授予中小企业合同金额",
+        lambda: make_stated_disclosure(**{"procurement.other_sme_awarded": D("40.00")}),
+        "procurement.sme_awarded",
+        WARNING,
+        ("procurement.reserved_sme_awarded", "procurement.other_sme_awarded", "procurement.total", "procurement.sme"),
+        count=2,
+    ),
+    Case(
+        "评级个数之和 ≠ 自评项目个数",
+        lambda: make_stated_disclosure(**{"performance.grade_good": 2}),
+        "performance.grades",
+        WARNING,
+        ("performance.self_count", "performance.grade_good"),
+        contains=("自评项目 2 个", "相差 1 个"),
+    ),
+    Case(
+        "整改个数 > 发现问题个数",
+        lambda: make_stated_disclosure(**{"performance.issues_fixing": 2}),
+        "performance.issues",
+        WARNING,
+        ("performance.issues_found", "performance.issues_fixed", "performance.issues_fixing"),
+        contains=("超出 1 个",),
+    ),
+    Case(
+        "平均得分 > 100",
+        lambda: make_stated_disclosure(**{"performance.average_score": D("100.5")}),
+        "performance.average_score",
+        WARNING,
+        ("performance.average_score",),
+        contains=("100.5 分",),
+    ),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_rule_fires(case: Case):
-    findings = run_checks(case.build())
+def test_rule_fires(case: Case, tmp_path, monkeypatch):
+    d = case.build()
+    if case.states is not None:
+        import generator.formats as formats
+        from factories import install_format
+
+        d.unit.style = install_format(tmp_path / "formats", "试验格式", case.states)
+        monkeypatch.setattr(formats, "FORMATS_DIR", tmp_path / "formats")
+    findings = run_checks(d)
     assert fired(findings) == {case.rule} | case.also, [str(f) for f in findings]
     mine = of_rule(findings, case.rule)
     assert all(f.severity == case.severity for f in mine), [str(f) for f in mine]
