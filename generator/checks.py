@@ -302,6 +302,7 @@ TEXT: dict[str, str] = {
     "perf_issues_fixed": "已完成整改",
     "perf_issues_fixing": "正在整改",
     "perf_average_score": "绩效自评平均得分 {score} 分超出 0～100 分",
+    "assets_unstated": "国有资产占用情况中“{label}”未填写，“{section}”中不写这一部分（没有请填 0）",
     # docs/checks.md around the rules (rules_markdown)
     "doc_head": "\n".join(
         [
@@ -2130,6 +2131,34 @@ def check_assets_vehicle_count(ctx: CheckContext) -> Iterator[Finding]:
             )
         ]
     )
+
+
+@_rule("assets.stated", WARN)
+def check_assets_stated(ctx: CheckContext) -> Iterator[Finding]:
+    """公开格式写出的国有资产数字（sections.toml 的 [assets] stated）应填写：未填写的（留空）正文不写，
+    与填 0 不同。车辆分类（八类车辆）全部留空时报一次。
+
+    依据：国有资产占用情况说明（乌鲁木齐格式写出房屋、车辆、车辆分类和大型设备；上海格式只写车辆）。
+    """
+    a = ctx.d.assets
+    section = load_sections(ctx.d.unit.style).headings["assets"]
+    for name in load_sections(ctx.d.unit.style).assets_stated:
+        if name == "vehicles":
+            paths = [("assets", "vehicles", n) for n in Vehicles.model_fields]
+            if all(getattr(a.vehicles, n) is None for n in Vehicles.model_fields):
+                yield Finding(
+                    Severity.WARNING,
+                    "assets.stated",
+                    _say("assets_unstated", label=_title(a, name), section=section),
+                    ctx.cells(*paths),
+                )
+        elif getattr(a, name) is None:
+            yield Finding(
+                Severity.WARNING,
+                "assets.stated",
+                _say("assets_unstated", label=_title(a, name), section=section),
+                ctx.cells(("assets", name)),
+            )
 
 
 @_rule("assets.vehicle_holding", WARN)

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from generator.model import DocumentKind, FundTable, SanGong, UnitKind
+from generator.model import Assets, DocumentKind, FundTable, SanGong, UnitKind
 from generator.formats import DEFAULT_STYLE, format_dir
 
 SECTIONS_FILE = format_dir(DEFAULT_STYLE) / "sections.toml"
@@ -80,6 +80,7 @@ class Sections:
     fund_conditions: tuple[str, ...]
     document_by_kind: dict[DocumentKind, DocumentWords]
     compared: dict[str, tuple[str, ...]]  # what the text compares each figure with (COMPARABLE)
+    assets_stated: tuple[str, ...] = ()  # the 资产 figures the text states ([assets]; Assets fields)
 
     def document(self, kind: DocumentKind) -> DocumentWords:
         return self.document_by_kind[kind]
@@ -122,6 +123,7 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
     missing = (set(UnitKind) - set(by_kind)) | (set(DocumentKind) - set(documents))
     sangong = data["sangong"]
     conditions = tuple(data["funds"]["written_in_full_if_any"])
+    assets_stated = tuple(data.get("assets", {}).get("stated", ()))
     compared = {name: tuple(v) for name, v in data["comparisons"].items()}
     unknown = [
         *(f"comparisons.{n}" for n in compared if n not in COMPARABLE),
@@ -129,6 +131,7 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
         *(f"comparisons 缺少 {n}" for n in COMPARABLE if n not in compared),
         *(p for p in (*sangong["compared_with_prior"], *sangong["compared_with_budget"]) if p not in SanGong.model_fields),
         *(c for c in conditions if c not in _FUND_CONDITIONS),
+        *(f"assets.stated={a}" for a in assets_stated if a not in Assets.model_fields),
     ]
     if missing or unknown:
         raise ValueError(f"{path}: {sorted(missing)} {unknown}")
@@ -140,6 +143,7 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
         fund_conditions=conditions,
         document_by_kind=documents,
         compared=compared,
+        assets_stated=assets_stated,
     )
 
 

@@ -360,7 +360,7 @@ def synthetic_disclosure(
                                vehicle_difference_reason="一致无差异。"),
         procurement=Procurement(total=procurement_goods + procurement_services, goods=procurement_goods,
                                 services=procurement_services, sme=sme, small_micro=(sme / 2).quantize(CENT)),
-        assets=Assets(vehicle_count=holding, vehicle_value=Decimal("25.00") if holding else Z,
+        assets=Assets(house_area=Z, house_value=Z, equipment_count=0, vehicle_count=holding, vehicle_value=Decimal("25.00") if holding else Z,
                       vehicles=Vehicles(other=holding), other_vehicle_description="一般公务用车" if holding else ""),
         performance=Performance(
             project_count=projects, full_budget=sum((p.total.full_budget for p in perf_projects), Z),

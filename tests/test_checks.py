@@ -1128,6 +1128,15 @@ CASES += [
         contains=("超出 1 个",),
     ),
     Case(
+        "资产 figures the format states left blank",
+        lambda: make_disclosure(**{"assets.house_area": None, "assets.equipment_count": None}),
+        "assets.stated",
+        WARNING,
+        ("assets.house_area", "assets.equipment_count"),
+        count=2,
+        contains=("“房屋面积（平方米）”未填写", "（三）国有资产占用情况说明", "没有请填 0"),
+    ),
+    Case(
         "平均得分 > 100",
         lambda: make_stated_disclosure(**{"performance.average_score": D("100.5")}),
         "performance.average_score",

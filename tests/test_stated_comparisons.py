@@ -225,3 +225,42 @@ def test_items_carry_their_budgets_usage_and_completion():
     assert gone.budget.completion is None and gone.budget.both_zero
     plain = derive(make_fund_disclosure())
     assert all(i.budget is None and i.full_budget is None and i.usage == "" for i in plain.gpb.items)
+
+
+# ---------------------------------------------------------------------------- 资产 a format states
+
+
+def test_unstated_assets_are_asked_for_only_by_a_format_that_states_them(tmp_path: Path, monkeypatch):
+    d = make_fund_disclosure()
+    d.assets = type(d.assets)()  # nothing stated
+    asked = [f for f in run_checks(d) if f.rule == "assets.stated"]
+    assert len(asked) == 6 and all(f.severity is Severity.WARNING for f in asked)
+    root = tmp_path / "formats"
+    style = install_format(root, "只写车辆", {})
+    toml = root / style / "sections.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'stated = ["house_area", "house_value", "vehicle_count", "vehicle_value", "vehicles", "equipment_count"]',
+            'stated = ["vehicle_count", "vehicles"]',
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(formats, "FORMATS_DIR", root)
+    d.unit.style = style
+    asked = [f for f in run_checks(d) if f.rule == "assets.stated"]
+    assert [f.cells[0] for f in asked] == ["assets.vehicle_count", "assets.vehicles.ministerial"]
+
+
+def test_a_format_without_an_assets_table_asks_for_none(tmp_path: Path):
+    from generator.sections import read_sections
+
+    text = (formats.format_dir() / "sections.toml").read_text(encoding="utf-8")
+    start = text.index("[assets]")
+    end = text.index("\n\n", start)
+    path = tmp_path / "sections.toml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert read_sections(path).assets_stated == ()
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(text.replace('"equipment_count"]', '"equipment"]'), encoding="utf-8")
+    with pytest.raises(ValueError, match="assets.stated=equipment"):
+        read_sections(wrong)
