@@ -2614,7 +2614,7 @@ def check_comparisons_missing(ctx: CheckContext) -> Iterator[Finding]:
         for field_name in fields:
             if declared.states(name, field_name) and getattr(getattr(c, name), field_name) is None:
                 yield _missing(ctx, ("comparisons", name), field_name, _title(c, name), name)
-    for part in load_sections(ctx.d.unit.style).sangong_vs_prior:
+    for part in declared.sangong_vs_prior if declared.sangong_compared(ctx.d.t09) else ():
         if getattr(c.sangong, part).prior is None:
             yield _missing(ctx, ("comparisons", "sangong", part), "prior", _sangong_label(part), "sangong")
     if declared.states("public_expense", "prior") and c.public_expense.prior is None:

@@ -266,7 +266,10 @@ class ClassShare:
 
 @dataclass(frozen=True)
 class Item:
-    """A 项 (7-digit 科目) with this year's spending compared with last year's (万元)."""
+    """A 项 (7-digit 科目) with this year's spending compared with last year's (万元).
+
+    ``budget`` and ``full_budget`` compare it with its 年初预算 and 全年预算 where the input
+    states them (``None`` otherwise); ``usage`` is the 主要用于 text."""
 
     code: str
     class_name: str
@@ -295,6 +298,7 @@ class Gpb:
     budget: BudgetDiff
     classes: tuple[ClassShare, ...]
     items: tuple[Item, ...]
+    full_budget: BudgetDiff | None = None  # against the 全年预算, where the input states it
 
 
 @dataclass(frozen=True)
@@ -810,6 +814,10 @@ def derive(d: Disclosure) -> Figures:
         ),
         classes=_gpb_classes(d, yd),
         items=_items(t05.rows, lambda r: r.total, c.gpb_items, yd, "gpb_items"),
+        full_budget=(
+            budget_diff(t05.totals.total, c.gpb_expense.full_budget, c.gpb_expense.budget_reason)
+            if c.gpb_expense.full_budget is not None else None
+        ),
     )
     vehicle_titles = _titles(Vehicles)
     # the eight categories split the 车辆 total: once any is stated, a blank one is 0

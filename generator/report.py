@@ -18,7 +18,7 @@ from generator.charts import build_charts
 from generator.compute import TAG_CLOSE, TAG_OPEN, Figures, derive, public_expense_kind
 from generator.document import Document
 from generator.model import Disclosure
-from generator.sections import template_sections
+from generator.sections import load_sections, template_sections
 from generator.tables import build_tables
 from generator.tablespec import table_spec
 from generator.templating import MarkupError, make_environment, parse_markup, render_text
@@ -37,7 +37,8 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
     ``prior_year``, ``tables``: the 公开表 of the year data in order, each with ``key``,
     ``code`` and ``title`` as the format prints them (its ``tables.toml``), ``draft``: whether
     the document is a draft (``--force``), and
-    ``sections``: the section headings and 十（一） of the format's ``sections.toml``.
+    ``sections``: the section headings and 十（一） of the format's ``sections.toml``, and
+    ``sangong_compared``: whether the “三公” section states its comparisons (``[sangong]``).
     """
     yd = load_year(d.unit.year)
     specs = [table_spec(t.key, t, d.unit.style) for t in yd.tables.values()]
@@ -50,6 +51,7 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
         "tables": [SimpleNamespace(key=t.key, code=t.code, title=t.title) for t in specs],
         "draft": draft,
         "sections": template_sections(public_expense_kind(d), d.unit.document, d.unit.style),
+        "sangong_compared": load_sections(d.unit.style).sangong_compared(d.t09),
     }
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from generator.model import Assets, DocumentKind, FundTable, SanGong, UnitKind
+from generator.model import T09, DocumentKind, FundTable, SanGong, UnitKind
 from generator.formats import DEFAULT_STYLE, format_dir
 
 SECTIONS_FILE = format_dir(DEFAULT_STYLE) / "sections.toml"
@@ -28,6 +29,14 @@ _FUND_CONDITIONS: dict[str, Callable[[FundTable, Any, list], bool]] = {
     "table_has_figures": lambda table, comparison, items: not table.is_empty,
     "prior_not_zero": lambda table, comparison, items: bool(comparison.prior),
     "items_compared": lambda table, comparison, items: bool(items),
+}
+
+
+# The conditions sections.toml may name for the “三公” comparisons ([sangong] compared_if_any).
+_SANGONG_CONDITIONS: dict[str, Callable[[T09], bool]] = {
+    "table_has_figures": lambda t09: any(
+        getattr(side, k) for side in (t09.budget, t09.actual) for k in SanGong.model_fields
+    ),
 }
 
 
@@ -81,6 +90,10 @@ class Sections:
     document_by_kind: dict[DocumentKind, DocumentWords]
     compared: dict[str, tuple[str, ...]]  # what the text compares each figure with (COMPARABLE)
     assets_stated: tuple[str, ...] = ()  # the 资产 figures the text states ([assets]; Assets fields)
+    # when the “三公” section compares at all ([sangong] compared_if_any; empty: always)
+    sangong_conditions: tuple[str, ...] = ()
+    # 部门决算单位构成: the words after a member's name — ``own`` for 本级, else by 单位性质
+    member_labels: dict[str, str] = field(default_factory=dict)
 
     def document(self, kind: DocumentKind) -> DocumentWords:
         return self.document_by_kind[kind]
@@ -102,6 +115,10 @@ class Sections:
         """A subsection named with its section's number: ``五、（三）一般公共预算…``."""
         number = self.headings[parent].split("、", 1)[0]
         return f"{number}、{child}"
+
+    def sangong_compared(self, t09: T09) -> bool:
+        """Whether the “三公” section states its comparisons for this 公开09表 (else one sentence)."""
+        return not self.sangong_conditions or any(_SANGONG_CONDITIONS[c](t09) for c in self.sangong_conditions)
 
     def fund_in_full(self, table: FundTable, comparison: Any, items: list) -> bool:
         """Whether section 七/八 is written in full for this fund (else the 空表 sentence)."""
@@ -132,6 +149,8 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
         *(p for p in (*sangong["compared_with_prior"], *sangong["compared_with_budget"]) if p not in SanGong.model_fields),
         *(c for c in conditions if c not in _FUND_CONDITIONS),
         *(f"assets.stated={a}" for a in assets_stated if a not in Assets.model_fields),
+        *(c for c in sangong.get("compared_if_any", ()) if c not in _SANGONG_CONDITIONS),
+        *(f"members.{k}" for k in data.get("members", {}) if k != "own" and k not in set(UnitKind)),
     ]
     if missing or unknown:
         raise ValueError(f"{path}: {sorted(missing)} {unknown}")
@@ -144,6 +163,8 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
         document_by_kind=documents,
         compared=compared,
         assets_stated=assets_stated,
+        member_labels=dict(data.get("members", {})),
+        sangong_conditions=tuple(sangong.get("compared_if_any", ())),
     )
 
 

@@ -42,12 +42,13 @@ from generator.model import (
     FundTable,
     FundTotals,
     Indicator,
+    Member,
     Project,
     SanGong,
 )
 from generator.numbers import fmt_money, fmt_percent, q2
 from generator.sections import load_sections
-from generator.tablespec import TableSpec, table_spec
+from generator.tablespec import UNIT_PLACE, TableSpec, table_spec
 from generator.templating import cn_numeral
 from generator.yeardata import YearData, load_year
 
@@ -78,15 +79,17 @@ LABELS = {
     "perf_total": "总分",
     "perf_score_unit": "{score}分",
     "na": "—",
+    "number": "序号",
 }
 
 def _titles(model: type[BaseModel]) -> dict[str, str]:
     return {name: (info.title or name) for name, info in model.model_fields.items()}
 
 
-def amount(value: Decimal | None, thousands: bool = True) -> str:
-    """A 公开表 amount cell text: ``1,234.56`` (``1234.56`` without ``thousands``), blank for zero (万元)."""
-    if value is None or q2(value) == 0:
+def amount(value: Decimal | None, thousands: bool = True, blank_zero: bool = True) -> str:
+    """A 公开表 amount cell text: ``1,234.56`` (``1234.56`` without ``thousands``), blank for zero
+    (``0.00`` without ``blank_zero``) (万元)."""
+    if value is None or (q2(value) == 0 and blank_zero):
         return ""
     return fmt_money(value) if thousands else f"{q2(value):.2f}"
 
@@ -103,8 +106,8 @@ def _c(text: str, colspan: int = 1, rowspan: int = 1, bold: bool = False) -> Cel
     return Cell(text, colspan=colspan, rowspan=rowspan, align="center", bold=bold)
 
 
-def _a(value: Decimal | None, bold: bool = False, thousands: bool = True) -> Cell:
-    return Cell(amount(value, thousands), align="right", bold=bold)
+def _a(value: Decimal | None, bold: bool = False, thousands: bool = True, blank_zero: bool = True) -> Cell:
+    return Cell(amount(value, thousands, blank_zero), align="right", bold=bold)
 
 
 def _row(cell: Cell) -> Cell:
@@ -152,8 +155,8 @@ class _Builder:
             unit_label=spec.unit_label,
             unit_name=self.d.unit.name if spec.unit_label else "",
             money_unit=spec.money_unit,
-            note=self._subject(spec.note),
-            empty_note=self._subject(spec.empty_note) if empty else "",
+            note=self._subject(spec.note).replace(UNIT_PLACE, self.d.unit.name),
+            empty_note=self._subject(spec.empty_note).replace(UNIT_PLACE, self.d.unit.name) if empty else "",
             landscape=landscape,
             anchor=key,
         )
@@ -172,7 +175,9 @@ class _Builder:
 
     def _a(self, value: Decimal | None, bold: bool = False) -> Cell:
         """An amount cell in the number style of the table being built."""
-        return _a(value, bold, self.spec.thousands if self.spec else True)
+        if self.spec is None:
+            return _a(value, bold)
+        return _a(value, bold, self.spec.thousands, self.spec.blank_zero)
 
     def _classes(self, present) -> list[tuple[str, str]]:
         """Every 类 of the year data, then any other 类 the input uses, numbered 一、二、…."""
@@ -236,10 +241,9 @@ class _Builder:
             [_h(LABELS["column_no"], colspan=2)] + _column_numbers(len(columns)),
         ]
         fields = list(type(totals).model_fields)
-        total = _row(_c(LABELS["total"], colspan=2, bold=True))
-        body = [[total] + [self._a(getattr(totals, k), True) for k in fields]]
-        for r in rows:
-            body.append([_t(r.code), _row(_t(r.name))] + [self._a(getattr(r, k)) for k in fields])
+        total = [_row(_c(LABELS["total"], colspan=2, bold=True))] + [self._a(getattr(totals, k), True) for k in fields]
+        body = [[_t(r.code), _row(_t(r.name))] + [self._a(getattr(r, k)) for k in fields] for r in rows]
+        body = [total, *body] if self.spec is None or self.spec.total_first else [*body, total]
         return self._table(key, header, body, widths + [widths[-1]] * (len(columns) - 1), landscape)
 
     def t02(self) -> Table:
@@ -384,9 +388,26 @@ class _Builder:
             _column_numbers(12),
         ]
         row: list[Cell] = []
-        for k in ["total", "abroad", "car_total", "car_purchase", "car_operation", "reception"]:
+        keys = ["total", "abroad", "car_total", "car_purchase", "car_operation", "reception"]
+        for k in keys:
             row += [self._a(getattr(self.d.t09.budget, k)), self._a(getattr(self.d.t09.actual, k))]
-        return self._table("t09", header, [row], [1.0] * 12, landscape=True)
+        empty = all(not q2(getattr(side, k)) for side in (self.d.t09.budget, self.d.t09.actual) for k in keys)
+        return self._table("t09", header, [row], [1.0] * 12, landscape=True, empty=empty)
+
+    # ------------------------------------------------------------------ 部门决算单位构成
+    def members(self) -> Table:
+        """部门决算单位构成: 序号 | 单位名称 (本级 and each unit's kind as the format words them) | 备注."""
+        labels = load_sections(self.d.unit.style).member_labels
+        header = [[_h(LABELS["number"]), _h(_titles(Member)["name"]), _h(_titles(Member)["note"])]]
+        body = []
+        for i, m in enumerate(self.d.unit.members, start=1):
+            own = m.name == self.d.unit.name
+            suffix = labels.get("own", "") if own else (labels.get(m.kind.value, "") if m.kind else "")
+            body.append([_c(str(i)), _t(m.name + suffix), _t(m.note)])
+        return Table(
+            key="members", title="", header=header, body=body, widths=[0.8, 5.2, 3.0],
+            unit_label="", money_unit="", new_page=False, anchor="members",
+        )
 
 
 def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
@@ -523,6 +544,8 @@ def build_tables(d: Disclosure, f: Figures | None = None, yd: YearData | None = 
         if builder is not None:  # a table the year data names but this version cannot build
             b.spec = b.spec_of(key)
             tables[key] = builder()
+    if d.unit.members:
+        tables["members"] = b.members()
     for i, p in enumerate(d.performance.projects, start=1):
         pf = f.performance.projects[i - 1] if i <= len(f.performance.projects) else project_figures(p, i)
         tables[pf.key] = self_assessment_table(p, pf, d.unit.year)

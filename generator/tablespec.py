@@ -20,8 +20,11 @@ from generator.yeardata import TableInfo
 
 TABLE_KEYS = tuple(f"t0{i}" for i in range(1, 10))
 _TEXT_KEYS = ("code", "unit_label", "money_unit", "note", "empty_note")
-_FLAG_KEYS = ("column_numbers", "thousands")
-_PLACES = {"code", "title", "note", "empty_note"}
+_FLAG_KEYS = ("column_numbers", "thousands", "total_first", "blank_zero")
+_PLACES = {"code", "title", "note", "empty_note", "unit"}
+_OPTIONAL = {"total_first": True, "blank_zero": True}  # flags a tables.toml may leave out, and their value then
+UNIT_PLACE = "{unit}"
+"""Where a text of tables.toml names the unit; filled by the table builder with the unit's name."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class TableSpec:
     empty_note: str
     column_numbers: bool
     thousands: bool
+    total_first: bool = True  # the 合计 row of a 科目 table above its rows (False: below)
+    blank_zero: bool = True  # a zero amount printed blank (False: 0.00)
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,9 @@ def _read(path: Path) -> dict[str, _Shell]:
     for key in TABLE_KEYS:
         merged = {**defaults, **data.get(key, {})}
         problems += [f"[{key}] {name}" for name in merged if name not in (*_TEXT_KEYS, *_FLAG_KEYS)]
-        problems += [f"[{key}] 缺少 {name}" for name in (*_TEXT_KEYS, *_FLAG_KEYS) if name not in merged]
+        problems += [
+            f"[{key}] 缺少 {name}" for name in (*_TEXT_KEYS, *_FLAG_KEYS) if name not in merged and name not in _OPTIONAL
+        ]
         problems += [
             f"[{key}] {name} 应为 true 或 false" for name in _FLAG_KEYS if not isinstance(merged.get(name, True), bool)
         ]
@@ -74,7 +81,7 @@ def _read(path: Path) -> dict[str, _Shell]:
             problems += [f"[{key}] {name} 中的 {{{u}}}" for u in sorted(used - _PLACES)]
         shells[key] = _Shell(
             {n: merged.get(n, "") for n in _TEXT_KEYS if isinstance(merged.get(n, ""), str)},
-            {n: bool(merged.get(n, True)) for n in _FLAG_KEYS},
+            {n: bool(merged.get(n, _OPTIONAL.get(n, True))) for n in _FLAG_KEYS},
         )
     if problems:
         raise RenderError(f"表样文件 {path} 有不认识或不完整的设置：{'；'.join(problems)}")
@@ -83,9 +90,12 @@ def _read(path: Path) -> dict[str, _Shell]:
 
 def table_spec(key: str, info: TableInfo, style: str | None = None) -> TableSpec:
     """The shell of 公开表 ``key`` in format ``style`` (default format when None), its texts
-    filled from the year data's ``info``."""
+    filled from the year data's ``info``.  ``{unit}`` (the unit's name) stays in the texts:
+    the table builder fills it in (:data:`UNIT_PLACE`)."""
     shell = _read(format_dir(style) / "tables.toml")[key]
-    values = {"code": info.code, "title": info.title, "note": info.note, "empty_note": info.empty_note}
+    values = {
+        "code": info.code, "title": info.title, "note": info.note, "empty_note": info.empty_note, "unit": UNIT_PLACE,
+    }
     texts = {name: template.format(**values) for name, template in shell.texts.items()}
     return TableSpec(
         key=key,
@@ -97,4 +107,6 @@ def table_spec(key: str, info: TableInfo, style: str | None = None) -> TableSpec
         empty_note=texts["empty_note"],
         column_numbers=shell.flags["column_numbers"],
         thousands=shell.flags["thousands"],
+        total_first=shell.flags["total_first"],
+        blank_zero=shell.flags["blank_zero"],
     )

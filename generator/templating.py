@@ -11,6 +11,7 @@ holding only ``{% … %}`` leaves no trace).  Filters:
 
 =============  ==================================================================
 ``money``      an amount in 万元 → ``1,234.56`` (四舍五入 to 0.01)
+``money_plain`` the same without thousands separators → ``1234.56``
 ``pct``        a percentage → ``12.34%`` (sign kept: ``-3.32%``)
 ``num``        a count or score → shortest exact form (``10``, ``0.8``, ``25.66``)
 ``clause``     user text without its closing punctuation (to end it with our own ``。``)
@@ -35,7 +36,9 @@ Line markup of the rendered text (one construct per line; leading blanks ignored
 ``@toc``                    the 目录, filled from the headings of the whole document (the
                             renderers print the caption “目录” and a page break after it)
 ``@pagebreak``              a page break
-``@table KEY``              a table: ``t01`` … ``t09``, ``perf1``, ``perf2`` … (自评表)
+``@table KEY``              a table: ``t01`` … ``t09``, ``perf1``, ``perf2`` … (自评表),
+                            ``members`` (部门决算单位构成)
+``@table KEY text``         the same table, listed in the 目录 as ``text`` (no paragraph)
 ``@chart KEY [caption]``    a chart of the figures (:mod:`generator.charts`): ``income``
                             (收入结构), ``expense`` (支出结构); the caption printed under it
                             (default 本年收入结构 …); nothing when all its parts are 0
@@ -66,7 +69,7 @@ import jinja2
 
 from generator.document import Block, Chart, Heading, PageBreak, Paragraph, Table, Toc, TocEntry
 from generator.errors import RenderError
-from generator.numbers import fmt_money, fmt_percent
+from generator.numbers import fmt_money, fmt_percent, q2
 from generator.templates_path import packaged_templates
 
 PACKAGE_TEMPLATES = packaged_templates()
@@ -103,6 +106,10 @@ def cn_numeral(n: int) -> str:
 
 def _money(value) -> str:
     return fmt_money(Decimal(value))
+
+
+def _money_plain(value) -> str:
+    return f"{q2(Decimal(value)):.2f}"
 
 
 def _pct(value) -> str:
@@ -150,6 +157,7 @@ def _protect(value):
 
 FILTERS: dict[str, Callable] = {
     "money": _money,
+    "money_plain": _money_plain,
     "pct": _pct,
     "num": _num,
     "clause": _clause,
@@ -188,6 +196,7 @@ def make_environment(templates_dir: Path | None = None, style: str | None = None
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_protect,
+        extensions=["jinja2.ext.do"],  # {% do list.append(x) %}: build a sentence of the parts stated
     )
     env.filters.update(FILTERS)
     return env
@@ -350,7 +359,11 @@ def parse_markup(
             elif word == "chart":
                 chart(rest)
             elif word == "table":
-                blocks.append(table(rest))
+                key, _, label = rest.partition(" ")
+                target = table(key)
+                blocks.append(target)
+                if label.strip():
+                    toc_items.append(TocEntry(2, _clean(label), target.anchor or key))
             elif word == "entry":
                 key, _, label = rest.partition(" ")
                 target = table(key)
