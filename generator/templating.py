@@ -361,8 +361,6 @@ def parse_markup(
             elif word == "table":
                 key, _, label = rest.partition(" ")
                 target = table(key)
-                if blocks and isinstance(blocks[-1], Heading) and not target.landscape:
-                    target.new_page = False  # right under its part's heading: on the heading's page
                 blocks.append(target)
                 if label.strip():
                     toc_items.append(TocEntry(2, _clean(label), target.anchor or key))
