@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import sample_paths
 from factories import scale_amounts
 
 from generator.checks import run_checks
@@ -19,7 +20,7 @@ from generator.model import Disclosure, UnitKind
 from generator.synthetic import synthetic_disclosure
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "samples").glob("*.xlsx")) + sorted((ROOT / "samples" / "data").glob("*.json"))
+SAMPLES = sorted((ROOT / "samples").glob("*.xlsx")) + sample_paths()
 TABLES = ("t01", "t02", "t03", "t04", "t05", "t06", "t07", "t08", "t09")
 WAN = Decimal(10000)
 SCALE_RULES = {"scale.amounts", "scale.prior", "scale.budget"}
