@@ -181,3 +181,47 @@ def test_bureau_uploads_three_workbooks_watches_progress_and_downloads_the_zip(s
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "web-bureau.png"), full_page=True)
     context.close()
+
+
+def test_bureau_generates_the_department_workbook_of_a_year(server, browser, tmp_path):
+    """From the units' current versions; a unit without a submission is listed with the reason;
+    the downloaded workbook reads back with the units' sums."""
+    from decimal import Decimal
+
+    import httpx
+
+    from generator.inputs import load_input
+    from generator.model import DocumentKind
+
+    base, data = server
+    token = _cli("--data", str(data), "--add-account", "bureau-dept", "--admin")
+    _cli("--data", str(data), "--add-account", "clerk-silent", "--unit", "乌鲁木齐市未提交单位")
+    for sample in (SAMPLE_12345, SAMPLE_CENTRE):  # current versions of both units, checked clean
+        r = httpx.post(f"{base}/api/submissions", files={"file": (sample.name, sample.read_bytes())},
+                       data={"generate": "false"}, headers={"Authorization": f"Bearer {token}"}, timeout=120)
+        assert r.status_code == 202 and r.json()["status"] == "checked", r.text
+    context, page = _sign_in(browser, base, "bureau")
+    page.goto(f"{base}/bureau?year=2024")
+    page.click("#department-link")
+    page.wait_for_selector("#department-form")
+    assert page.input_value("#department-form input[name=name]") == "乌鲁木齐市数字化发展局"
+    left = page.inner_text("#left-out")
+    assert "乌鲁木齐市未提交单位" in left and "未提交 2024 年度的工作簿" in left
+    page.fill("#department-form input[name=name]", "乌鲁木齐市数字化发展局")
+    page.click("#department-form button.primary")
+    page.wait_for_selector("#department-result", timeout=SLOW)
+    result = page.inner_text("#department-result")
+    assert UNIT_12345 in result and UNIT_CENTRE in result and "未提交 2024 年度的工作簿" in result
+    with page.expect_download() as info:
+        page.click("#department-download")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name == "乌鲁木齐市数字化发展局2024年度部门决算工作簿（汇总）.xlsx"
+    dept = load_input(target).disclosure
+    units = [load_input(p).disclosure for p in (SAMPLE_12345, SAMPLE_CENTRE)]
+    assert dept.unit.document is DocumentKind.DEPARTMENT
+    assert {m.name for m in dept.unit.members} == {UNIT_12345, UNIT_CENTRE}
+    for figure in (lambda d: d.t01.income_total, lambda d: d.t01.expense_grand_total,
+                   lambda d: d.t05.totals.total, lambda d: d.t06.public_total, lambda d: d.t09.actual.total):
+        assert figure(dept) == sum((figure(u) for u in units), Decimal(0))
+    context.close()

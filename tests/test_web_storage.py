@@ -16,7 +16,7 @@ from sqlalchemy import inspect, select  # noqa: E402
 from tests.web_support import PostgresCluster, pg_bin  # noqa: E402
 
 TABLES = {"accounts", "units", "web_sessions", "batches", "submissions", "output_files", "jobs", "audit_log",
-          "login_attempts", "alembic_version"}
+          "login_attempts", "department_workbooks", "alembic_version"}
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +47,35 @@ def test_migration_creates_the_schema_from_an_empty_database(database_url):
     engine.dispose()
     engine, _ = open_database(database_url)
     assert set(inspect(engine).get_table_names()) == TABLES
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     # upgrading again is a no-op and keeps the data
     open_database(database_url)[0].dispose()
+    engine.dispose()
+
+
+def test_an_upgrade_from_the_first_schema_keeps_the_data(database_url):
+    """A bureau's database of the first release: upgraded in place, its accounts and units kept."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from generator.web.db import MIGRATIONS, Unit, current_revision, make_engine, open_database
+
+    engine = make_engine(database_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, name, created_at) VALUES (7, '某某单位', '2025-01-01 00:00:00')"))
+    assert "department_workbooks" not in inspect(engine).get_table_names()
+    engine.dispose()
+    engine, sessions = open_database(database_url)
+    assert current_revision(engine) == "0002"
+    assert "department_workbooks" in inspect(engine).get_table_names()
+    with sessions() as db:
+        assert db.get(Unit, 7).name == "某某单位"
     engine.dispose()
 
 

@@ -30,6 +30,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
@@ -43,14 +44,16 @@ from generator.web.db import (
     Account,
     AuditEntry,
     Batch,
+    DepartmentWorkbook,
     Submission,
     Unit,
     WebSession,
     open_database,
 )
 from generator.web.files import FileStore
-from generator.web.jobs import JobRunner, QueueFull, attach_report, find_or_create_unit, make_report
+from generator.web.jobs import JobRunner, QueueFull, attach_report, find_or_create_unit, store_report
 from generator.web.metrics import Metrics
+from generator.web.offload import Offload, check_with_report
 from generator.web.results import STATUS_TEXT, as_unit_result, check_json, check_status, counts, stored_result
 from generator.web.uploads import BodyLimit, UploadProblem, read_upload, unpack_many
 
@@ -64,6 +67,13 @@ TZ = ZoneInfo("Asia/Shanghai")
 BUSY = "服务器正忙，生成队列已满，请稍后再试"
 
 FORMAT_NAMES = {"docx": "Word（DOCX）", "pdf": "PDF", "html": "网页（HTML）", "xlsx": "Excel（XLSX）"}
+
+
+class DepartmentOrder(BaseModel):
+    """What the bureau asks for: the year whose units are summed, and the department's name."""
+
+    year: int = Field(description="年度：汇总该年度各单位的当前提交", ge=2000, le=2100)
+    name: str = Field(description="部门名称（部门决算工作簿中的单位名称）", min_length=1, max_length=100)
 
 
 class ApiError(HTTPException):
@@ -111,14 +121,17 @@ def create_app(settings: Settings) -> FastAPI:
     formats = settings.output_formats()
     runner = JobRunner(sessions, store, settings.work_dir, formats, workers=settings.workers,
                        queue_limit=settings.queue_limit, on_finished=metrics.job_finished)
+    offload = Offload(settings.check_workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runner.start()
+        offload.start()
         try:
             yield
         finally:
             runner.stop()
+            offload.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -136,6 +149,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.store = store
     app.state.runner = runner
+    app.state.offload = offload
     app.state.metrics = metrics
     # a request body is refused before it is parsed: one workbook, or a batch up to the zip total
     slack = 1024 * 1024
@@ -313,26 +327,25 @@ def create_app(settings: Settings) -> FastAPI:
             "files": files,
         }
 
-    def check_upload(path: Path, filename: str):
-        from generator.pipeline import check_file
-
-        result = check_file(path)
+    def check_upload(path: Path, report: Path | None = None):
+        """The check (and, given ``report``, the check report written there) in a worker process."""
+        result, reported = offload.run(check_with_report, str(path), str(report) if report else "")
         metrics.checks.labels(check_status(result)).inc()
-        return result
+        return result, reported
 
     def new_submission(db: Session, request: Request, who: Principal, filename: str, data: bytes,
                        suffix: str) -> tuple[Submission, object]:
         """Store an upload of a single unit, check it, bind it to its unit (403 for another unit's)."""
+        account = who.account
         with tempfile.TemporaryDirectory(dir=settings.work_dir) as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            result = check_upload(path, filename)
-        account = who.account
-        refused = (result.unit_name and not account.is_admin
-                   and not same_unit_name(result.unit_name, account.unit.name if account.unit else ""))
-        if not refused:  # files first, outside the database transaction (SQLite has one writer)
-            stored = store.put_bytes(data, suffix)
-            report = make_report(store, stored, filename, result)
+            result, reported = check_upload(path, Path(tmp) / "report.xlsx")
+            refused = (result.unit_name and not account.is_admin
+                       and not same_unit_name(result.unit_name, account.unit.name if account.unit else ""))
+            if not refused:  # files first, outside the database transaction (SQLite has one writer)
+                stored = store.put_bytes(data, suffix)
+                report = store_report(store, Path(tmp) / "report.xlsx", filename) if reported else None
         if result.unit_name and not account.is_admin:
             own = account.unit.name if account.unit else ""
             if not same_unit_name(result.unit_name, own):
@@ -705,6 +718,79 @@ def create_app(settings: Settings) -> FastAPI:
                             filename=f"{year}年度决算公开文件.zip",
                             background=BackgroundTask(lambda: Path(tmp.name).unlink(missing_ok=True)))
 
+    # ------------------------------------------------------------------ 部门汇总工作簿
+    def department_json(request: Request, made: DepartmentWorkbook) -> dict:
+        base = str(request.base_url).rstrip("/")
+        return {"id": made.id, "year": made.year, "name": made.name, "filename": made.filename,
+                "units": made.units, "left_out": made.left_out, "created_at": local_time(made.created_at),
+                "file": f"{base}/api/department-workbooks/{made.id}/file"}
+
+    def make_department(db: Session, request: Request, who: Principal, year: int, name: str) -> DepartmentWorkbook:
+        """Consolidate the current submissions of ``year``'s units without 错误 (the others are
+        listed with the reason) into the department ``name``'s workbook, stored for download."""
+        from generator.web.department import NothingToConsolidate, build, nothing_message, plan, workbook_name
+
+        admin_only(who)
+        name = " ".join(name.split())
+        if not name:
+            raise ApiError(422, "请填写部门名称（即部门决算工作簿中的单位名称）")
+        if len(name) > 100:
+            raise ApiError(422, "部门名称不能超过 100 个字")
+        chosen = plan(unit_rows(db, year), year, store.path)
+        db.commit()  # no transaction is held while the workbooks are read
+        if not chosen.picked:
+            raise ApiError(409, nothing_message(year, chosen.left_out))
+        with tempfile.TemporaryDirectory(dir=settings.work_dir) as tmp:
+            target = Path(tmp) / "department.xlsx"
+            try:
+                built = offload.run(build, name, year, chosen.picked, str(target))
+            except NothingToConsolidate as exc:
+                raise ApiError(409, nothing_message(year, chosen.left_out + exc.left_out)) from None
+            stored = store.put_file(target, ".xlsx")
+        made = DepartmentWorkbook(account_id=who.account.id, year=year, name=name,
+                                  filename=workbook_name(name, year), stored=stored,
+                                  size=store.path(stored).stat().st_size, units=built["units"],
+                                  left_out=chosen.left_out + built["left_out"])
+        db.add(made)
+        db.flush()
+        audit(db, request, who.account, "部门汇总",
+              f"{name} {year} 年度部门汇总工作簿 #{made.id}：汇总 {len(made.units)} 个单位，未汇总 {len(made.left_out)} 个")
+        db.commit()
+        return made
+
+    @app.get("/bureau/department", include_in_schema=False)
+    def department_page(request: Request, db: Db, who: PageUser, year: int | None = None, made: int = 0):
+        from generator.web.department import plan, suggested_name
+
+        admin_only(who)
+        year = year or default_year(db)
+        chosen = plan(unit_rows(db, year), year, store.path)
+        earlier = db.scalars(select(DepartmentWorkbook).order_by(DepartmentWorkbook.id.desc()).limit(50)).all()
+        result = db.get(DepartmentWorkbook, made) if made else None
+        name = result.name if result else next((e.name for e in earlier), "") or suggested_name(
+            [p for _, _, p in chosen.picked])
+        years = sorted(set(years_of(db)) | {year}, reverse=True)
+        return render(request, "department.html", who, year=year, years=years, name=name, plan=chosen,
+                      earlier=earlier, result=result, error="")
+
+    @app.post("/bureau/department", include_in_schema=False)
+    def department_make(request: Request, db: Db, who: PageUser, csrf_token: Annotated[str, Form()] = "",
+                        year: Annotated[int, Form()] = 0, name: Annotated[str, Form()] = ""):
+        admin_only(who)
+        check_form_csrf(who, csrf_token)
+        try:
+            made = make_department(db, request, who, year, name)
+        except ApiError as exc:
+            from generator.web.department import plan
+
+            db.rollback()
+            chosen = plan(unit_rows(db, year), year, store.path)
+            earlier = db.scalars(select(DepartmentWorkbook).order_by(DepartmentWorkbook.id.desc()).limit(50)).all()
+            years = sorted(set(years_of(db)) | {year}, reverse=True)
+            return render(request, "department.html", who, status_code=exc.status_code, year=year, years=years,
+                          name=name, plan=chosen, earlier=earlier, result=None, error=exc.detail)
+        return RedirectResponse(f"/bureau/department?year={made.year}&made={made.id}", status_code=303)
+
     # ------------------------------------------------------------------ API
     @app.get("/api/health", tags=["服务"], summary="健康检查")
     async def health() -> dict:  # on the event loop: answers even when every worker thread is busy
@@ -717,7 +803,7 @@ def create_app(settings: Settings) -> FastAPI:
         with tempfile.TemporaryDirectory(dir=settings.work_dir) as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            result = check_upload(path, filename)
+            result, _ = check_upload(path)
         metrics.uploads.labels("check").inc()
         audit(db, request, who.account, "检查", f"{filename}（{result.unit_name or '无法读取'}：{result.status}）")
         db.commit()
@@ -842,6 +928,41 @@ def create_app(settings: Settings) -> FastAPI:
              "warnings": r["latest"].warnings if r["latest"] else 0,
              "last_upload": local_time(r["latest"].created_at) if r["latest"] else ""}
             for r in unit_rows(db, year)]}
+
+    @app.post("/api/department-workbooks", tags=["部门汇总"], summary="生成部门汇总工作簿（管理员）",
+              status_code=201,
+              description="把某年度各单位的当前提交（没有错误的）汇总为部门决算标准工作簿（同 `juesuan-gen --consolidate`）。"
+              "`left_out` 列出未汇总的单位及原因；`file` 下载工作簿。单位账户 403；没有可汇总的单位 409。")
+    def api_department(request: Request, db: Db, who: User, order: DepartmentOrder) -> dict:
+        return department_json(request, make_department(db, request, who, order.year, order.name))
+
+    @app.get("/api/department-workbooks", tags=["部门汇总"], summary="已生成的部门汇总工作簿（管理员）")
+    def api_departments(request: Request, db: Db, who: User, year: int | None = None) -> list[dict]:
+        admin_only(who)
+        query = select(DepartmentWorkbook).order_by(DepartmentWorkbook.id.desc())
+        if year:
+            query = query.where(DepartmentWorkbook.year == year)
+        return [department_json(request, m) for m in db.scalars(query)]
+
+    def visible_department(who: Principal, db: Session, did: int) -> DepartmentWorkbook:
+        admin_only(who)
+        made = db.get(DepartmentWorkbook, did)
+        if made is None:
+            raise ApiError(404, "没有这个部门汇总工作簿")
+        return made
+
+    @app.get("/api/department-workbooks/{did}", tags=["部门汇总"], summary="一个部门汇总工作簿（管理员）")
+    def api_department_get(request: Request, db: Db, who: User, did: int) -> dict:
+        return department_json(request, visible_department(who, db, did))
+
+    @app.get("/api/department-workbooks/{did}/file", tags=["部门汇总"], summary="下载部门汇总工作簿（管理员）")
+    def api_department_file(request: Request, db: Db, who: User, did: int):
+        made = visible_department(who, db, did)
+        audit(db, request, who.account, "下载", f"部门汇总工作簿 #{made.id}：{made.filename}")
+        metrics.downloads.labels("department").inc()
+        db.commit()
+        return FileResponse(store.path(made.stored), filename=made.filename,
+                            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     # ------------------------------------------------------------------ operations
     @app.get("/metrics", include_in_schema=False)

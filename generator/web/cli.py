@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--database", metavar="URL",
                    help="数据库地址（默认数据目录中的 SQLite；如 postgresql+psycopg://用户:密码@主机/库名）")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="生成进程数（默认：CPU 核数，最多 4）")
+    p.add_argument("--check-workers", type=int, default=None, metavar="N",
+                   help="检查上传、部门汇总的进程数（默认：CPU 核数，最多 2；0 表示在服务进程内检查）")
     p.add_argument("--queue-limit", type=int, default=200, metavar="N", help="排队和生成中的任务上限（默认 200）")
     p.add_argument("--max-upload-mb", type=int, default=20, metavar="MB", help="单个文件大小上限（默认 20 MB）")
     p.add_argument("--max-files", type=int, default=100, metavar="N", help="一次上传的文件数上限（默认 100）")
@@ -59,6 +61,12 @@ def main(argv: list[str]) -> int:
         from generator.batch import default_jobs
 
         settings.workers = max(1, min(default_jobs(), 4))
+    if args.check_workers is not None:
+        settings.check_workers = max(0, args.check_workers)
+    else:
+        from generator.batch import default_jobs
+
+        settings.check_workers = max(1, min(default_jobs(), 2))
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         from generator.web.db import open_database

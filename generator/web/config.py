@@ -14,6 +14,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1  # generation processes (warm: fonts and templates loaded once)
+    check_workers: int = 1  # processes that check uploads and consolidate (0: in the request's thread)
     queue_limit: int = 20  # jobs waiting or running; more → 请稍后再试
     max_upload_bytes: int = 20 * 1024 * 1024  # one file
     max_files: int = 50  # files in one upload (entries of a .zip count)

@@ -157,6 +157,22 @@ class Job(Base):
     submission: Mapped[Submission] = relationship()
 
 
+class DepartmentWorkbook(Base):
+    """A 部门汇总工作簿: the current submissions of a year's units consolidated by the bureau."""
+
+    __tablename__ = "department_workbooks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(200))  # 部门名称
+    filename: Mapped[str] = mapped_column(String(255))  # download name
+    stored: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[list] = mapped_column(JSON, default=list)  # [{"unit", "submission"}]
+    left_out: Mapped[list] = mapped_column(JSON, default=list)  # [{"unit", "submission", "reason"}]
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
 class AuditEntry(Base):
     """Who did what, when: uploads, generations, downloads, account changes, sign-ins."""
 

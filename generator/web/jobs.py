@@ -79,7 +79,7 @@ def make_report(store: FileStore, stored: str, filename: str, result: UnitResult
     if result.status == Status.UNREADABLE:
         return None
     try:
-        from generator.check_report import report_name, write_report
+        from generator.check_report import write_report
     except ImportError:  # a version without check reports
         return None
     source = store.path(stored)
@@ -90,6 +90,13 @@ def make_report(store: FileStore, stored: str, filename: str, result: UnitResult
         log.exception("check report of %s", filename)
         target.unlink(missing_ok=True)
         return None
+    return store_report(store, target, filename)
+
+
+def store_report(store: FileStore, target: Path, filename: str) -> OutputFile:
+    """Move a written check report of the upload ``filename`` into the store (row not added yet)."""
+    from generator.check_report import report_name
+
     name = store.put_file(target, ".xlsx")
     return OutputFile(kind="report", filename=report_name(Path(filename)), stored=name,
                       size=store.path(name).stat().st_size)

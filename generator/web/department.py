@@ -1,0 +1,157 @@
+"""部门汇总工作簿 in the server: the current submissions of a year's units, consolidated.
+
+The bureau picks a year and names its department; every unit whose current (latest) submission
+of that year has no 错误 is summed by :mod:`generator.consolidate` into the department's standard
+workbook, exactly as ``juesuan-gen --consolidate`` does.  A unit is left out — and the page and
+the API say why, in Chinese — when it has not submitted, its current version has 错误 or cannot
+be read, is still being checked, is itself a 部门决算 workbook, or is another year's.
+
+:func:`plan` decides from what the database knows (no file is read); :func:`build` reads the
+chosen workbooks again, re-checks them (a rule added since the upload counts) and writes the
+department's workbook.  ``build`` takes and returns only plain values, so that it can run in a
+worker process off the server's event loop.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: A stored submission of one unit: (单位名称 as the server knows it, submission id, file path).
+Picked = tuple[str, int, str]
+
+
+@dataclass
+class Plan:
+    picked: list[Picked]
+    left_out: list[dict[str, Any]]  # {"unit", "submission", "reason"}
+
+
+def reason_left_out(sub: Any, year: int) -> str:
+    """Why a unit's current submission (or its absence) cannot be summed; "" when it can."""
+    if sub is None:
+        return f"未提交 {year} 年度的工作簿"
+    if sub.status == "unreadable":
+        return f"当前版本（提交 #{sub.id}）无法读取：{(sub.message or '文件不是标准工作簿').splitlines()[0]}"
+    if sub.status == "errors" or sub.errors:
+        return f"当前版本（提交 #{sub.id}）检查有 {sub.errors} 条错误，改正后重新上传才能汇总"
+    if sub.result is None:
+        return f"当前版本（提交 #{sub.id}）尚在检查中，请稍后再汇总"
+    return ""
+
+
+def plan(rows: list[dict[str, Any]], year: int, path_of) -> Plan:
+    """``rows``: the bureau's unit rows (``unit``, ``latest``) of ``year``; ``path_of``: stored name → path."""
+    picked: list[Picked] = []
+    left_out: list[dict[str, Any]] = []
+    for r in rows:
+        sub = r["latest"]
+        why = reason_left_out(sub, year)
+        if why:
+            left_out.append({"unit": r["unit"].name, "submission": sub.id if sub else None, "reason": why})
+        else:
+            picked.append((r["unit"].name, sub.id, str(path_of(sub.stored))))
+    return Plan(picked, left_out)
+
+
+def suggested_name(paths: list[str]) -> str:
+    """The 主管部门 most of the units name in their 单位信息 (a sensible default for the department)."""
+    names = Counter(s for s in (peek_supervisor(Path(p)) for p in paths) if s)
+    return names.most_common(1)[0][0] if names else ""
+
+
+def peek_supervisor(path: Path) -> str:
+    """The 主管部门 of a standard workbook's 单位信息 sheet or of a JSON input ("" when not found)."""
+    import json
+
+    from generator.workbook import spec
+
+    try:
+        if path.suffix.lower() == ".json":
+            return str(json.loads(path.read_text(encoding="utf-8"))["unit"].get("supervisor") or "").strip()
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return ""
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            if spec.SHEET_UNIT not in book.sheetnames:
+                return ""
+            label = spec.norm(spec.title_of(("unit", "supervisor")))
+            for row in book[spec.SHEET_UNIT].iter_rows(values_only=True):
+                for i, value in enumerate(row):
+                    if isinstance(value, str) and spec.norm(value) == label:
+                        found = next((v for v in row[i + 1:] if v not in (None, "")), "")
+                        return str(found).strip()
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - only a default for a form field
+        return ""
+    return ""
+
+
+class NothingToConsolidate(Exception):
+    """No unit of the year can be summed; ``left_out`` says why for each."""
+
+    def __init__(self, left_out: list[dict[str, Any]]):
+        super().__init__(left_out)
+        self.left_out = left_out
+
+
+def nothing_message(year: int, left_out: list[dict[str, Any]]) -> str:
+    why = "；".join(f"{x['unit']}：{x['reason']}" for x in left_out) or "还没有单位"
+    return f"{year} 年度没有可以汇总的单位（{why}）"
+
+
+def build(name: str, year: int, picked: list[Picked], target: str) -> dict[str, Any]:
+    """Consolidate ``picked`` into the department ``name``'s workbook at ``target``.
+
+    Returns ``{"units": [{"unit", "submission"}], "left_out": [{"unit", "submission", "reason"}],
+    "members": [单位名称…]}``; raises :class:`NothingToConsolidate` when no unit remains."""
+    from generator.checks import run_checks
+    from generator.consolidate import UnitInput, consolidate
+    from generator.errors import JuesuanError, Severity
+    from generator.inputs import load_input
+    from generator.workbook import write_template
+
+    inputs: list[UnitInput] = []
+    used: list[dict[str, Any]] = []
+    left_out: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for unit, sid, path in picked:
+        def leave(reason: str) -> None:
+            left_out.append({"unit": unit, "submission": sid, "reason": reason})
+
+        try:
+            loaded = load_input(Path(path))
+        except JuesuanError as exc:
+            leave(f"当前版本（提交 #{sid}）无法读取：{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}")
+            continue
+        d = loaded.disclosure
+        if d.unit.is_department:
+            leave(f"当前版本（提交 #{sid}）已是部门决算工作簿，只汇总单位决算工作簿")
+            continue
+        if d.unit.year != year:
+            leave(f"当前版本（提交 #{sid}）是 {d.unit.year} 年度的工作簿，不是 {year} 年度")
+            continue
+        errors = [f for f in run_checks(d, loaded.sources) if f.severity is Severity.ERROR]
+        if errors:
+            leave(f"当前版本（提交 #{sid}）检查有 {len(errors)} 条错误（如：{errors[0].message}），改正后重新上传才能汇总")
+            continue
+        if d.unit.name in seen:
+            leave(f"工作簿中的单位名称“{d.unit.name}”与“{seen[d.unit.name]}”的相同，同一单位只汇总一次")
+            continue
+        seen[d.unit.name] = unit
+        inputs.append(UnitInput(Path(path), d))
+        used.append({"unit": unit, "submission": sid})
+    if not inputs:
+        raise NothingToConsolidate(left_out)
+    result = consolidate(name, inputs)
+    write_template(Path(target), result.disclosure, hints=result.hints)
+    return {"units": used, "left_out": left_out, "members": [m.name for m in result.disclosure.unit.members]}
+
+
+def workbook_name(name: str, year: int) -> str:
+    return f"{name}{year}年度部门决算工作簿（汇总）.xlsx"
