@@ -1,14 +1,19 @@
 """Load test of the web server (loopback only, bounded in count and time).
 
-    .venv/bin/python bench/bench_web.py [--clerks 30] [--seconds 60] [--units 10] [--workers 2]
+    .venv/bin/python bench/bench_web.py [--clerks 30] [--seconds 180] [--units 10] [--workers 2]
 
-Starts ``juesuan-gen serve`` on 127.0.0.1 and a free port with a fresh data folder, then:
+First, in this process and without a server, where the time of one upload goes (``stages``:
+read, checks, check report, generation of each output format).  Then it starts
+``juesuan-gen serve`` on 127.0.0.1 and a free port with a fresh data folder, and:
 
-1. upload → preview: a clerk uploads a sample unit, generates, and the preview is served;
+1. upload → findings and upload → preview (``--runs`` each, medians): a clerk uploads a sample
+   unit and gets its findings; uploads it to be generated, and the preview is served;
 2. wrong-password storm: ``--storm`` seconds of concurrent wrong sign-ins (only 401/429 expected)
-   while /api/health is timed;
+   while /api/health is timed; then a password-hashing storm: concurrent *right* sign-ins (each
+   one an Argon2 verification, not stopped by the rate limit) while /api/health is timed;
 3. clerks: ``--clerks`` concurrent clerks upload and check a sample for ``--seconds`` seconds
-   (p50/p95 latency, server errors, peak memory of the server and its workers);
+   (p50/p95 latency, server errors, /api/health meanwhile, peak memory of the server and its
+   workers);
 4. queue pressure: far more submissions than the queue holds, at once (accepted vs 请稍后再试,
    every accepted job completes, peak memory);
 5. bureau batch: ``--units`` synthetic units in one upload, time until all are generated.
@@ -38,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "乌鲁木齐市12345政务服务热线中心.xlsx"
+POLL = 0.2  # s between status requests while waiting for a generation
 UNIT = "乌鲁木齐市12345政务服务热线中心"
 
 
@@ -119,26 +125,111 @@ async def storm(base: str, seconds: float, concurrency: int = 20) -> dict:
             "health_p95_ms": pct(health, 95) * 1000, "health_max_ms": max(health) * 1000}
 
 
+async def probe_health(client: httpx.AsyncClient, stop: float, into: list[float]) -> None:
+    """Time /api/health every 0.1 s until ``stop`` (monotonic)."""
+    while time.monotonic() < stop:
+        t = time.perf_counter()
+        r = await client.get("/api/health")
+        if r.status_code == 200:
+            into.append(time.perf_counter() - t)
+        await asyncio.sleep(0.1)
+
+
+def health_figures(health: list[float]) -> dict:
+    return {"health_n": len(health), "health_p50_ms": round(pct(health, 50) * 1000),
+            "health_p95_ms": round(pct(health, 95) * 1000),
+            "health_max_ms": round(max(health) * 1000) if health else None}
+
+
+async def hashing_storm(base: str, seconds: float, names: list[str], password: str, concurrency: int = 20) -> dict:
+    """Right passwords, signed in again and again: every attempt is a full Argon2 verification."""
+    codes: dict[int, int] = {}
+    signin: list[float] = []
+    health: list[float] = []
+    stop = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base, timeout=60) as prober:
+        async def signer(i: int):
+            async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+                n = 0
+                while time.monotonic() < stop and n < 2000:
+                    page = await client.get("/login")
+                    pre = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+                    t = time.perf_counter()
+                    r = await client.post("/login", data={"name": names[i % len(names)], "password": password,
+                                                          "csrf_token": pre}, follow_redirects=False)
+                    signin.append(time.perf_counter() - t)
+                    codes[r.status_code] = codes.get(r.status_code, 0) + 1
+                    client.cookies.clear()
+                    n += 1
+
+        await asyncio.gather(probe_health(prober, stop, health), *(signer(i) for i in range(concurrency)))
+    return {"sign_ins": sum(codes.values()), "codes": codes, "per_second": round(sum(codes.values()) / seconds, 1),
+            "signin_p50_ms": round(pct(signin, 50) * 1000), **health_figures(health)}
+
+
 async def clerks(base: str, token: str, n: int, seconds: float) -> dict:
     content = SAMPLE.read_bytes()
     latencies: list[float] = []
+    health: list[float] = []
     codes: dict[int, int] = {}
-    stop = time.monotonic() + seconds
+    started = time.monotonic()
+    stop = started + seconds
     limits = httpx.Limits(max_connections=n + 5)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits,
+    async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits,
                                  headers={"Authorization": f"Bearer {token}"}) as client:
         async def clerk():
             k = 0
-            while time.monotonic() < stop and k < 500:
+            while time.monotonic() < stop and k < 2000:
                 t = time.perf_counter()
                 r = await client.post("/api/check", files={"file": (SAMPLE.name, content)})
                 latencies.append(time.perf_counter() - t)
                 codes[r.status_code] = codes.get(r.status_code, 0) + 1
                 k += 1
 
-        await asyncio.gather(*(clerk() for _ in range(n)))
-    return {"requests": len(latencies), "codes": codes, "p50_s": pct(latencies, 50), "p95_s": pct(latencies, 95),
-            "per_second": len(latencies) / seconds, "server_errors": sum(v for c, v in codes.items() if c >= 500)}
+        async with httpx.AsyncClient(base_url=base, timeout=60) as prober:
+            await asyncio.gather(probe_health(prober, stop, health), *(clerk() for _ in range(n)))
+    actual = time.monotonic() - started
+    return {"requests": len(latencies), "codes": codes, "p50_s": round(pct(latencies, 50), 2),
+            "p95_s": round(pct(latencies, 95), 2), "per_second": round(len(latencies) / actual, 2),
+            "actual_seconds": round(actual, 1), "server_errors": sum(v for c, v in codes.items() if c >= 500),
+            **health_figures(health)}
+
+
+def stages(runs: int = 3) -> dict:
+    """Where one upload's time goes, in this process (warm after the first run): medians in s."""
+    from generator.check_report import write_report
+    from generator.checks import run_checks
+    from generator.inputs import load_input
+    from generator.render.registry import format_names
+    from generator.web.jobs import _generate, _warm
+
+    formats = tuple(format_names())
+    _warm(formats)
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, fn):
+        t = time.perf_counter()
+        value = fn()
+        times.setdefault(name, []).append(time.perf_counter() - t)
+        return value
+
+    from generator.pipeline import check_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(runs + 1):
+            loaded = timed("read", lambda: load_input(SAMPLE))
+            timed("checks", lambda: run_checks(loaded.disclosure, loaded.sources))
+            result = check_file(SAMPLE)
+            timed("check_report", lambda: write_report(SAMPLE, result.findings, Path(tmp) / f"r{i}.xlsx",
+                                                       unit=result.unit_name, status=result.status))
+            for fmt in formats:
+                out = Path(tmp) / f"{fmt}{i}"
+                out.mkdir()
+                timed(f"generate_{fmt}", lambda: _generate(str(SAMPLE), str(out), (fmt,), None))
+            out = Path(tmp) / f"all{i}"
+            out.mkdir()
+            timed("generate_all", lambda: _generate(str(SAMPLE), str(out), formats, None))
+    return {k: round(statistics.median(v[1:]), 2) for k, v in times.items()}  # the first run is cold
 
 
 def wait_done(client: httpx.Client, ids: list[int], timeout: float) -> dict[int, str]:
@@ -148,7 +239,7 @@ def wait_done(client: httpx.Client, ids: list[int], timeout: float) -> dict[int,
         states = {i: client.get(f"/api/submissions/{i}").json()["status"] for i in ids}
         if all(s not in ("queued", "running") for s in states.values()):
             break
-        time.sleep(0.5)
+        time.sleep(POLL)
     return states
 
 
@@ -202,29 +293,38 @@ def bureau_batch(base: str, admin: str, units: int, data: Path, pid: int) -> dic
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clerks", type=int, default=30)
-    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--seconds", type=float, default=180, help="duration of the clerks' load test")
+    ap.add_argument("--runs", type=int, default=5, help="uploads timed for the findings and the preview")
+    ap.add_argument("--check-workers", type=int, default=2)
     ap.add_argument("--storm", type=float, default=20)
     ap.add_argument("--units", type=int, default=10)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--queue-limit", type=int, default=20)
     ap.add_argument("--pressure", type=int, default=60, help="submissions sent at once in the queue test")
-    ap.add_argument("--phases", default="preview,storm,clerks,queue,batch", help="which parts to run")
+    ap.add_argument("--phases", default="stages,preview,storm,hashing,clerks,queue,batch", help="which parts to run")
     args = ap.parse_args()
     phases = set(args.phases.split(","))
+    report: dict = {"workers": args.workers, "check_workers": args.check_workers, "queue_limit": args.queue_limit,
+                    "cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
+    if "stages" in phases:  # where one upload's time goes (no server)
+        report["stages_s"] = stages()
+        print("stages", report["stages_s"], flush=True)
 
     data = Path(tempfile.mkdtemp(prefix="juesuan-bench-web-"))
     token = serve_cli(data, "--add-account", "clerk", "--unit", UNIT)
     for i in range(3):
         serve_cli(data, "--add-account", f"clerk{i}", "--unit", f"单位{i}", "--password", "right-pass-1")
     admin = serve_cli(data, "--add-account", "bureau", "--admin", "--password", "right-pass-1")
+    for i in range(3):
+        serve_cli(data, "--add-account", f"hash{i}", "--unit", f"单位{i}", "--password", "right-pass-1")
     with __import__("socket").socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
-                             "--workers", str(args.workers), "--queue-limit", str(args.queue_limit)],
+                             "--workers", str(args.workers), "--queue-limit", str(args.queue_limit),
+                             "--check-workers", str(args.check_workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    report: dict = {"workers": args.workers, "queue_limit": args.queue_limit, "cpus": os.cpu_count()}
     try:
         for _ in range(300):
             try:
@@ -235,19 +335,29 @@ def main() -> int:
         time.sleep(3)  # workers warm up (fonts)
         report["idle_mb"] = round(rss_tree_mb(proc.pid))
         auth = {"Authorization": f"Bearer {token}"}
-        if "preview" in phases:  # 1. upload → preview
+        if "preview" in phases:  # 1. upload → findings, upload → preview
             with httpx.Client(base_url=base, timeout=300, headers=auth) as client:
-                times = []
-                for _ in range(3):
+                findings, times = [], []
+                for _ in range(args.runs):
+                    t = time.perf_counter()
+                    sid = client.post("/api/submissions", files={"file": (SAMPLE.name, SAMPLE.read_bytes())},
+                                      data={"generate": "false"}).json()["id"]
+                    got = client.get(f"/api/submissions/{sid}").json()
+                    assert any("900.52" in f["message"] for f in got["findings"])
+                    findings.append(time.perf_counter() - t)
+                for _ in range(args.runs):
                     t = time.perf_counter()
                     sid = client.post("/api/submissions", files={"file": (SAMPLE.name, SAMPLE.read_bytes())}).json()["id"]
                     state = wait_done(client, [sid], 300)[sid]
                     files = client.get(f"/api/submissions/{sid}").json()["files"]
-                    preview_kind = "html" if "html" in files else "pdf"
-                    assert client.get(files[preview_kind]).status_code == 200 and state == "generated"
+                    preview = client.get(files["html" if "html" in files else "pdf"])  # what the page's frame shows
+                    assert preview.status_code == 200 and state == "generated", (preview.status_code, state)
                     times.append(time.perf_counter() - t)
+            report["upload_to_findings_s"] = {"runs": [round(x, 2) for x in findings],
+                                              "median": round(statistics.median(findings), 2)}
             report["upload_to_preview_s"] = {"runs": [round(x, 2) for x in times],
                                              "median": round(statistics.median(times), 2)}
+            print("upload → findings", report["upload_to_findings_s"], flush=True)
             print("upload → preview", report["upload_to_preview_s"], flush=True)
 
         if "storm" in phases:  # 2. wrong-password storm
@@ -255,6 +365,13 @@ def main() -> int:
                 report["storm"] = asyncio.run(storm(base, args.storm))
             report["storm"]["peak_mb"] = round(mem.peak)
             print("storm", report["storm"], flush=True)
+
+        if "hashing" in phases:  # 2b. right passwords: every sign-in hashes
+            with PeakMemory(proc.pid) as mem:
+                report["hashing"] = asyncio.run(hashing_storm(base, args.storm, ["hash0", "hash1", "hash2"],
+                                                              "right-pass-1"))
+            report["hashing"]["peak_mb"] = round(mem.peak)
+            print("hashing", report["hashing"], flush=True)
 
         if "clerks" in phases:  # 3. clerks checking at once
             with PeakMemory(proc.pid) as mem:

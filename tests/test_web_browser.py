@@ -211,6 +211,8 @@ def test_bureau_generates_the_department_workbook_of_a_year(server, browser, tmp
     page.click("#department-form button.primary")
     page.wait_for_selector("#department-result", timeout=SLOW)
     result = page.inner_text("#department-result")
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "web-department.png"), full_page=True)
     assert UNIT_12345 in result and UNIT_CENTRE in result and "未提交 2024 年度的工作簿" in result
     with page.expect_download() as info:
         page.click("#department-download")

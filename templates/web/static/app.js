@@ -62,7 +62,7 @@
         var badge = document.getElementById("status-badge");
         badge.textContent = d.status_text; badge.className = "badge s-" + d.status;
         if (d.status === "queued" || d.status === "running") {
-          say(status, d.status_text + "…"); setTimeout(poll, 1000); return;
+          say(status, d.status_text + "…"); setTimeout(poll, 500); return;
         }
         if (button) { button.disabled = false; button.textContent = "重新生成"; }
         if (d.status === "generated") {
