@@ -114,6 +114,9 @@ def test_clerk_uploads_sees_the_warning_generates_previews_and_downloads_the_pdf
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "web-findings.png"), full_page=True)
 
+    # the 公开格式: the workbook's own by default, any shipped format to choose
+    assert page.locator("#style option").first.inner_text() == "按工作簿所选（乌鲁木齐）"
+    page.select_option("#style", "乌鲁木齐")
     page.click("#generate")
     page.wait_for_selector("#downloads a[data-kind=pdf]", timeout=SLOW)
     assert "已生成" in page.inner_text("#status-badge")

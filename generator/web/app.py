@@ -224,8 +224,10 @@ def create_app(settings: Settings) -> FastAPI:
                           address=address(request)[:64], action=action, detail=detail))
 
     def render(request: Request, template: str, who: Principal | None, status_code: int = 200, **ctx):
+        from generator.formats import known_styles
+
         ctx.update(request=request, user=who.account if who else None, csrf=who.csrf if who else "",
-                   formats=formats)
+                   formats=formats, styles=known_styles())
         return templates.TemplateResponse(request, template, ctx, status_code=status_code)
 
     def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int | None) -> None:
@@ -370,10 +372,21 @@ def create_app(settings: Settings) -> FastAPI:
               f"{STATUS_TEXT[sub.status]}，错误 {sub.errors} 条，警告 {sub.warnings} 条）")
         return sub, result
 
-    def enqueue(db: Session, request: Request, who: Principal, subs: list[Submission], what: str) -> None:
-        runner.enqueue(db, subs)
+    def enqueue(db: Session, request: Request, who: Principal, subs: list[Submission], what: str,
+                style: str = "") -> None:
+        runner.enqueue(db, subs, style)
+        shown = f"，公开格式：{style}" if style else ""
         for sub in subs:
-            audit(db, request, who.account, "生成", f"提交 #{sub.id}：{sub.filename}{what}")
+            audit(db, request, who.account, "生成", f"提交 #{sub.id}：{sub.filename}{what}{shown}")
+
+    def chosen_style(style: str) -> str:
+        """A 公开格式 name asked for ("" keeps the workbook's own); an unknown one is refused."""
+        from generator.formats import known_styles, style_error
+
+        style = style.strip()
+        if style and style not in known_styles():
+            raise ApiError(422, style_error(style))
+        return style
 
     def years_of(db: Session) -> list[int]:
         found = sorted({y for (y,) in db.execute(select(Submission.year).where(Submission.year.is_not(None)))
@@ -552,7 +565,12 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/submissions/{sid}", include_in_schema=False)
     def submission_page(request: Request, db: Db, who: PageUser, sid: int):
         sub = visible_submission(db, who, sid)
-        return render(request, "submission.html", who, sub=sub, data=submission_json(request, sub))
+        from generator.web.department import peek_unit_text
+
+        from generator.formats import DEFAULT_STYLE
+
+        own = "" if sub.status == "unreadable" else peek_unit_text(store.path(sub.stored), "style") or DEFAULT_STYLE
+        return render(request, "submission.html", who, sub=sub, data=submission_json(request, sub), own_style=own)
 
     @app.get("/submissions/{sid}/preview", include_in_schema=False)
     def preview(request: Request, db: Db, who: PageUser, sid: int):
@@ -814,7 +832,9 @@ def create_app(settings: Settings) -> FastAPI:
               "单位账户只能提交本单位的工作簿（否则 403）。", status_code=202)
     def api_submit(request: Request, db: Db, who: User,
                    file: Annotated[UploadFile, File(description="工作簿（.xlsx/.xls）或 JSON")],
-                   generate: Annotated[bool, Form(description="没有错误时是否立即生成")] = True) -> dict:
+                   generate: Annotated[bool, Form(description="没有错误时是否立即生成")] = True,
+                   style: Annotated[str, Form(description="公开格式（如“乌鲁木齐”）；不填则用工作簿“单位信息”中所选的格式")] = "") -> dict:
+        style = chosen_style(style)
         filename, data, suffix = read_upload(file, settings.max_upload_bytes, zip_ok=False)
         if generate and runner.room(db) < 1:
             raise QueueFull
@@ -822,7 +842,7 @@ def create_app(settings: Settings) -> FastAPI:
         sub, _ = new_submission(db, request, who, filename, data, suffix)
         if generate and sub.status == "checked":
             try:
-                enqueue(db, request, who, [sub], "")
+                enqueue(db, request, who, [sub], "", style)
             except QueueFull:  # filled up meanwhile: nothing is kept
                 db.rollback()
                 for name in [sub.stored, *(o.stored for o in sub.outputs)]:
@@ -846,13 +866,14 @@ def create_app(settings: Settings) -> FastAPI:
         return submission_json(request, visible_submission(db, who, sid))
 
     @app.post("/api/submissions/{sid}/generate", tags=["提交"], summary="生成（或重新生成）文件", status_code=202)
-    def api_generate(request: Request, db: Db, who: User, sid: int) -> dict:
+    def api_generate(request: Request, db: Db, who: User, sid: int, style: Annotated[str, Form(description="公开格式（如“乌鲁木齐”）；不填则用工作簿“单位信息”中所选的格式")] = "") -> dict:
+        style = chosen_style(style)
         sub = visible_submission(db, who, sid)
         if sub.status in ("errors", "unreadable"):
             raise ApiError(409, "该工作簿有错误，不能生成；请修改后重新上传")
         if sub.status in ("queued", "running"):
             return {"id": sub.id, "status": sub.status}
-        enqueue(db, request, who, [sub], "")
+        enqueue(db, request, who, [sub], "", style)
         db.commit()
         runner.notify()
         return {"id": sub.id, "status": sub.status}
@@ -875,8 +896,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/api/batches", tags=["批量"], summary="主管部门一次上传多个工作簿（或一个 .zip）", status_code=202)
     def api_batch(request: Request, db: Db, who: User,
-                  files: Annotated[list[UploadFile], File(description="多个工作簿，或一个 .zip")]) -> dict:
+                  files: Annotated[list[UploadFile], File(description="多个工作簿，或一个 .zip")],
+                  style: Annotated[str, Form(description="公开格式（如“乌鲁木齐”）；不填则用工作簿“单位信息”中所选的格式")] = "") -> dict:
         admin_only(who)
+        style = chosen_style(style)
         items = unpack_many(files, settings.max_upload_bytes, settings.max_files, settings.max_zip_total_bytes)
         if runner.room(db) < len(items):
             raise QueueFull
@@ -892,7 +915,7 @@ def create_app(settings: Settings) -> FastAPI:
         db.flush()
         metrics.uploads.labels("batch").inc(len(items))
         audit(db, request, who.account, "批量上传", f"批次 #{batch.id}：{len(items)} 个工作簿")
-        enqueue(db, request, who, subs, f"（批次 #{batch.id}）")
+        enqueue(db, request, who, subs, f"（批次 #{batch.id}）", style)
         db.commit()
         runner.notify()
         return {"id": batch.id, "total": len(items), "submissions": [s.id for s in subs]}

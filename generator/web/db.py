@@ -148,6 +148,7 @@ class Job(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    style: Mapped[str] = mapped_column(String(100), default="", server_default="")  # 公开格式 chosen; "": the workbook's
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)

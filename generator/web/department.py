@@ -58,19 +58,20 @@ def plan(rows: list[dict[str, Any]], year: int, path_of) -> Plan:
 
 def suggested_name(paths: list[str]) -> str:
     """The 主管部门 most of the units name in their 单位信息 (a sensible default for the department)."""
-    names = Counter(s for s in (peek_supervisor(Path(p)) for p in paths) if s)
+    names = Counter(s for s in (peek_unit_text(Path(p), "supervisor") for p in paths) if s)
     return names.most_common(1)[0][0] if names else ""
 
 
-def peek_supervisor(path: Path) -> str:
-    """The 主管部门 of a standard workbook's 单位信息 sheet or of a JSON input ("" when not found)."""
+def peek_unit_text(path: Path, field: str) -> str:
+    """A text of a standard workbook's 单位信息 sheet (``field`` of the model's Unit, e.g. the
+    主管部门 or the 公开格式) or of a JSON input, read quickly ("" when not found)."""
     import json
 
     from generator.workbook import spec
 
     try:
         if path.suffix.lower() == ".json":
-            return str(json.loads(path.read_text(encoding="utf-8"))["unit"].get("supervisor") or "").strip()
+            return str(json.loads(path.read_text(encoding="utf-8"))["unit"].get(field) or "").strip()
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             return ""
         from openpyxl import load_workbook
@@ -79,7 +80,7 @@ def peek_supervisor(path: Path) -> str:
         try:
             if spec.SHEET_UNIT not in book.sheetnames:
                 return ""
-            label = spec.norm(spec.title_of(("unit", "supervisor")))
+            label = spec.norm(spec.title_of(("unit", field)))
             for row in book[spec.SHEET_UNIT].iter_rows(values_only=True):
                 for i, value in enumerate(row):
                     if isinstance(value, str) and spec.norm(value) == label:

@@ -55,10 +55,11 @@ def _ping() -> bool:
     return True
 
 
-def _generate(source: str, out_dir: str, formats: tuple[str, ...], stem: str | None) -> UnitResult:
+def _generate(source: str, out_dir: str, formats: tuple[str, ...], stem: str | None, style: str = "") -> UnitResult:
+    """One unit in a warm worker; ``style``: the 公开格式 chosen instead of the workbook's own."""
     from generator.batch import _work
 
-    options = BuildOptions(out_dir=Path(out_dir), formats=formats)
+    options = BuildOptions(out_dir=Path(out_dir), formats=formats, style=style or None)
     return _work(Path(source), stem, options)
 
 
@@ -182,15 +183,16 @@ class JobRunner:
     def room(self, db: Session) -> int:
         return max(0, self.queue_limit - self.active(db))
 
-    def enqueue(self, db: Session, submissions: list[Submission]) -> list[Job]:
-        """Queue the generation of ``submissions`` (all or none).  The caller commits."""
+    def enqueue(self, db: Session, submissions: list[Submission], style: str = "") -> list[Job]:
+        """Queue the generation of ``submissions`` (all or none), in the 公开格式 ``style`` (empty:
+        each workbook's own).  The caller commits."""
         with self._lock:
             if self.active(db) + len(submissions) > self.queue_limit:
                 raise QueueFull
             jobs = []
             for sub in submissions:
                 sub.status = "queued"
-                job = Job(submission_id=sub.id, state="pending")
+                job = Job(submission_id=sub.id, state="pending", style=style)
                 db.add(job)
                 jobs.append(job)
             db.flush()
@@ -208,13 +210,13 @@ class JobRunner:
                     picked = self._pick()
                     if picked is None:
                         break
-                    job_id, source, stem = picked
+                    job_id, source, stem, style = picked
                     out = self.work_dir / f"job-{job_id}-{int(time.time() * 1000)}"
                     out.mkdir(parents=True, exist_ok=True)
                     pool = self._pool
                     if pool is None:  # stopped meanwhile
                         break
-                    fut = pool.submit(_generate, str(source), str(out), self.formats, stem)
+                    fut = pool.submit(_generate, str(source), str(out), self.formats, stem, style)
                     in_flight[fut] = (job_id, time.monotonic(), out)
                 done = [f for f in in_flight if f.done()]
                 for fut in done:
@@ -228,7 +230,7 @@ class JobRunner:
                 log.exception("job dispatcher")
                 time.sleep(1)
 
-    def _pick(self) -> tuple[int, Path, str | None] | None:
+    def _pick(self) -> tuple[int, Path, str | None, str] | None:
         with self.sessions.begin() as db:
             job = db.scalars(select(Job).where(Job.state == "pending").order_by(Job.id).limit(1)).first()
             if job is None:
@@ -238,7 +240,7 @@ class JobRunner:
             job.started_at = now()
             sub = job.submission
             sub.status = "running"
-            return job.id, self.store.path(sub.stored), None
+            return job.id, self.store.path(sub.stored), None, job.style or ""
 
     def _finish(self, job_id: int, fut: Future, seconds: float, out: Path) -> None:
         try:

@@ -83,7 +83,9 @@
     if (button) {
       button.addEventListener("click", function () {
         button.disabled = true; say(status, "已提交生成…");
-        api("POST", "/api/submissions/" + id + "/generate").then(poll).catch(function (e) {
+        var body = new FormData(), pick = document.getElementById("style");
+        body.append("style", pick ? pick.value : "");
+        api("POST", "/api/submissions/" + id + "/generate", body).then(poll).catch(function (e) {
           button.disabled = false; say(status, e.message, "error");
         });
       });
@@ -131,6 +133,8 @@
       var status = batch.querySelector(".upload-status");
       var body = new FormData();
       for (var i = 0; i < files.length; i++) body.append("files", files[i]);
+      var pick = document.getElementById("batch-style");
+      if (pick) body.append("style", pick.value);
       say(status, "正在上传 " + files.length + " 个文件…");
       api("POST", "/api/batches", body).then(function (d) {
         say(status, "已收到 " + d.total + " 个工作簿，正在后台检查和生成。", "ok");

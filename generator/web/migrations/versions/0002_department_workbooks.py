@@ -1,4 +1,5 @@
-"""部门汇总工作簿: the department workbooks a bureau consolidated from its units.
+"""部门汇总工作簿: the department workbooks a bureau consolidated from its units; the 公开格式
+chosen for a generation job (empty: the workbook's own).
 
 Revision ID: 0002
 Revises: 0001
@@ -32,8 +33,14 @@ def upgrade() -> None:
     with op.batch_alter_table('department_workbooks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_department_workbooks_year'), ['year'], unique=False)
 
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('style', sa.String(length=100), server_default='', nullable=False))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_column('style')
+
     with op.batch_alter_table('department_workbooks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_department_workbooks_year'))
 
