@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from generator.checks import run_checks
 from generator.cli import app
+from conftest import sample_paths
 from generator.consolidate import ConsolidationRefused, UnitInput, consolidate, load_units
 from generator.document import Heading, Paragraph
 from generator.errors import Severity
@@ -30,7 +31,7 @@ from generator.tables import build_tables
 from generator.workbook import write_template
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((REPO / "samples").glob("*.xlsx"))
+SAMPLES = [REPO / "samples" / f"{p.stem}.xlsx" for p in sample_paths()]  # the two 乌鲁木齐 units
 CENTRE = "乌鲁木齐市政务服务中心"
 
 

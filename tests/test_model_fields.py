@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from clirun import invoke, write_json
+from conftest import sample_paths
 from factories import make_disclosure, make_stated_disclosure, with_values
 
 from generator.consolidate import UnitInput, consolidate
@@ -226,7 +227,7 @@ def test_consolidation_offers_each_units_usage_as_a_hint():
     assert "测试市某某所：单位人员经费及公用经费等基本支出" in hints[("comparisons", "gpb_items", i, "usage")]
 
 
-@pytest.mark.parametrize("sample", sorted((Path(__file__).parent.parent / "samples" / "data").glob("*.json")))
+@pytest.mark.parametrize("sample", sample_paths(), ids=lambda p: p.stem)
 def test_samples_state_their_assets(sample: Path):
     """The 乌鲁木齐 samples state every 资产 figure (0 where the reference prints 0)."""
     a = load_input(sample).disclosure.assets
