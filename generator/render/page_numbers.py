@@ -58,12 +58,20 @@ def number_svg(text: str, font_path: Path, size_pt: float) -> str:
 
 
 def page_number_css(
-    pages: int, font_path: Path, size_pt: float, prefix: str, suffix: str, first: bool
+    pages: int, font_path: Path, size_pt: float, prefix: str, suffix: str, first: bool, offset: int = 0
 ) -> str:
-    """``@page :nth(N)`` rules placing the number of each page 1…``pages`` in the footer."""
+    """``@page :nth(N)`` rules placing the number of each page 1…``pages`` in the footer.
+
+    ``offset`` is the number of pages before this document: a part of a long document laid
+    out in parts (:mod:`generator.render.pdf_parts`) numbers its N-th page ``offset + N``.
+    Each page is matched against every rule, so a sheet is kept about as long as the
+    document (or the part) it numbers."""
     rules = []
-    for n in range(1 if first else 2, pages + 1):
-        svg = number_svg(f"{prefix}{n}{suffix}", font_path, size_pt)
+    for n in range(1, pages + 1):
+        number = offset + n
+        if number == 1 and not first:
+            continue
+        svg = number_svg(f"{prefix}{number}{suffix}", font_path, size_pt)
         url = SVG_URL_PREFIX + quote(svg, safe="")
         rules.append(f'@page :nth({n}) {{ @bottom-center {{ content: url("{url}"); }} }}')
     return "\n".join(rules)

@@ -41,6 +41,7 @@ from generator.render.layout import (
 )
 from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
 from generator.render.paginate import estimate_pages
+from generator.render.pdf_parts import PART_PAGES, SPLIT_PAGES, PartsLayout, join_parts, lay_out_parts
 from generator.render.result import RenderResult
 from generator.render.style import TYPOGRAPHY, Typography
 from generator.templates_path import packaged_templates
@@ -95,12 +96,15 @@ class PdfLayout:
             numbers the PDF's 目录 prints, which the DOCX's 目录 then prefills.
     """
 
-    document: Any  # weasyprint.document.Document
+    document: Any  # weasyprint.document.Document; None when laid out in parts
     notes: list[str] = field(default_factory=list)
     anchor_pages: dict[str, int] = field(default_factory=dict)
+    parts: PartsLayout | None = None  # a long document laid out in parts (pdf_parts.py)
 
     @property
     def pages(self) -> int:
+        if self.parts is not None:
+            return self.parts.pages
         return len(self.document.pages)
 
 
@@ -486,12 +490,34 @@ class PdfRenderer:
         except jinja2.TemplateError as exc:
             raise RenderError(f"PDF 模板出错：{exc}") from exc
 
-    def render(self, doc: Document):
-        """Lay ``doc`` out; returns WeasyPrint's rendered document (pages, metadata)."""
-        return self.lay_out(doc).document
+    def part_html(self, doc: Document, items: list[tuple[str, object]], *, title: bool) -> str:
+        """The HTML of a part of ``doc`` made of ``items`` (see :mod:`generator.render.pdf_parts`);
+        ``title``: whether the part starts the document (otherwise the title is hidden by CSS)."""
+        import jinja2
 
-    def lay_out(self, doc: Document) -> PdfLayout:
+        try:
+            style = self.typography.style("title")
+            lines = title_lines(doc.title, doc.author, self.typography.portrait.text_width_pt, style.size_pt)
+            return self._html_template.render(
+                doc=doc, items=items, toc_title=TOC_TITLE, title_text="\n".join(lines)
+            )
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"PDF 模板出错：{exc}") from exc
+
+    base_url = str(PACKAGED_TEMPLATES / "pdf") + "/"
+
+    def render(self, doc: Document):
+        """Lay ``doc`` out in one piece; returns WeasyPrint's rendered document (pages, metadata)."""
+        return self.lay_out(doc, split=False).document
+
+    def lay_out(self, doc: Document, *, split: bool | None = None, part_pages: int = PART_PAGES) -> PdfLayout:
         """Lay ``doc`` out: the pages, the page of every anchor, and this document's notes.
+
+        A document estimated longer than :data:`generator.render.pdf_parts.SPLIT_PAGES`
+        pages is laid out in parts of about ``part_pages`` pages, each written and released
+        before the next, so memory stays bounded (:mod:`generator.render.pdf_parts`);
+        ``split`` forces one way or the other.  Tagged PDF (PDF/UA) and a document without
+        the Latin face (text page numbers) are always laid out in one piece.
 
         Raises :class:`RenderError` (fonts missing, a character no font has, a template
         error) before anything is written."""
@@ -505,12 +531,21 @@ class PdfRenderer:
             LOG.warning("%s", note)
             notes.append(note)
         prepared = prepare(doc)
+        estimate = estimate_pages(prepared, self.typography)
+        variant = getattr(self, "pdf_variant", None)
+        can_split = self.matches.get(fonts.LATIN_ROLE) is not None and not (variant or "").startswith("pdf/ua")
+        if split is None:
+            split = estimate.total > SPLIT_PAGES
+        if split and can_split:
+            parts = lay_out_parts(self, prepared, estimate.pages, part_pages=part_pages,
+                                  write_options=pdf_variant_options(variant))
+            return PdfLayout(None, notes, dict(parts.anchor_pages), parts)
         html = self._html_class()(
             string=self.html(doc, prepared), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher
         )
         # page-number rules for about as many pages as the document will have: each @page rule
         # costs layout time on every page, and too few would mean laying the document out twice
-        numbering = self._page_number_sheet(_rounded(estimate_pages(prepared, self.typography).total * 5 // 4 + 4))
+        numbering = self._page_number_sheet(_rounded(estimate.total * 5 // 4 + 4))
         marking = self._mark_sheet(doc.mark)
         rendered = html.render(stylesheets=[self._css, *marking, *numbering], font_config=self._font_config)
         if numbering and len(rendered.pages) > self._sheet_pages[id(numbering[0])]:
@@ -553,24 +588,43 @@ class PdfRenderer:
                 self._ua_html = DisclosureHTML
         return self._ua_html
 
-    def _page_number_sheet(self, pages: int) -> list:
-        """A stylesheet numbering pages 1…``pages`` with vector outlines (see page_numbers.py),
-        made once per size; empty when there is no Latin face (the text numbers then stay)."""
+    def _page_number_sheet(self, pages: int, offset: int = 0) -> list:
+        """A stylesheet numbering pages 1…``pages`` (printed ``offset`` + 1…) with vector
+        outlines (see page_numbers.py), made once per size (parts: each time); empty when
+        there is no Latin face (the text numbers then stay)."""
         from weasyprint import CSS
 
         latin = self.matches.get(fonts.LATIN_ROLE)
         if latin is None:
             return []
-        if pages not in self._page_number_sheets:
+        if offset or pages not in self._page_number_sheets:
             footer = self.typography.style("footer")
             css = page_number_css(
                 pages, latin.path, footer.size_pt, self.typography.page_number_prefix,
-                self.typography.page_number_suffix, self.typography.number_first_page,
+                self.typography.page_number_suffix, self.typography.number_first_page, offset,
             )
             sheet = CSS(string=css, font_config=self._font_config, url_fetcher=self._fetcher)
+            if offset:
+                return [sheet]
             self._page_number_sheets[pages] = sheet
             self._sheet_pages[id(sheet)] = pages
         return [self._page_number_sheets[pages]]
+
+    def write_checked(self, rendered: Any, target: Any, options: dict) -> None:
+        """Write WeasyPrint's ``rendered`` document to ``target``; raises :class:`RenderError`
+        when a character was drawn as an empty box (.notdef)."""
+        catcher = _NotdefCatcher()
+        wp_logger = logging.getLogger("weasyprint")
+        wp_logger.addHandler(catcher)
+        try:
+            rendered.write_pdf(target, **options)
+        finally:
+            wp_logger.removeHandler(catcher)
+        if catcher.chars:
+            shown = "、".join(
+                f"“{c}”(U+{ord(c):04X})" if len(c) == 1 else c for c in sorted(catcher.chars)[:20]
+            )
+            raise RenderError(f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}")
 
     def write(self, doc: Document, path: Path, layout: PdfLayout | None = None) -> RenderResult:
         """Render ``doc`` and write it to ``path`` (temp file in the same directory, then rename).
@@ -579,20 +633,12 @@ class PdfRenderer:
         for the DOCX's 目录).  Returns the path, this document's notes and its pages."""
         path = Path(path)
         layout = layout or self.lay_out(doc)
-        rendered = layout.document
-        catcher = _NotdefCatcher()
-        wp_logger = logging.getLogger("weasyprint")
+        variant = getattr(self, "pdf_variant", None)
         with atomic_target(path) as tmp:
-            wp_logger.addHandler(catcher)
-            try:
-                rendered.write_pdf(tmp, **pdf_variant_options(getattr(self, "pdf_variant", None)))
-            finally:
-                wp_logger.removeHandler(catcher)
-            if catcher.chars:
-                shown = "、".join(
-                    f"“{c}”(U+{ord(c):04X})" if len(c) == 1 else c for c in sorted(catcher.chars)[:20]
-                )
-                raise RenderError(f"无法生成 PDF：字体中没有这些字符，会显示为方框：{shown}")
+            if layout.parts is not None:
+                join_parts(layout.parts, tmp, pdf_a=(variant or "").startswith("pdf/a"))
+            else:
+                self.write_checked(layout.document, tmp, pdf_variant_options(variant))
         return RenderResult(path, list(layout.notes), layout.pages, dict(layout.anchor_pages))
 
 
