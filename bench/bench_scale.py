@@ -8,13 +8,19 @@ figure to read; a linear stage gives about k): read (workbook → model), checks
 Document, DOCX.  Then it runs a unit with ``--projects`` 绩效 projects through the command
 line (read → DOCX + PDF) in a new process and reports time and peak memory, and the cold
 command line: ``--check`` and the build of a sample workbook (median of ``--runs``).
+
+The PDF of a long unit (``--pdf-rows``, default 1,000 and 5,000 项 rows): time and peak
+memory of the PDF stage alone, each in a new process (model → Document → PDF), as it runs
+now (laid out in parts, :mod:`generator.render.pdf_parts`) and, with ``--pdf-whole``, laid
+out in one piece as before (slow: minutes and gigabytes for 5,000 rows); then the whole
+command line (read → DOCX + PDF) for the same units.  Peak memory is the process's maximum
+resident set; the time is the median of ``--pdf-runs``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -62,18 +68,92 @@ def stages(book: Path, out: Path) -> dict[str, float]:
     return {"read": t1 - t0, "check": t2 - t1, "document": t3 - t2, "docx": t4 - t3}
 
 
+# runs a command and prints the peak memory of it alone: ru_maxrss of a process's children
+# is the maximum over all of them so far, so each command gets a parent of its own
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "proc = subprocess.run(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, proc.returncode, file=sys.stderr)\n"
+)
+
+
 def run_cli(args: list[str]) -> tuple[float, float]:
     """(seconds, peak MB) of one command line in a new process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    proc = subprocess.run([str(EXE), *args], capture_output=True)
+    proc = subprocess.run([sys.executable, "-c", _PEAK, str(EXE), *args], capture_output=True)
     elapsed = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if proc.returncode not in (0, 1, 2):  # 1/2: findings, still a full run
+    peak_kb, code = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1].split()
+    if int(code) not in (0, 1, 2):  # 1/2: findings, still a full run
         sys.stderr.write(proc.stderr.decode("utf-8", "replace"))
-    # ru_maxrss of children is the maximum over all children so far: a smaller later child
-    # does not show; report it only when it grew
-    return elapsed, (peak / 1024 if peak > before else float("nan"))
+    return elapsed, int(peak_kb) / 1024
+
+
+def pdf_stage(data: Path, split: str) -> dict[str, float]:
+    """Run in a new process: the PDF of the unit in ``data`` (JSON), in parts or whole."""
+    code = (
+        "import json, resource, sys, time\n"
+        "from pathlib import Path\n"
+        "from generator.inputs import load_input\n"
+        "from generator.report import build_document\n"
+        "from generator.render.pdf import PdfRenderer\n"
+        "doc = build_document(load_input(Path(sys.argv[1])).disclosure)\n"
+        "renderer = PdfRenderer()\n"
+        "t = time.perf_counter()\n"
+        "layout = renderer.lay_out(doc, split={'parts': None, 'whole': False}[sys.argv[2]])\n"
+        "renderer.write(doc, Path(sys.argv[3]), layout)\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t, 'pages': layout.pages,\n"
+        "                  'parts': len(layout.parts.parts) if layout.parts else 1,\n"
+        "                  'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    target = data.with_name(f"{data.stem}-{split}.pdf")
+    proc = subprocess.run([sys.executable, "-c", code, str(data), split, str(target)],
+                          capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"PDF stage failed for {data.name}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["mb"] = target.stat().st_size / 1e6
+    return result
+
+
+def long_pdfs(out: Path, rows: list[int], runs: int, whole: bool, figures: dict[str, object]) -> None:
+    from generator.synthetic import synthetic_disclosure
+
+    print("长文档的 PDF（新进程中只做 PDF：模型 → 文档 → PDF；峰值内存为进程最大常驻内存；时间取中位数）")
+    for n in rows:
+        data = out / f"pdfrows{n}.json"
+        data.write_text(synthetic_disclosure(seed=1, rows=n).model_dump_json(), encoding="utf-8")
+        for split in (["parts", "whole"] if whole else ["parts"]):
+            results = [pdf_stage(data, split) for _ in range(runs if split == "parts" else 1)]
+            secs = _median([r["seconds"] for r in results])
+            peak = max(r["peak_mb"] for r in results)
+            first = results[0]
+            figures[f"pdf.{n}.{split}"] = {"seconds": secs, "peak_mb": peak, "pages": first["pages"],
+                                            "parts": first["parts"], "mb": first["mb"]}
+            label = "分段排版" if split == "parts" else "整体排版（改进前）"
+            print(f"  {n} 行，{label}：{first['pages']} 页、{first['parts']} 段，{secs:.1f} s，"
+                  f"峰值内存 {peak:.0f} MB，文件 {first['mb']:.1f} MB")
+        secs, peak = run_cli([str(data), "-o", str(out / f"cli{n}")])
+        figures[f"pdf.{n}.cli"] = {"seconds": secs, "peak_mb": peak}
+        print(f"  {n} 行，命令行（读取 → DOCX + PDF）：{secs:.1f} s，峰值内存 {peak:.0f} MB")
+
+
+def scale(out: Path, small: int, factor: int, runs: int, figures: dict[str, object]) -> None:
+    large = small * factor
+    books = {small: _workbook(out, f"rows{small}", rows=small), large: _workbook(out, f"rows{large}", rows=large)}
+    stages(books[small], out)  # warm: templates, year data
+    times: dict[int, dict[str, list[float]]] = {n: {} for n in books}
+    for _ in range(runs):
+        for n, book in books.items():  # alternately: both sizes see the same noise
+            for key, value in stages(book, out).items():
+                times[n].setdefault(key, []).append(value)
+    print(f"规模：{small} 与 {large} 个项级科目行（合成单位），各 {runs} 次交替运行，取中位数；"
+          f"线性时比值约为 {factor}")
+    print(f"{'阶段':<10}{small:>10} 行 (s){large:>10} 行 (s){'比值':>10}")
+    for key in times[small]:
+        a, b = _median(times[small][key]), _median(times[large][key])
+        figures[f"scale.{key}"] = {"small": a, "large": b, "ratio": b / a}
+        print(f"{key:<10}{a:>15.2f}{b:>15.2f}{b / a:>12.1f}")
 
 
 def main() -> int:
@@ -82,26 +162,20 @@ def main() -> int:
     parser.add_argument("--factor", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--projects", type=int, default=300)
+    parser.add_argument("--pdf-rows", default="1000,5000", help="项 rows of the long PDFs (comma-separated; empty: skip)")
+    parser.add_argument("--pdf-runs", type=int, default=1)
+    parser.add_argument("--pdf-whole", action="store_true", help="also lay the long PDFs out in one piece (before)")
+    parser.add_argument("--skip-scale", action="store_true", help="only the long PDFs and the projects unit")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     figures: dict[str, object] = {}
     try:
-        small, large = args.rows, args.rows * args.factor
-        books = {small: _workbook(out, f"rows{small}", rows=small), large: _workbook(out, f"rows{large}", rows=large)}
-        stages(books[small], out)  # warm: templates, year data
-        times: dict[int, dict[str, list[float]]] = {n: {} for n in books}
-        for _ in range(args.runs):
-            for n, book in books.items():  # alternately: both sizes see the same noise
-                for key, value in stages(book, out).items():
-                    times[n].setdefault(key, []).append(value)
-        print(f"规模：{small} 与 {large} 个项级科目行（合成单位），各 {args.runs} 次交替运行，取中位数；"
-              f"线性时比值约为 {args.factor}")
-        print(f"{'阶段':<10}{small:>10} 行 (s){large:>10} 行 (s){'比值':>10}")
-        for key in times[small]:
-            a, b = _median(times[small][key]), _median(times[large][key])
-            figures[f"scale.{key}"] = {"small": a, "large": b, "ratio": b / a}
-            print(f"{key:<10}{a:>15.2f}{b:>15.2f}{b / a:>12.1f}")
+        pdf_rows = [int(x) for x in args.pdf_rows.split(",") if x.strip()]
+        if pdf_rows:
+            long_pdfs(out, pdf_rows, args.pdf_runs, args.pdf_whole, figures)
+        if not args.skip_scale:
+            scale(out, args.rows, args.factor, args.runs, figures)
 
         book = _workbook(out, f"projects{args.projects}", projects=args.projects)
         secs, peak = run_cli([str(book), "-o", str(out / "projects")])

@@ -423,12 +423,12 @@ def join_parts(layout: PartsLayout, target: Any, *, pdf_a: bool = False) -> None
                 pdf.Root.Names = pikepdf.Dictionary()
             seen: set[str] = set()
             names = pikepdf.Array()
-            for name, page, x, y in sorted(layout.anchors, key=lambda a: a[0]):
+            for name, number, x, y in sorted(layout.anchors, key=lambda a: a[0]):
                 if name in seen:
                     continue
                 seen.add(name)
                 names.append(pikepdf.String(name))
-                names.append(pikepdf.Array([pages[page].obj, pikepdf.Name.XYZ, x, y, 0]))
+                names.append(pikepdf.Array([pages[number].obj, pikepdf.Name.XYZ, x, y, 0]))
             pdf.Root.Names.Dests = pdf.make_indirect(pikepdf.Dictionary(Names=names))
         # the 目录's links: WeasyPrint left out those whose target was in another part
         for number in sorted({link[0] for link in layout.links}):
