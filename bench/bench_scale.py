@@ -177,10 +177,11 @@ def main() -> int:
         if not args.skip_scale:
             scale(out, args.rows, args.factor, args.runs, figures)
 
-        book = _workbook(out, f"projects{args.projects}", projects=args.projects)
-        secs, peak = run_cli([str(book), "-o", str(out / "projects")])
-        figures["projects"] = {"projects": args.projects, "seconds": secs, "peak_mb": peak}
-        print(f"{args.projects} 个绩效项目的单位（命令行，读取 → DOCX + PDF）：{secs:.1f} s，峰值内存 {peak:.0f} MB")
+        if args.projects:
+            book = _workbook(out, f"projects{args.projects}", projects=args.projects)
+            secs, peak = run_cli([str(book), "-o", str(out / "projects")])
+            figures["projects"] = {"projects": args.projects, "seconds": secs, "peak_mb": peak}
+            print(f"{args.projects} 个绩效项目的单位（命令行，读取 → DOCX + PDF）：{secs:.1f} s，峰值内存 {peak:.0f} MB")
 
         check = [run_cli(["--check", str(SAMPLE)])[0] for _ in range(args.runs)]
         build = [run_cli([str(SAMPLE), "-o", str(out / f"cold{i}")])[0] for i in range(args.runs)]
