@@ -175,3 +175,24 @@ def test_short_documents_are_laid_out_in_one_piece():
     doc = _document(rows=12)
     layout = shared_renderer().lay_out(doc)
     assert layout.parts is None and layout.pages < SPLIT_PAGES
+
+
+def test_page_number_rules_start_at_the_part_offset():
+    from urllib.parse import quote
+
+    from generator import fonts
+    from generator.render.page_numbers import SVG_URL_PREFIX, number_svg, page_number_css
+
+    latin = fonts.resolve_fonts(None).get(fonts.LATIN_ROLE)
+    if latin is None:
+        pytest.skip("no Latin face")
+
+    def svg(n: int) -> str:
+        return SVG_URL_PREFIX + quote(number_svg(f"— {n} —", latin.path, 14), safe="")
+
+    whole = page_number_css(3, latin.path, 14, "— ", " —", False).splitlines()
+    assert [r.split(")")[0] for r in whole] == ["@page :nth(2", "@page :nth(3"]  # no number on page 1
+    part = page_number_css(3, latin.path, 14, "— ", " —", False, offset=40).splitlines()
+    assert len(part) == 3
+    for n, rule in enumerate(part, start=1):
+        assert rule.startswith(f"@page :nth({n}) ") and svg(40 + n) in rule
