@@ -478,26 +478,17 @@ class PdfRenderer:
         ``prepared`` is ``prepare(doc)`` when the caller has it already."""
         self._load()
         prepared = prepared or prepare(doc)
-        items = prepared.tagged(page_breaks=True)
+        return self.part_html(doc, prepared.tagged(page_breaks=True))
+
+    def part_html(self, doc: Document, items: list[tuple[str, object]]) -> str:
+        """The HTML of ``doc`` made of ``items`` ((kind, item) pairs): the whole document, or a
+        part of a long one (:mod:`generator.render.pdf_parts`, which hides the title of the
+        parts after the first with CSS)."""
         import jinja2
 
         try:
             title = self.typography.style("title")
             lines = title_lines(doc.title, doc.author, self.typography.portrait.text_width_pt, title.size_pt)
-            return self._html_template.render(
-                doc=doc, items=items, toc_title=TOC_TITLE, title_text="\n".join(lines)
-            )
-        except jinja2.TemplateError as exc:
-            raise RenderError(f"PDF 模板出错：{exc}") from exc
-
-    def part_html(self, doc: Document, items: list[tuple[str, object]], *, title: bool) -> str:
-        """The HTML of a part of ``doc`` made of ``items`` (see :mod:`generator.render.pdf_parts`);
-        ``title``: whether the part starts the document (otherwise the title is hidden by CSS)."""
-        import jinja2
-
-        try:
-            style = self.typography.style("title")
-            lines = title_lines(doc.title, doc.author, self.typography.portrait.text_width_pt, style.size_pt)
             return self._html_template.render(
                 doc=doc, items=items, toc_title=TOC_TITLE, title_text="\n".join(lines)
             )

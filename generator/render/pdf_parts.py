@@ -34,7 +34,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.document import PageBreak, Paragraph
+from generator.document import Chart, Paragraph
 from generator.errors import RenderError
 from generator.render.layout import Grid, Prepared, PreparedHeading, PreparedTable, PreparedToc
 from generator.render.paginate import _grid_row_heights, _lines
@@ -125,6 +125,8 @@ def _weights(prepared: Prepared, typo: Typography) -> tuple[list[float], dict[in
             items.append((style.before_pt + n * style.line_pt + style.after_pt) / portrait.text_height_pt)
         elif isinstance(item, PreparedToc):
             items.append(len(item.entries) * typo.style("body").line_pt / portrait.text_height_pt)
+        elif isinstance(item, Chart):
+            items.append(0.4)
         else:
             items.append(0.0)
     return items, rows
@@ -355,7 +357,7 @@ def _lay_out_part(renderer: Any, prepared: Prepared, start: _Pos, end: _Pos, off
     from weasyprint import CSS
 
     tagged = _tagged(prepared, start, end)
-    html_text = renderer.part_html(prepared.doc, tagged, title=start.item == 0)
+    html_text = renderer.part_html(prepared.doc, tagged)
     html = renderer._html_class()(string=html_text, base_url=renderer.base_url, url_fetcher=renderer._fetcher)
     sheets = [renderer._css, *renderer._mark_sheet(prepared.doc.mark)]
     if start.item != 0:
