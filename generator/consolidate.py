@@ -37,6 +37,7 @@ from generator.model import (
     Unit,
     UnitKind,
 )
+from generator.sections import WORDING_FIELDS
 from generator.source import Path as ModelPath
 
 M = TypeVar("M", bound=BaseModel)
@@ -317,7 +318,22 @@ def _unit(name: str, units: list[Disclosure]) -> Unit:
         functions=list(own.functions) if own is not None else [],
         staff=staff,
         members=[Member(name=d.unit.name, kind=d.unit.kind) for d in ordered],
+        **_bureau_choices(own, units),
     )
+
+
+def _bureau_choices(own: Unit | None, units: list[Disclosure]) -> dict[str, Any]:
+    """The format and wording choices of the department: those of 本级 (the bureau's own
+    workbook); without 本级, a choice all units share, else none (the format's default)."""
+    out: dict[str, Any] = {}
+    for choice in ("style", *WORDING_FIELDS):
+        if own is not None:
+            out[choice] = getattr(own, choice)
+            continue
+        values = {getattr(d.unit, choice) for d in units}
+        if len(values) == 1:
+            out[choice] = values.pop()
+    return out
 
 
 def consolidate(name: str, inputs: list[UnitInput]) -> Consolidation:

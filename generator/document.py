@@ -22,6 +22,8 @@ class Heading:
     text: str
     anchor: str = ""
     in_toc: bool = True
+    # the 目录 entry and PDF bookmark when the format words them otherwise ("" — the text)
+    toc_text: str = ""
 
 
 @dataclass

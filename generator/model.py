@@ -96,6 +96,20 @@ class DocumentKind(StrEnum):
     DEPARTMENT = "部门"
 
 
+class YesNo(StrEnum):
+    """是 / 否 of a wording choice."""
+
+    YES = "是"
+    NO = "否"
+
+
+class ZeroWording(StrEnum):
+    """How the text writes a zero 预算数, 采购金额 or 完成率: “0万元”“0%” or “0.00万元”“0.00%”."""
+
+    PLAIN = "写作0"
+    DECIMALS = "写作0.00"
+
+
 # ---------------------------------------------------------------------------- 单位概况
 
 
@@ -162,6 +176,26 @@ class Unit(_Model):
         if isinstance(value, str) and value.strip() not in known_styles():
             raise PydanticCustomError("unknown_style", "{detail}", {"detail": style_error(value.strip())})
         return value.strip() if isinstance(value, str) else value
+
+    # Wording choices a unit keeps from year to year.  Empty: the format's default (its
+    # sections.toml [wording]); a format whose text has no such place ignores them.
+    item_completion: YesNo | None = Field(
+        None,
+        title="各项写完成预算的百分比",
+        description="五（三）等逐项说明的各项是否写“完成年初预算的X%”（或“完成全年预算数的X%”）；留空按公开格式",
+    )
+    zero_wording: ZeroWording | None = Field(
+        None,
+        title="零值写法",
+        description="为0的预算数、采购金额和完成率写作“0万元”“0%”还是“0.00万元”“0.00%”；留空按公开格式",
+    )
+
+    @field_validator("zero_wording", mode="before")
+    @classmethod
+    def _zero_shorthand(cls, value: Any) -> Any:
+        """“0” and “0.00” (as typed into a cell) name the two choices."""
+        text = str(value).strip() if isinstance(value, (str, int, Decimal)) and not isinstance(value, bool) else None
+        return {"0": ZeroWording.PLAIN.value, "0.00": ZeroWording.DECIMALS.value}.get(text or "", value)
 
 
 # ---------------------------------------------------------------------------- 公开01表

@@ -10,15 +10,16 @@ from a template; this module only wires things together.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
 from generator.charts import build_charts
 from generator.compute import TAG_CLOSE, TAG_OPEN, Figures, derive, public_expense_kind
-from generator.document import Document
+from generator.document import Document, Heading, Toc
 from generator.model import Disclosure
-from generator.sections import load_sections, template_sections
+from generator.sections import Sections, load_sections, template_sections
 from generator.tables import build_tables
 from generator.tablespec import table_spec
 from generator.templating import MarkupError, make_environment, parse_markup, render_text
@@ -38,7 +39,8 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
     ``code`` and ``title`` as the format prints them (its ``tables.toml``), ``draft``: whether
     the document is a draft (``--force``), and
     ``sections``: the section headings and 十（一） of the format's ``sections.toml``, and
-    ``sangong_compared``: whether the “三公” section states its comparisons (``[sangong]``).
+    ``sangong_compared``: whether the “三公” section states its comparisons (``[sangong]``), and
+    ``wording``: the unit's wording choices, each defaulting to the format's (``[wording]``).
     """
     yd = load_year(d.unit.year)
     specs = [table_spec(t.key, t, d.unit.style) for t in yd.tables.values()]
@@ -52,6 +54,7 @@ def template_context(d: Disclosure, f: Figures, draft: bool = False) -> dict:
         "draft": draft,
         "sections": template_sections(public_expense_kind(d), d.unit.document, d.unit.style),
         "sangong_compared": load_sections(d.unit.style).sangong_compared(d.t09),
+        "wording": load_sections(d.unit.style).wording(d.unit),
     }
 
 
@@ -84,6 +87,7 @@ def build_document(d: Disclosure, templates_dir: Path | None = None, *, draft: b
         parsed = parse_markup(_TAG.sub("", text), tables, build_charts(f))
     except MarkupError as exc:
         raise exc.placed(env) from exc
+    _apply_toc_titles(parsed.blocks, load_sections(d.unit.style))
     return Document(
         title=parsed.title or d.unit.name,
         author=d.unit.name,
@@ -92,3 +96,21 @@ def build_document(d: Disclosure, templates_dir: Path | None = None, *, draft: b
         mark=parsed.mark if draft else "",
         placeholders=[missing[k] for k in keys],
     )
+
+
+def _apply_toc_titles(blocks: list, sections: Sections) -> None:
+    """The 目录 entries (and the headings' bookmarks) the format words otherwise than the
+    headings (``[toc]`` of its sections.toml): the heading keeps its text."""
+    titles = {sections.headings[name]: text for name, text in sections.toc_titles.items()}
+    if not titles:
+        return
+    retitled: dict[str, str] = {}
+    for block in blocks:
+        if isinstance(block, Heading) and block.text in titles:
+            block.toc_text = titles[block.text]
+            retitled[block.anchor] = block.toc_text
+    for block in blocks:
+        if isinstance(block, Toc):
+            block.entries = [
+                replace(e, text=retitled[e.anchor]) if e.anchor in retitled else e for e in block.entries
+            ]

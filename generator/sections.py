@@ -17,8 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from generator.model import Assets, DocumentKind, FundTable, SanGong, UnitKind
-from generator.model import T09, DocumentKind, FundTable, SanGong, UnitKind
+from generator.model import T09, Assets, DocumentKind, FundTable, SanGong, Unit, UnitKind, YesNo, ZeroWording
 from generator.formats import DEFAULT_STYLE, format_dir
 
 SECTIONS_FILE = format_dir(DEFAULT_STYLE) / "sections.toml"
@@ -68,6 +67,22 @@ COMPARABLE: dict[str, tuple[str, ...]] = {
 }
 
 
+# The wording choices a unit may make (its 单位信息; empty: the format's default), with the
+# default of a format whose sections.toml has no [wording] (its text has no such place).
+WORDING_FIELDS = {"item_completion": YesNo, "zero_wording": ZeroWording}
+WORDING_DEFAULTS: dict[str, str] = {"item_completion": YesNo.NO.value, "zero_wording": ZeroWording.PLAIN.value}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The wording choices in force for one unit: ``item_completion`` — each 项 of 五（三）
+    (and of 八、九) states “完成年初预算的 X%”; ``zero`` — a zero 预算数, 采购金额 or 完成率 is
+    written ``"0"`` or ``"0.00"``."""
+
+    item_completion: bool
+    zero: str
+
+
 @dataclass(frozen=True)
 class DocumentWords:
     """How a 单位决算 or a 部门决算 names itself: ``name`` (单位决算), ``self`` (本单位), ``we``
@@ -94,6 +109,21 @@ class Sections:
     sangong_conditions: tuple[str, ...] = ()
     # 部门决算单位构成: the words after a member's name — ``own`` for 本级, else by 单位性质
     member_labels: dict[str, str] = field(default_factory=dict)
+    # the format's default of each wording choice ([wording]; WORDING_FIELDS)
+    wording_defaults: dict[str, str] = field(default_factory=lambda: dict(WORDING_DEFAULTS))
+    # 目录 entries worded otherwise than their heading ([toc]: heading name → 目录 text)
+    toc_titles: dict[str, str] = field(default_factory=dict)
+
+    def wording(self, unit: Unit) -> Wording:
+        """The unit's wording choices, each defaulting to the format's."""
+        chosen = {
+            name: (getattr(unit, name).value if getattr(unit, name) is not None else self.wording_defaults[name])
+            for name in WORDING_FIELDS
+        }
+        return Wording(
+            item_completion=chosen["item_completion"] == YesNo.YES.value,
+            zero="0.00" if chosen["zero_wording"] == ZeroWording.DECIMALS.value else "0",
+        )
 
     def document(self, kind: DocumentKind) -> DocumentWords:
         return self.document_by_kind[kind]
@@ -142,6 +172,8 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
     conditions = tuple(data["funds"]["written_in_full_if_any"])
     assets_stated = tuple(data.get("assets", {}).get("stated", ()))
     compared = {name: tuple(v) for name, v in data["comparisons"].items()}
+    wording = {**WORDING_DEFAULTS, **data.get("wording", {})}
+    toc_titles = dict(data.get("toc", {}))
     unknown = [
         *(f"comparisons.{n}" for n in compared if n not in COMPARABLE),
         *(f"comparisons.{n}={w}" for n, v in compared.items() for w in v if w not in COMPARABLE.get(n, (w,))),
@@ -151,6 +183,12 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
         *(f"assets.stated={a}" for a in assets_stated if a not in Assets.model_fields),
         *(c for c in sangong.get("compared_if_any", ()) if c not in _SANGONG_CONDITIONS),
         *(f"members.{k}" for k in data.get("members", {}) if k != "own" and k not in set(UnitKind)),
+        *(
+            f"wording.{k}={v}"
+            for k, v in wording.items()
+            if k not in WORDING_FIELDS or v not in {m.value for m in WORDING_FIELDS[k]}
+        ),
+        *(f"toc.{k}" for k, v in toc_titles.items() if k not in data["headings"] or not isinstance(v, str) or not v),
     ]
     if missing or unknown:
         raise ValueError(f"{path}: {sorted(missing)} {unknown}")
@@ -165,6 +203,8 @@ def read_sections(path: Path = SECTIONS_FILE) -> Sections:
         assets_stated=assets_stated,
         member_labels=dict(data.get("members", {})),
         sangong_conditions=tuple(sangong.get("compared_if_any", ())),
+        wording_defaults=wording,
+        toc_titles=toc_titles,
     )
 
 

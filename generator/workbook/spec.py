@@ -494,6 +494,8 @@ UNIT_FORM = Form(
 LATER_ITEMS: frozenset[ModelPath] = frozenset(
     {
         ("unit", "document"),
+        ("unit", "item_completion"),
+        ("unit", "zero_wording"),
         ("operating_costs",),
         *(("sangong", n) for n in ("foreign_reception", "foreign_reception_batches", "foreign_reception_persons")),
         *(("procurement", n) for n in Procurement.model_fields if n.startswith(("reserved_", "other_sme"))),
