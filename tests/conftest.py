@@ -66,3 +66,15 @@ def load_sample(path: Path):
 def document_text(doc) -> str:
     """The whole text of a Document: its title line, then ``Document.plain_text()``."""
     return doc.title + "\n" + doc.plain_text()
+
+
+@pytest.fixture(autouse=True)
+def xlsx_readers_agree(monkeypatch: pytest.MonkeyPatch):
+    """Every .xlsx a test reads in this process is read by openpyxl and by the fast reader
+    (:mod:`generator.workbook.fastxlsx`); the test fails when they differ in any value, type,
+    merged range or formula cell, or when the fast reader reads a workbook openpyxl refuses."""
+    from xlsx_readers import compare_readers
+
+    found = compare_readers(monkeypatch)
+    yield found
+    assert not found, "the two .xlsx readers disagree:\n" + "\n".join(found)

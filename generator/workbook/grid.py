@@ -115,8 +115,12 @@ def _keep(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and value.strip() == "")
 
 
-def open_book(path: Path) -> Book:
-    """Open ``path`` by its content (not its extension).  Raises InputUnreadable."""
+def open_book(path: Path, engine: str = "auto") -> Book:
+    """Open ``path`` by its content (not its extension).  Raises InputUnreadable.
+
+    An .xlsx is read by :mod:`generator.workbook.fastxlsx` when it can give exactly the
+    values openpyxl gives, else by openpyxl; ``engine="openpyxl"`` always uses openpyxl and
+    ``engine="fast"`` never does (it raises when the fast reader declines; for tests)."""
     where = str(path)
     try:
         data = path.read_bytes()
@@ -136,7 +140,7 @@ def open_book(path: Path) -> Book:
             )
         return _open_xls(path, data)
     if data.startswith(ZIP_MAGIC):
-        return _open_xlsx(path, data)
+        return _open_xlsx(path, data, engine)
     head = data[:2048].lower()
     if b"<html" in head or b"<table" in head or b"<!doctype html" in head:
         raise InputUnreadable(
@@ -148,11 +152,8 @@ def open_book(path: Path) -> Book:
     )
 
 
-def _open_xlsx(path: Path, data: bytes) -> Book:
+def _open_xlsx(path: Path, data: bytes, engine: str = "auto") -> Book:
     import io
-    import warnings
-
-    import openpyxl
 
     where = str(path)
     try:
@@ -169,6 +170,46 @@ def _open_xlsx(path: Path, data: bytes) -> Book:
         raise InputUnreadable(
             f"{where}：压缩包中没有工作簿内容，不是 Excel 工作簿（可能是 Word 文档等其他文件）"
         )
+    if engine != "openpyxl":
+        book = _fast_xlsx(path, data, strict=engine == "fast")
+        if book is not None:
+            return book
+    return _openpyxl_xlsx(path, data)
+
+
+def _fast_xlsx(path: Path, data: bytes, strict: bool = False) -> Book | None:
+    """The workbook read by :mod:`generator.workbook.fastxlsx` (the same values openpyxl
+    gives, without its object model), or ``None`` when that reader declines it (``strict``:
+    raise instead)."""
+    import io
+
+    from generator.workbook.fastxlsx import read_values
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            grids = read_values(zf)
+    except Exception:  # noqa: BLE001 - anything unusual: openpyxl reads it (and reports it) as before
+        if strict:
+            raise
+        return None
+    sheets: list[Sheet] = []
+    for name, cells, merged, formulas in grids:
+        sheet = Sheet(name)
+        sheet.cells = {pos: value for pos, value in cells.items() if _keep(value)}
+        sheet.merged = merged
+        sheet.formulas = formulas
+        sheet.finish()
+        sheets.append(sheet)
+    return Book(path, sheets, "xlsx")
+
+
+def _openpyxl_xlsx(path: Path, data: bytes) -> Book:
+    import io
+    import warnings
+
+    import openpyxl
+
+    where = str(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
