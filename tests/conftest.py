@@ -69,12 +69,15 @@ def document_text(doc) -> str:
 
 
 @pytest.fixture(autouse=True)
-def xlsx_readers_agree(monkeypatch: pytest.MonkeyPatch):
+def xlsx_readers_agree():
     """Every .xlsx a test reads in this process is read by openpyxl and by the fast reader
     (:mod:`generator.workbook.fastxlsx`); the test fails when they differ in any value, type,
-    merged range or formula cell, or when the fast reader reads a workbook openpyxl refuses."""
+    merged range or formula cell, or when the fast reader reads a workbook openpyxl refuses.
+    (A patch of its own, not the test's ``monkeypatch``: undoing it does not change the order
+    in which the test's own fixtures are torn down.)"""
     from xlsx_readers import compare_readers
 
-    found = compare_readers(monkeypatch)
-    yield found
+    with pytest.MonkeyPatch.context() as patch:
+        found = compare_readers(patch)
+        yield found
     assert not found, "the two .xlsx readers disagree:\n" + "\n".join(found)
