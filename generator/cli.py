@@ -211,6 +211,9 @@ def _do_check(
         except ReportRefused as exc:
             err.print(escape(str(exc)))
             return 2
+    from generator.fonts import prefetch_coverage
+
+    prefetch_coverage()  # fontconfig answers while the workbooks are read
     results = [check_file(p, threshold, strict, last, style) for p in files]
     if plan is not None:
         code = _write_reports(results, plan)

@@ -23,6 +23,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -697,6 +698,24 @@ def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     return tuple(starts), tuple(ends)
 
 
+_coverage_lock = threading.Lock()
+
+
+def prefetch_coverage() -> None:
+    """Start asking fontconfig for :func:`installed_coverage` now, in a thread, so that the
+    answer is ready when the text check needs it (``--check`` reads the workbook meanwhile:
+    the ``fc-list`` process runs on another core)."""
+    if _coverage_lock.acquire(blocking=False):
+        threading.Thread(target=_fetch_coverage, daemon=True).start()
+
+
+def _fetch_coverage() -> None:
+    try:
+        installed_coverage()
+    finally:
+        _coverage_lock.release()
+
+
 def undrawable(chars: Iterable[str]) -> list[str]:
     """The characters of ``chars`` that no installed font can draw (sorted, each once).
 
@@ -705,7 +724,8 @@ def undrawable(chars: Iterable[str]) -> list[str]:
     unassigned code points are included unless a font maps them.  Empty when fontconfig
     cannot be asked (nothing can be said then).
     """
-    coverage = installed_coverage()
+    with _coverage_lock:  # a prefetch under way: wait for it rather than ask twice
+        coverage = installed_coverage()
     if coverage is None:
         return []
     starts, ends = coverage
