@@ -4,10 +4,11 @@
 
 For N and k×N 项 rows (synthetic units, :mod:`generator.synthetic`, written as workbooks)
 it times, alternately in one run (the machine is shared: the *ratio* of the two sizes is the
-figure to read; a linear stage gives about k): read (workbook → model), checks, building the
-Document, DOCX.  Then it runs a unit with ``--projects`` 绩效 projects through the command
+figure to read; a linear stage gives about k): read (workbook → model), the same read with
+openpyxl (``read_openpyxl``, as before the fast reader), checks, building the Document, DOCX.  Then it runs a unit with ``--projects`` 绩效 projects through the command
 line (read → DOCX + PDF) in a new process and reports time and peak memory, and the cold
-command line: ``--check`` and the build of a sample workbook (median of ``--runs``).
+command line: ``--check`` (median of ``--cold-runs``, the package's bytecode compiled first,
+as a wheel installs it) and the build of a sample workbook (median of ``--runs``).
 
 The PDF of a long unit (``--pdf-rows``, default 1,000 and 5,000 项 rows): time and peak
 memory of the PDF stage alone, each in a new process (model → Document → PDF), as it runs
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -55,6 +57,7 @@ def stages(book: Path, out: Path) -> dict[str, float]:
     from generator.inputs import load_input
     from generator.render.docx import write_docx
     from generator.report import build_document
+    from generator.workbook import grid, reader
 
     t0 = time.perf_counter()
     loaded = load_input(book)
@@ -65,7 +68,14 @@ def stages(book: Path, out: Path) -> dict[str, float]:
     t3 = time.perf_counter()
     write_docx(doc, out / f"{book.stem}.docx")
     t4 = time.perf_counter()
-    return {"read": t1 - t0, "check": t2 - t1, "document": t3 - t2, "docx": t4 - t3}
+    # the same workbook read with openpyxl, as before the fast reader (generator.workbook.fastxlsx)
+    reader.open_book = lambda path: grid.open_book(path, "openpyxl")
+    try:
+        load_input(book)
+    finally:
+        reader.open_book = grid.open_book
+    t5 = time.perf_counter()
+    return {"read": t1 - t0, "read_openpyxl": t5 - t4, "check": t2 - t1, "document": t3 - t2, "docx": t4 - t3}
 
 
 # runs a command and prints the peak memory of it alone: ru_maxrss of a process's children
@@ -161,6 +171,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--factor", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cold-runs", type=int, default=9, help="runs of the cold --check (median)")
     parser.add_argument("--projects", type=int, default=300)
     parser.add_argument("--pdf-rows", default="1000,5000", help="项 rows of the long PDFs (comma-separated; empty: skip)")
     parser.add_argument("--pdf-runs", type=int, default=1)
@@ -183,11 +194,17 @@ def main() -> int:
             figures["projects"] = {"projects": args.projects, "seconds": secs, "peak_mb": peak}
             print(f"{args.projects} 个绩效项目的单位（命令行，读取 → DOCX + PDF）：{secs:.1f} s，峰值内存 {peak:.0f} MB")
 
-        check = [run_cli(["--check", str(SAMPLE)])[0] for _ in range(args.runs)]
+        # as installed from a wheel: the package's bytecode is compiled (pip does it on install;
+        # with PYTHONDONTWRITEBYTECODE set, every run would compile the sources anew)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")],
+                       check=True, capture_output=True)
+        check = [run_cli(["--check", str(SAMPLE)])[0] for _ in range(args.cold_runs)]
         build = [run_cli([str(SAMPLE), "-o", str(out / f"cold{i}")])[0] for i in range(args.runs)]
-        figures["cold"] = {"check": _median(check), "build": _median(build)}
-        print(f"cold 命令行（新进程，样例单位，中位数）：--check {_median(check):.2f} s；"
-              f"DOCX + PDF {_median(build):.2f} s")
+        figures["cold"] = {"check": _median(check), "check_runs": check, "build": _median(build),
+                           "load": os.getloadavg()}
+        print(f"cold 命令行（新进程，样例单位，中位数）：--check {_median(check):.2f} s"
+              f"（{len(check)} 次 {min(check):.2f}–{max(check):.2f} s）；"
+              f"DOCX + PDF {_median(build):.2f} s；负载均值 {os.getloadavg()[0]:.1f}")
         if args.json:
             args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
     finally:
