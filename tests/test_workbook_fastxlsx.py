@@ -237,6 +237,7 @@ def test_number_in_a_date_format_is_left_to_openpyxl(tmp_path):
     [
         {"xl/drawings/drawing1.xml": "<wsDr/>"},  # a part the fast reader does not know
         {"docProps/core.xml": "<coreProperties>"},  # not well-formed
+        {"docProps/app.xml": '<!DOCTYPE p [<!ENTITY a "aaaa">]><p>&a;</p>'},  # a DTD: entity tricks
     ],
 )
 def test_unusual_packages_are_left_to_openpyxl(tmp_path, extra):

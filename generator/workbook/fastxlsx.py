@@ -112,7 +112,13 @@ def read_values(zf: zipfile.ZipFile) -> list[Grid]:
 def _parser() -> expat.XMLParserType:
     p = expat.ParserCreate(namespace_separator=_SEP)
     p.buffer_text = True
+    p.StartDoctypeDeclHandler = _no_doctype
     return p
+
+
+def _no_doctype(*_: object) -> None:
+    """Parts of a workbook have no DTD; one that does (entity tricks) is left to openpyxl."""
+    raise Unsupported("DOCTYPE")
 
 
 def _well_formed(data: bytes) -> None:
