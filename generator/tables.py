@@ -38,6 +38,7 @@ from generator.model import (
     T01,
     T04,
     Disclosure,
+    EconRow,
     FundSplit,
     FundTable,
     FundTotals,
@@ -344,16 +345,19 @@ class _Builder:
             [_h(LABELS["personnel"], colspan=3), _h(LABELS["public"], colspan=3)],
             [_h(LABELS["econ_code"]), _h(LABELS["name"]), _h(LABELS["amount"])] * 2,
         ]
-        left = [r for r in t.rows if self.yd.econ_group(r.code) == "personnel"]
-        right = [r for r in t.rows if self.yd.econ_group(r.code) != "personnel"]
+        lines = self._econ_shell(t.rows) if self.spec_of("t06").full_shell else [
+            (r.code, r.name, r.amount) for r in t.rows
+        ]
+        left = [r for r in lines if self.yd.econ_group(r[0]) == "personnel"]
+        right = [r for r in lines if self.yd.econ_group(r[0]) != "personnel"]
         body: list[list[Cell]] = []
         for i in range(max(len(left), len(right))):
             row: list[Cell] = []
             for side in (left, right):
                 if i < len(side):
-                    r = side[i]
-                    bold = len(r.code) == 3
-                    row += [_t(r.code, bold=bold), _row(_t(r.name, bold=bold)), self._a(r.amount, bold)]
+                    code, name, value = side[i]
+                    bold = len(code) == 3
+                    row += [_t(code, bold=bold), _row(_t(name, bold=bold)), self._a(value, bold)]
                 else:
                     row += [_t(""), _t(""), _blank_amount()]
             body.append(row)
@@ -367,6 +371,34 @@ class _Builder:
             ]
         )
         return self._table("t06", header, body, [1.3, 3.2, 1.3, 1.3, 3.2, 1.3])
+
+    def _econ_shell(self, rows: list[EconRow]) -> list[tuple[str, str, Decimal | None]]:
+        """The full shell of 06表 (tables.toml ``full_shell``): every 类 and 款 of the year's
+        economic classification in its order, with the input's amount or 0.  A code of the input
+        that the year does not list stays, after the 款 of its 类 (an unknown 类 at the end).  A
+        类 the input leaves out while some of its 款 have figures is printed without an amount:
+        its total is no figure of the input."""
+        given = {r.code: r for r in rows}
+        out: list[tuple[str, str, Decimal | None]] = []
+        placed: set[str] = set()
+
+        def put(code: str, name: str, value: Decimal | None) -> None:
+            row = given.get(code)
+            out.append((code, row.name, row.amount) if row is not None else (code, name, value))
+            placed.add(code)
+
+        for cls in self.yd.econ_classes:
+            items = [r for r in rows if r.code[:3] == cls.code and len(r.code) > 3]
+            put(cls.code, cls.name, None if any(r.amount for r in items) else Decimal(0))
+            for code, name in cls.items:
+                put(code, name, Decimal(0))
+            for r in items:
+                if r.code not in placed:
+                    put(r.code, r.name, r.amount)
+        for r in rows:
+            if r.code not in placed:
+                put(r.code, r.name, r.amount)
+        return out
 
     # ------------------------------------------------------------------ 09
     def t09(self) -> Table:

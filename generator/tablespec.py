@@ -20,9 +20,10 @@ from generator.yeardata import TableInfo
 
 TABLE_KEYS = tuple(f"t0{i}" for i in range(1, 10))
 _TEXT_KEYS = ("code", "unit_label", "money_unit", "note", "empty_note")
-_FLAG_KEYS = ("column_numbers", "thousands", "total_first", "blank_zero")
+_FLAG_KEYS = ("column_numbers", "thousands", "total_first", "blank_zero", "full_shell")
 _PLACES = {"code", "title", "note", "empty_note", "unit"}
-_OPTIONAL = {"total_first": True, "blank_zero": True}  # flags a tables.toml may leave out, and their value then
+_OPTIONAL = {"total_first": True, "blank_zero": True, "full_shell": False}  # flags a tables.toml may leave out, and their value then
+_FULL_SHELL_TABLES = ("t06",)  # the tables whose full shell (every 款 of the year) a format may print
 UNIT_PLACE = "{unit}"
 """Where a text of tables.toml names the unit; filled by the table builder with the unit's name."""
 
@@ -42,6 +43,7 @@ class TableSpec:
     thousands: bool
     total_first: bool = True  # the 合计 row of a 科目 table above its rows (False: below)
     blank_zero: bool = True  # a zero amount printed blank (False: 0.00)
+    full_shell: bool = False  # 06表: every 类 and 款 of the year's economic classification, not only those with figures
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ def _read(path: Path) -> dict[str, _Shell]:
         problems += [
             f"[{key}] {name} 应为 true 或 false" for name in _FLAG_KEYS if not isinstance(merged.get(name, True), bool)
         ]
+        if merged.get("full_shell") and key not in _FULL_SHELL_TABLES:
+            problems.append(f"[{key}] full_shell 只用于 {'、'.join(_FULL_SHELL_TABLES)}")
         for name in _TEXT_KEYS:
             value = merged.get(name, "")
             if not isinstance(value, str):
@@ -109,4 +113,5 @@ def table_spec(key: str, info: TableInfo, style: str | None = None) -> TableSpec
         thousands=shell.flags["thousands"],
         total_first=shell.flags["total_first"],
         blank_zero=shell.flags["blank_zero"],
+        full_shell=shell.flags["full_shell"],
     )
