@@ -9,6 +9,7 @@ UI's included, is served by this server (no CDN: it works offline on an intranet
 
 
 import logging
+import math
 import mimetypes
 import secrets
 import tempfile
@@ -34,6 +35,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from generator.templates_path import packaged_templates
@@ -55,6 +57,7 @@ from generator.web.jobs import JobRunner, QueueFull, attach_report, find_or_crea
 from generator.web.metrics import Metrics
 from generator.web.offload import Offload, check_with_report
 from generator.web.results import STATUS_TEXT, as_unit_result, check_json, check_status, counts, stored_result
+from generator.web.signin_limits import ACCOUNT, LimitedPage, SignInBlocks, limited_message
 from generator.web.uploads import BodyLimit, UploadProblem, read_upload, unpack_many
 
 log = logging.getLogger("juesuan.web")
@@ -266,11 +269,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(security.RateLimited)
     async def _rate_limited(request: Request, exc: security.RateLimited):
-        detail = f"登录尝试过于频繁，请 {exc.seconds // 60} 分钟后再试"
+        detail = limited_message(exc.seconds)
         headers = {"Retry-After": str(exc.seconds)}
         if wants_html(request) or request.url.path == "/login":
-            return render(request, "login.html", None, status_code=429, error=detail, pre=_pre_token(request),
+            page = render(request, "login.html", None, status_code=429, error=detail, pre=_pre_token(request),
                           name="", next="/")
+            page.headers["Retry-After"] = headers["Retry-After"]
+            return page
         return JSONResponse({"detail": detail}, status_code=429, headers=headers)
 
     @app.exception_handler(QueueFull)
@@ -442,39 +447,86 @@ def create_app(settings: Settings) -> FastAPI:
         set_cookie(response, request, PRE_COOKIE, pre, 3600)
         return response
 
+    blocks = SignInBlocks()
+    app.state.signin_blocks = blocks
+
+    def _limited_render(message: str, pre: str) -> str:
+        return templates.get_template("login.html").render(
+            request=None, user=None, csrf="", formats=formats, styles=[], pre=pre, error=message, name="",
+            next="/")
+
+    limited_page = LimitedPage(_limited_render)
+
+    def limited_response(request: Request, seconds: int) -> Response:
+        pre = _pre_token(request)
+        response = Response(limited_page.page(seconds, pre), status_code=429, media_type="text/html",
+                            headers={"Retry-After": str(seconds)})
+        if request.cookies.get(PRE_COOKIE) != pre:
+            set_cookie(response, request, PRE_COOKIE, pre, 3600)
+        return response
+
+    def remember_limits(db: Session, request: Request, name: str, where: str, audit_it: bool) -> None:
+        """After a failed sign-in: an account or address that has now reached its limit is
+        refused on the event loop from here on (one audit entry when the refusal starts)."""
+        waits = security.rate_waits(db, name, where, settings.login_limit_account, settings.login_limit_address,
+                                    settings.login_window_seconds)
+        for kind, seconds in waits.items():
+            blocks.block(kind, name if kind == ACCOUNT else where, seconds)
+            if audit_it:
+                who = f"账户名“{name[:50]}”" if kind == ACCOUNT else f"地址 {where}"
+                limit = settings.login_limit_account if kind == ACCOUNT else settings.login_limit_address
+                minutes = max(1, math.ceil(seconds / 60))
+                audit(db, request, None, "暂停登录",
+                      f"{who}在 {settings.login_window_seconds // 60} 分钟内登录失败已达 {limit} 次，"
+                      f"{minutes} 分钟内不再受理其登录", name=name)
+
     @app.post("/login", include_in_schema=False)
-    def login(request: Request, db: Db, name: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
-              csrf_token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"):
+    async def login(request: Request):
+        # On the event loop: the form and an account or address already refused are answered here,
+        # without the database or a thread (a storm of wrong passwords must not slow the others).
+        form = await request.form()
+        name, password, csrf_token, next = (str(form.get(k) or "") for k in ("name", "password", "csrf_token", "next"))
         pre = request.cookies.get(PRE_COOKIE, "")
         if not pre or not csrf_token or not security.same(pre, csrf_token):
             raise ApiError(403, "登录表单已过期或缺少防伪令牌，请刷新页面后重新登录")
         name = name.strip()
+        wait = blocks.wait(name, address(request))
+        if wait:
+            metrics.signins.labels("limited").inc()
+            return limited_response(request, wait)
+        return await run_in_threadpool(sign_in, request, name, password, pre, next or "/")
+
+    def sign_in(request: Request, name: str, password: str, pre: str, next: str) -> Response:
         where = address(request)
-        with rate_lock:  # check and count as one step: concurrent attempts cannot slip past the limit
-            try:
-                security.check_rate(db, name, where, settings.login_limit_account, settings.login_limit_address,
-                                    settings.login_window_seconds)
-            except security.RateLimited:
-                metrics.signins.labels("limited").inc()
-                raise
-            attempt = security.record_attempt(db, name, where, False)  # a failure until the password is right
-            db.commit()
-        account = db.scalar(select(Account).where(Account.name == name)) if name else None
-        with verify_slots:  # Argon2 takes 64 MiB and a core per check: a storm cannot take them all
-            ok = security.verify_password(account.password_hash if account else None, password)
-        ok = ok and account is not None and not account.disabled
-        attempt.success = ok
-        metrics.signins.labels("ok" if ok else "failed").inc()
-        if not ok:
-            audit(db, request, None, "登录失败", f"账户名“{name[:50]}”", name=name)
-            db.commit()
-            response = render(request, "login.html", None, status_code=401, error="账户名或密码不正确",
+        with sessions() as db:
+            with rate_lock:  # check and count as one step: concurrent attempts cannot slip past the limit
+                try:
+                    security.check_rate(db, name, where, settings.login_limit_account,
+                                        settings.login_limit_address, settings.login_window_seconds)
+                except security.RateLimited:  # refused in the database (e.g. after a restart)
+                    metrics.signins.labels("limited").inc()
+                    remember_limits(db, request, name, where, audit_it=False)
+                    db.commit()
+                    raise
+                attempt = security.record_attempt(db, name, where, False)  # a failure until the password is right
+                db.commit()
+            account = db.scalar(select(Account).where(Account.name == name)) if name else None
+            with verify_slots:  # Argon2 takes 64 MiB and a core per check: a storm cannot take them all
+                ok = security.verify_password(account.password_hash if account else None, password)
+            ok = ok and account is not None and not account.disabled
+            attempt.success = ok
+            metrics.signins.labels("ok" if ok else "failed").inc()
+            if not ok:
+                audit(db, request, None, "登录失败", f"账户名“{name[:50]}”", name=name)
+                db.flush()
+                remember_limits(db, request, name, where, audit_it=True)
+                db.commit()
+                return render(request, "login.html", None, status_code=401, error="账户名或密码不正确",
                               pre=pre, name=name, next=_safe_next(next))
-            return response
-        assert account is not None  # ok implies an account
-        token, _ = security.start_session(db, account, settings.session_hours)
-        audit(db, request, account, "登录")
-        db.commit()
+            assert account is not None  # ok implies an account
+            token, _ = security.start_session(db, account, settings.session_hours)
+            audit(db, request, account, "登录")
+            db.commit()
         response = RedirectResponse(_safe_next(next) if next != "/" else "/", status_code=303)
         set_cookie(response, request, COOKIE, token, settings.session_hours * 3600)
         response.delete_cookie(PRE_COOKIE, path="/")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from generator.web.db import Account, LoginAttempt, WebSession, now
@@ -113,16 +114,31 @@ class RateLimited(Exception):
         self.seconds = seconds
 
 
+def rate_waits(db: Session, name: str, address: str, per_account: int, per_address: int,
+               window: int) -> dict[str, int]:
+    """For the account ``name`` and the address whose failed sign-ins within ``window`` seconds
+    reached their limit: ``{"account"|"address": seconds until one more attempt is allowed}``
+    (when the oldest failure that still counts leaves the window).  Empty when neither is limited."""
+    since = now() - timedelta(seconds=window)
+    failed = select(LoginAttempt.at).where(LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+    waits: dict[str, int] = {}
+    for kind, column, value, limit in (("account", LoginAttempt.account_name, name, per_account),
+                                       ("address", LoginAttempt.address, address, per_address)):
+        if limit < 1:
+            continue
+        oldest_counted = db.scalar(failed.where(column == value).order_by(LoginAttempt.at.desc())
+                                   .offset(limit - 1).limit(1))
+        if oldest_counted is not None:
+            left = (oldest_counted + timedelta(seconds=window) - now()).total_seconds()
+            waits[kind] = max(1, math.ceil(left))
+    return waits
+
+
 def check_rate(db: Session, name: str, address: str, per_account: int, per_address: int, window: int) -> None:
     """Raise RateLimited when the recent failed sign-ins of this account or address are too many."""
-    since = now() - timedelta(seconds=window)
-    failed = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.success.is_(False), LoginAttempt.at >= since
-    )
-    if (db.scalar(failed.where(LoginAttempt.account_name == name)) or 0) >= per_account or (
-        db.scalar(failed.where(LoginAttempt.address == address)) or 0
-    ) >= per_address:
-        raise RateLimited(window)
+    waits = rate_waits(db, name, address, per_account, per_address, window)
+    if waits:
+        raise RateLimited(max(waits.values()))
 
 
 def record_attempt(db: Session, name: str, address: str, success: bool) -> LoginAttempt:
