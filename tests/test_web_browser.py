@@ -34,6 +34,8 @@ from tests.web_support import (  # noqa: E402
     free_port,
 )
 
+SAMPLE_SH = SAMPLE_12345.parent / "上海市普陀区财政局.xlsx"
+UNIT_SH = "上海市普陀区财政局"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
 SLOW = 300_000  # ms: generation on a busy machine
@@ -54,6 +56,7 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("serve")
     _cli("--data", str(data), "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
     _cli("--data", str(data), "--add-account", "bureau", "--admin", "--password", PASSWORD)
+    _cli("--data", str(data), "--add-account", "clerk-sh", "--unit", UNIT_SH, "--password", PASSWORD)
     port = free_port()
     log = open(data / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
@@ -229,4 +232,31 @@ def test_bureau_generates_the_department_workbook_of_a_year(server, browser, tmp
     for figure in (lambda d: d.t01.income_total, lambda d: d.t01.expense_grand_total,
                    lambda d: d.t05.totals.total, lambda d: d.t06.public_total, lambda d: d.t09.actual.total):
         assert figure(dept) == sum((figure(u) for u in units), Decimal(0))
+    context.close()
+
+
+def test_after_a_format_whose_checks_fail_the_clerk_generates_in_the_workbooks_own(server, browser):
+    """The 上海 sample in the 乌鲁木齐 format fails its checks; the same upload is then generated in
+    its own format from the same page, without uploading again.  (Last: the bureau's pages and
+    their pictures above show the 乌鲁木齐 units only.)"""
+    base, _ = server
+    context, page = _sign_in(browser, base, "clerk-sh")
+    page.set_input_files("#clerk-file", str(SAMPLE_SH))
+    page.wait_for_url("**/submissions/*", timeout=60_000)
+    assert page.locator("#style option").first.inner_text() == "按工作簿所选（上海）"
+    page.select_option("#style", "乌鲁木齐")
+    page.click("#generate")
+    page.locator("#status-badge", has_text="生成失败").wait_for(timeout=SLOW)
+    said = page.inner_text("#generate-status")
+    assert "按公开格式“乌鲁木齐”检查有" in said and "不必重新上传" in said
+    assert page.is_enabled("#generate") and page.locator("#downloads a").count() == 0
+    page.reload()  # the page as it is served now: still offers the generation, not “重新上传”
+    assert "有错误，不能生成" not in page.inner_text("#generate-box")
+    assert "按公开格式“乌鲁木齐”检查有" in page.inner_text("#sub-message")
+    page.select_option("#style", "")
+    page.click("#generate")
+    page.wait_for_selector("#downloads a[data-kind=pdf]", timeout=SLOW)
+    assert "已生成" in page.inner_text("#status-badge")
+    frame = page.frame_locator("#preview")
+    assert f"{UNIT_SH}2024年度部门决算" in frame.locator("body").inner_text(timeout=60_000)
     context.close()

@@ -273,7 +273,7 @@ class JobRunner:
                     sub.status, sub.message = "failed", problem
                 else:
                     attach_report(db, self.store, sub, report)
-                    outcome = self._store_result(db, sub, result)
+                    outcome = self._store_result(db, sub, result, job.style or "")
                     job.state = "done" if outcome == "generated" else "failed"
                     job.reason = "" if outcome == "generated" else (sub.message or result.status)
         finally:
@@ -281,7 +281,9 @@ class JobRunner:
             if self.on_finished is not None:
                 self.on_finished(outcome, seconds)
 
-    def _store_result(self, db: Session, sub: Submission, result: UnitResult) -> str:
+    def _store_result(self, db: Session, sub: Submission, result: UnitResult, style: str = "") -> str:
+        if style and result.status == Status.CHECKS_FAILED:
+            return self._failed_in_style(sub, result, style)
         data = stored_result(result, sub.filename)
         sub.result = data
         sub.errors, sub.warnings, sub.notices = counts(data)
@@ -309,3 +311,31 @@ class JobRunner:
             sub.status = "failed"
             sub.message = result.message or "生成失败"
         return sub.status
+
+    def _failed_in_style(self, sub: Submission, result: UnitResult, style: str) -> str:
+        """Checks failed in the 公开格式 ``style`` chosen instead of the workbook's own: nothing is
+        generated, but the upload stays as it is — its own check (and any files generated before)
+        are kept, and it can be generated again in another format without a new upload.  The
+        errors of ``style`` are named in the message.  (A batch upload checked only now keeps
+        these findings, since it has no others.)"""
+        if sub.result is None:
+            sub.result = stored_result(result, sub.filename)
+            sub.errors, sub.warnings, sub.notices = counts(sub.result)
+        sub.message = style_failure_message(result, style)
+        sub.status = "failed"
+        return sub.status
+
+
+STYLE_ERRORS_SHOWN = 10
+
+
+def style_failure_message(result: UnitResult, style: str) -> str:
+    """Why a generation in the chosen 公开格式 ``style`` stopped, with its first errors and cells."""
+    from generator.errors import Severity
+
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    shown = "；".join(f"{'、'.join(f.cells)}：{f.message}" if f.cells else f.message
+                     for f in errors[:STYLE_ERRORS_SHOWN])
+    more = f"；等共 {len(errors)} 条" if len(errors) > STYLE_ERRORS_SHOWN else ""
+    return (f"按公开格式“{style}”检查有 {len(errors)} 条错误，未生成：{shown}{more}。"
+            "可以选择其他公开格式（或“按工作簿所选”）重新生成，不必重新上传。")
