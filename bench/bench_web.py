@@ -6,6 +6,9 @@ First, in this process and without a server, where the time of one upload goes (
 read, checks, check report, generation of each output format).  Then it starts
 ``juesuan-gen serve`` on 127.0.0.1 and a free port with a fresh data folder, and:
 
+/api/health is timed from a separate process throughout (the load generator's own event loop
+would otherwise count as the server's latency).
+
 1. upload → findings and upload → preview (``--runs`` each, medians): a clerk uploads a sample
    unit and gets its findings; uploads it to be generated, and the preview is served;
 2. a password-hashing storm: ``--storm`` seconds of concurrent *right* sign-ins (each one an
@@ -16,7 +19,10 @@ read, checks, check report, generation of each output format).  Then it starts
    workers);
 4. queue pressure: far more submissions than the queue holds, at once (accepted vs 请稍后再试,
    every accepted job completes, peak memory);
-5. bureau batch: ``--units`` synthetic units in one upload, time until all are generated.
+5. bureau batch: ``--units`` synthetic units in one upload, time until all are generated;
+6. ``--phases ab``: the clerks' check load against two servers differing only in
+   ``--check-workers`` (``--ab 0,2``), alternately A B A B … (``--ab-rounds`` × ``--ab-seconds``),
+   so that a busy machine weighs on both alike: checks/s, p50/p95, /api/health p95 of each.
 
 Every loop stops after its time or count; nothing is sent anywhere but 127.0.0.1.
 """
@@ -60,6 +66,12 @@ def rss_tree_mb(pid: int) -> float:
         except (OSError, AttributeError):
             continue
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the process ``pid`` itself, all its threads, not its children."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class PeakMemory:
@@ -130,7 +142,9 @@ class HealthProbe:
         self._proc.join(timeout=30)
 
 
-async def storm(base: str, seconds: float, concurrency: int = 20) -> dict:
+async def storm(base: str, seconds: float, pid: int, concurrency: int = 20) -> dict:
+    """Wrong passwords from ``concurrency`` connections.  Besides /api/health, the CPU time the
+    server process spent per attempt: what the storm costs it, whatever else the machine is doing."""
     codes: dict[int, int] = {}
     stop = time.monotonic() + seconds
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
@@ -145,20 +159,26 @@ async def storm(base: str, seconds: float, concurrency: int = 20) -> dict:
                 codes[r.status_code] = codes.get(r.status_code, 0) + 1
                 n += 1
 
+        # first every account reaches its limit (15 wrong passwords, each one verified); the timed
+        # storm then measures the cost of refusing, attempt after attempt
+        for i in range(3):
+            for n in range(50):
+                r = await client.post("/login", data={"name": f"clerk{i}", "password": f"first{n}", "csrf_token": pre},
+                                      follow_redirects=False)
+                codes[r.status_code] = codes.get(r.status_code, 0) + 1
+                if r.status_code == 429:
+                    break
+        first = dict(codes)
+        codes.clear()
+        stop = time.monotonic() + seconds
+        cpu = cpu_seconds(pid)
         with HealthProbe(base, seconds) as probe:
             await asyncio.gather(*(attacker(i) for i in range(concurrency)))
-    return {"attempts": sum(codes.values()), "codes": codes, "per_second": round(sum(codes.values()) / seconds),
+        cpu = cpu_seconds(pid) - cpu
+    attempts = sum(codes.values())
+    return {"until_limited": first, "attempts": attempts, "codes": codes, "per_second": round(attempts / seconds),
+            "server_cpu_s": round(cpu, 2), "server_cpu_ms_per_attempt": round(cpu / max(attempts, 1) * 1000, 2),
             **health_figures(probe.health)}
-
-
-async def probe_health(client: httpx.AsyncClient, stop: float, into: list[float]) -> None:
-    """Time /api/health every 0.1 s until ``stop`` (monotonic)."""
-    while time.monotonic() < stop:
-        t = time.perf_counter()
-        r = await client.get("/api/health")
-        if r.status_code == 200:
-            into.append(time.perf_counter() - t)
-        await asyncio.sleep(0.1)
 
 
 def health_figures(health: list[float]) -> dict:
@@ -174,9 +194,8 @@ async def hashing_storm(base: str, seconds: float, names: list[str], password: s
     concurrency = len(names)
     codes: dict[int, int] = {}
     signin: list[float] = []
-    health: list[float] = []
     stop = time.monotonic() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=60) as prober:
+    with HealthProbe(base, seconds) as probe:
         async def signer(i: int):
             async with httpx.AsyncClient(base_url=base, timeout=60) as client:
                 n = 0
@@ -191,15 +210,16 @@ async def hashing_storm(base: str, seconds: float, names: list[str], password: s
                     client.cookies.clear()
                     n += 1
 
-        await asyncio.gather(probe_health(prober, stop, health), *(signer(i) for i in range(concurrency)))
+        await asyncio.gather(*(signer(i) for i in range(concurrency)))
     return {"sign_ins": sum(codes.values()), "codes": codes, "per_second": round(sum(codes.values()) / seconds, 1),
-            "signin_p50_ms": round(pct(signin, 50) * 1000), **health_figures(health)}
+            "signin_p50_ms": round(pct(signin, 50) * 1000), **health_figures(probe.health)}
 
 
-async def clerks(base: str, token: str, n: int, seconds: float) -> dict:
+async def clerk_load(base: str, token: str, n: int, seconds: float) -> tuple[list[float], dict, list[float], float]:
+    """``n`` clerks check the sample again and again for ``seconds``: (latencies, status codes,
+    /api/health latencies from a separate process, the actual duration including the last requests)."""
     content = SAMPLE.read_bytes()
     latencies: list[float] = []
-    health: list[float] = []
     codes: dict[int, int] = {}
     started = time.monotonic()
     stop = started + seconds
@@ -215,13 +235,85 @@ async def clerks(base: str, token: str, n: int, seconds: float) -> dict:
                 codes[r.status_code] = codes.get(r.status_code, 0) + 1
                 k += 1
 
-        async with httpx.AsyncClient(base_url=base, timeout=60) as prober:
-            await asyncio.gather(probe_health(prober, stop, health), *(clerk() for _ in range(n)))
-    actual = time.monotonic() - started
+        with HealthProbe(base, seconds) as probe:
+            await asyncio.gather(*(clerk() for _ in range(n)))
+    return latencies, codes, probe.health, time.monotonic() - started
+
+
+def load_figures(latencies: list[float], codes: dict, health: list[float], actual: float) -> dict:
     return {"requests": len(latencies), "codes": codes, "p50_s": round(pct(latencies, 50), 2),
             "p95_s": round(pct(latencies, 95), 2), "per_second": round(len(latencies) / actual, 2),
             "actual_seconds": round(actual, 1), "server_errors": sum(v for c, v in codes.items() if c >= 500),
             **health_figures(health)}
+
+
+async def clerks(base: str, token: str, n: int, seconds: float) -> dict:
+    return load_figures(*await clerk_load(base, token, n, seconds))
+
+
+def start_server(data: Path, workers: int, queue_limit: int, check_workers: int) -> tuple[subprocess.Popen, str]:
+    """``juesuan-gen serve`` on 127.0.0.1 and a free port, once it answers and its workers are warm."""
+    with __import__("socket").socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
+                             "--workers", str(workers), "--queue-limit", str(queue_limit),
+                             "--check-workers", str(check_workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    time.sleep(3)  # workers warm up (fonts)
+    return proc, base
+
+
+def checks_ab(args) -> dict:
+    """The clerks' check load against servers that differ only in ``--check-workers``, measured
+    alternately (A B A B …, ``--ab-rounds`` rounds of ``--ab-seconds`` each, the same load) so
+    that a busy machine weighs on each alike.  Both servers run throughout; only one is loaded."""
+    configs = [int(c) for c in args.ab.split(",")]
+    servers: dict[int, tuple[subprocess.Popen, str, str, Path]] = {}
+    runs: dict[int, list] = {c: [] for c in configs}
+    try:
+        for c in configs:
+            data = Path(tempfile.mkdtemp(prefix=f"juesuan-bench-ab{c}-"))
+            token = serve_cli(data, "--add-account", "clerk", "--unit", UNIT)
+            proc, base = start_server(data, args.workers, args.queue_limit, c)
+            servers[c] = (proc, base, token, data)
+        for r in range(args.ab_rounds):
+            for c in configs:
+                proc, base, token, _ = servers[c]
+                load = os.getloadavg()[0]
+                with PeakMemory(proc.pid) as mem:
+                    raw = asyncio.run(clerk_load(base, token, args.clerks, args.ab_seconds))
+                runs[c].append((raw, load, os.getloadavg()[0], mem.peak))
+                one = load_figures(*raw)
+                print(f"check-workers {c} round {r + 1}: {one['per_second']}/s p50 {one['p50_s']} s "
+                      f"p95 {one['p95_s']} s health p95 {one['health_p95_ms']} ms load {load:.1f}", flush=True)
+    finally:
+        for proc, _, _, data in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+            shutil.rmtree(data, ignore_errors=True)
+    out = {}
+    for c, rounds in runs.items():
+        latencies = [x for (raw, *_) in rounds for x in raw[0]]
+        health = [x for (raw, *_) in rounds for x in raw[2]]
+        codes: dict[int, int] = {}
+        for (raw, *_) in rounds:
+            for code, k in raw[1].items():
+                codes[code] = codes.get(code, 0) + k
+        actual = sum(raw[3] for (raw, *_) in rounds)
+        out[f"check_workers_{c}"] = {
+            **load_figures(latencies, codes, health, actual), "rounds": len(rounds),
+            "per_round": [round(len(raw[0]) / raw[3], 2) for (raw, *_) in rounds],
+            "load": [round(x, 1) for (_, a, b, _) in rounds for x in (a, b)],
+            "peak_mb": round(max(m for (*_, m) in rounds))}
+    return {"clerks": args.clerks, "seconds_per_round": args.ab_seconds, **out}
 
 
 def stages(runs: int = 3) -> dict:
@@ -330,11 +422,22 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--queue-limit", type=int, default=20)
     ap.add_argument("--pressure", type=int, default=60, help="submissions sent at once in the queue test")
-    ap.add_argument("--phases", default="stages,preview,storm,hashing,clerks,queue,batch", help="which parts to run")
+    ap.add_argument("--phases", default="stages,preview,storm,hashing,clerks,queue,batch",
+                    help="which parts to run; also ab: the check load with each --ab value of --check-workers, alternately")
+    ap.add_argument("--ab", default="0,2", help="the --check-workers values compared by the ab part")
+    ap.add_argument("--ab-rounds", type=int, default=3)
+    ap.add_argument("--ab-seconds", type=float, default=40)
     args = ap.parse_args()
     phases = set(args.phases.split(","))
     report: dict = {"workers": args.workers, "check_workers": args.check_workers, "queue_limit": args.queue_limit,
                     "cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
+    if "ab" in phases:  # the check load with and without check processes, alternately
+        report["checks_ab"] = checks_ab(args)
+        print("checks_ab", json.dumps(report["checks_ab"], ensure_ascii=False), flush=True)
+        phases.discard("ab")
+        if not phases:
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+            return 0
     if "stages" in phases:  # where one upload's time goes (no server)
         report["stages_s"] = stages()
         print("stages", report["stages_s"], flush=True)
@@ -346,22 +449,8 @@ def main() -> int:
     admin = serve_cli(data, "--add-account", "bureau", "--admin", "--password", "right-pass-1")
     for i in range(10):
         serve_cli(data, "--add-account", f"hash{i}", "--unit", f"单位{i % 3}", "--password", "right-pass-1")
-    with __import__("socket").socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
-                             "--workers", str(args.workers), "--queue-limit", str(args.queue_limit),
-                             "--check-workers", str(args.check_workers)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, base = start_server(data, args.workers, args.queue_limit, args.check_workers)
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        time.sleep(3)  # workers warm up (fonts)
         report["idle_mb"] = round(rss_tree_mb(proc.pid))
         auth = {"Authorization": f"Bearer {token}"}
         if "preview" in phases:  # 1. upload → findings, upload → preview
@@ -399,7 +488,7 @@ def main() -> int:
 
         if "storm" in phases:  # 2. wrong-password storm
             with PeakMemory(proc.pid) as mem:
-                report["storm"] = asyncio.run(storm(base, args.storm))
+                report["storm"] = asyncio.run(storm(base, args.storm, proc.pid))
             report["storm"].update(peak_mb=round(mem.peak), load_1min=round(os.getloadavg()[0], 1))
             print("storm", report["storm"], flush=True)
 
