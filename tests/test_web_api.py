@@ -379,3 +379,17 @@ def test_next_years_workbook_is_prefilled_from_a_submission_of_the_own_unit_only
     other = TestClient(app)
     sign_in(other, "clerk-b")
     assert other.get(f"/template-next.xlsx?sid={sid}").status_code == 404
+
+
+def test_every_response_carries_the_security_headers(idle_app):
+    client = TestClient(idle_app)
+    pages = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"
+    for r in (client.get("/login"), client.get("/api/health"), client.get("/api/submissions"),
+              client.get("/no-such-page", headers={"accept": "text/html"})):
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "same-origin"
+        assert r.headers["x-frame-options"] == "SAMEORIGIN"
+        assert r.headers["content-security-policy"] == pages
+    docs = client.get("/docs")
+    assert "script-src 'self' 'unsafe-inline'" in docs.headers["content-security-policy"]
+    assert len(docs.headers.get_list("content-security-policy")) == 1

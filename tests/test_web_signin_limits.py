@@ -85,6 +85,7 @@ def _is_refusal(r) -> None:
     assert "登录尝试过于频繁，请" in r.text and "分钟后再试" in r.text
     assert 0 < int(r.headers["retry-after"]) <= WINDOW
     assert r.headers["content-type"].startswith("text/html")
+    assert r.headers["x-frame-options"] == "SAMEORIGIN" and "default-src 'self'" in r.headers["content-security-policy"]
 
 
 def test_a_limited_account_is_refused_without_touching_the_database(app):

@@ -36,7 +36,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from generator.templates_path import packaged_templates
 from generator.web import security
@@ -291,18 +293,7 @@ def create_app(settings: Settings) -> FastAPI:
             return render(request, "error.html", None, status_code=500, message=detail, code=500)
         return JSONResponse({"detail": detail}, status_code=500)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.url.path == "/docs":
-            csp = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
-        else:
-            csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"
-        response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     # ------------------------------------------------------------------ access rules
     def visible_submission(db: Session, who: Principal, sid: int) -> Submission:
@@ -1057,6 +1048,38 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 # ---------------------------------------------------------------------- helpers
+_CSP_PAGES = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"
+_CSP_DOCS = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+class SecurityHeaders:
+    """The security headers of every response (a response may set its own CSP, as the preview does).
+
+    A plain ASGI middleware: it only adds headers to the response's start, without the extra task
+    and streams per request of ``@app.middleware("http")`` — every request passes through it,
+    the sign-in refusals of a password storm included."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = _CSP_DOCS if scope.get("path") == "/docs" else _CSP_PAGES
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("Content-Security-Policy", csp)
+                headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 _HTTP_TEXT = {
     400: "请求有误", 401: "未登录或令牌无效", 403: "没有权限", 404: "页面或资源不存在",
     405: "不支持的请求方式", 413: "上传的内容过大", 422: "请求不完整或格式不对", 429: "请求过于频繁，请稍后再试",
