@@ -74,6 +74,25 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> dict[int, float]:
+    """CPU time used so far by the process ``pid`` and each of its descendants, by pid."""
+    out, todo = {}, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            out[p] = cpu_seconds(p)
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds a process tree used between two readings (processes that ended meanwhile are not counted)."""
+    return sum(after[p] - before.get(p, 0.0) for p in after)
+
+
 class PeakMemory:
     def __init__(self, pid: int):
         self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
@@ -288,12 +307,16 @@ def checks_ab(args) -> dict:
             for c in configs:
                 proc, base, token, _ = servers[c]
                 load = os.getloadavg()[0]
+                cpu = tree_cpu_seconds(proc.pid)
                 with PeakMemory(proc.pid) as mem:
                     raw = asyncio.run(clerk_load(base, token, args.clerks, args.ab_seconds))
-                runs[c].append((raw, load, os.getloadavg()[0], mem.peak))
+                used = cpu_used(cpu, tree_cpu_seconds(proc.pid))
+                runs[c].append((raw, load, os.getloadavg()[0], mem.peak, used))
                 one = load_figures(*raw)
                 print(f"check-workers {c} round {r + 1}: {one['per_second']}/s p50 {one['p50_s']} s "
-                      f"p95 {one['p95_s']} s health p95 {one['health_p95_ms']} ms load {load:.1f}", flush=True)
+                      f"p95 {one['p95_s']} s health p95 {one['health_p95_ms']} ms load {load:.1f} "
+                      f"server CPU {used:.1f} s = {used / max(1, len(raw[0])) * 1000:.0f} ms per check "
+                      f"({used / raw[3]:.2f} cores)", flush=True)
     finally:
         for proc, _, _, data in servers.values():
             proc.terminate()
@@ -311,8 +334,10 @@ def checks_ab(args) -> dict:
         out[f"check_workers_{c}"] = {
             **load_figures(latencies, codes, health, actual), "rounds": len(rounds),
             "per_round": [round(len(raw[0]) / raw[3], 2) for (raw, *_) in rounds],
-            "load": [round(x, 1) for (_, a, b, _) in rounds for x in (a, b)],
-            "peak_mb": round(max(m for (*_, m) in rounds))}
+            "load": [round(x, 1) for (_, a, b, _, _) in rounds for x in (a, b)],
+            "server_cpu_ms_per_check": round(sum(u for (*_, u) in rounds) / max(1, len(latencies)) * 1000),
+            "server_cores_used": round(sum(u for (*_, u) in rounds) / actual, 2),
+            "peak_mb": round(max(m for (_, _, _, m, _) in rounds))}
     return {"clerks": args.clerks, "seconds_per_round": args.ab_seconds, **out}
 
 
