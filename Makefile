@@ -30,7 +30,7 @@ sample-workbooks: setup
 	for f in samples/data/*.json; do $(VENV)/bin/juesuan-gen --template "samples/$$(basename "$$f" .json).xlsx" --from "$$f" --overwrite || exit 1; done
 
 # The page images shown in README.md (title and 目录, a narrative page, a landscape table, a 绩效自评表,
-# a page with a chart).
+# a page with a chart, the HTML page at phone size).
 docs-images: samples
 	$(VENV)/bin/python scripts/render_pages.py "output/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开.pdf" 1,5,18,13 output/pages --dpi 70
 	cp "output/pages/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开-p1.png" docs/images/page-toc.png
@@ -45,3 +45,7 @@ docs-images: samples
 	$(VENV)/bin/juesuan-gen "samples/乌鲁木齐市12345政务服务热线中心.xlsx" -o output/charts --templates output/chart-templates --format pdf
 	$(VENV)/bin/python scripts/render_pages.py "output/charts/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开.pdf" 5 output/pages --dpi 70
 	cp "output/pages/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开-p5.png" docs/images/page-chart.png
+	# the HTML page at phone size: title and 目录, and 公开02表
+	rm -rf output/html-phone
+	$(VENV)/bin/juesuan-gen "samples/乌鲁木齐市12345政务服务热线中心.xlsx" -o output/html-phone --format html
+	$(VENV)/bin/python scripts/html_phone_images.py "output/html-phone/乌鲁木齐市12345政务服务热线中心2024年度单位决算公开.html" docs/images
