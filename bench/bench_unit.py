@@ -5,7 +5,9 @@
 Stages: read (workbook → model), check, compute (derived figures + document), DOCX, PDF.
 *warm* repeats the stages in this process (fonts and templates already loaded); *cold*
 runs the whole command line in a new process each time.  The PDF stage is compared with
-converting the same DOCX by LibreOffice headless (``soffice --headless --convert-to pdf``).
+converting the same DOCX by LibreOffice headless (``soffice --headless --convert-to pdf``),
+alternately in each round so that both see the same load (the machine may be shared): the
+ratio of each round, its median, and the ratio of CPU times are printed, with the load average.
 Peak memory is the maximum resident set size of the process (ru_maxrss).
 """
 
@@ -87,21 +89,52 @@ def cold(workbook: Path, runs: int, out: Path) -> list[float]:
     return results
 
 
-def soffice(docx: Path, runs: int, out: Path) -> list[float] | None:
+def _load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def soffice_alternating(workbook: Path, runs: int, out: Path) -> dict[str, list[float]] | None:
+    """Our PDF stage (warm) and LibreOffice converting our DOCX to PDF, one after the other in
+    each round, so that both see the same load; wall time and CPU time of each.
+
+    LibreOffice starts a new process for every conversion (as a user's one-off conversion
+    does), so its time includes its start-up; the profile directory is kept between rounds."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
         return None
+    from generator.inputs import load_input
+    from generator.pipeline import BuildOptions, Renderers
+    from generator.render.docx import write_docx
+    from generator.report import build_document
+
+    doc = build_document(load_input(workbook).disclosure)
+    docx = out / "versus.docx"
+    write_docx(doc, docx)
+    renderers = Renderers(BuildOptions(out_dir=out))
+    renderers.pdf.write(doc, out / "versus.pdf")  # fonts and templates loaded: warm from here on
     profile = out / "lo-profile"
-    results = []
+    command = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(out / "lo"), str(docx)]
+    subprocess.run(command, check=True, capture_output=True)  # LibreOffice's first start makes its profile
+    times: dict[str, list[float]] = {"ours": [], "ours_cpu": [], "lo": [], "lo_cpu": []}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(
-            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(out / "lo"), str(docx)],
-            check=True, capture_output=True,
-        )
-        results.append(time.perf_counter() - t0)
-    return results
+        c0, t0 = time.process_time(), time.perf_counter()
+        renderers.pdf.write(doc, out / "versus.pdf")
+        times["ours"].append(time.perf_counter() - t0)
+        times["ours_cpu"].append(time.process_time() - c0)
+        c0, t0 = _children_cpu(), time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times["lo"].append(time.perf_counter() - t0)
+        times["lo_cpu"].append(_children_cpu() - c0)
+    return times
 
 
 def main() -> int:
@@ -110,6 +143,8 @@ def main() -> int:
                         default=ROOT / "samples" / "乌鲁木齐市12345政务服务热线中心.xlsx")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-soffice", action="store_true")
+    parser.add_argument("--versus-runs", type=int, default=9,
+                        help="rounds of the PDF stage against LibreOffice, alternately (default 9)")
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="bench-unit-"))
     try:
@@ -117,7 +152,9 @@ def main() -> int:
         peak_warm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         c = cold(args.workbook, args.runs, out / "cold")
         peak_cold = _peak_mb_children()
-        lo = None if args.no_soffice else soffice(out / "bench.docx", args.runs, out)
+        load_before = _load_average()
+        lo = None if args.no_soffice else soffice_alternating(args.workbook, args.versus_runs, out)
+        load_after = _load_average()
         pdf_size = (out / "bench.pdf").stat().st_size / 1024
         docx_size = (out / "bench.docx").stat().st_size / 1024
         pages = subprocess.run(["pdfinfo", str(out / "bench.pdf")], capture_output=True, text=True).stdout
@@ -138,8 +175,16 @@ def main() -> int:
         print(f"cold（新进程，命令行，DOCX+PDF）：中位数 {_median(c):.2f} s（{', '.join(f'{x:.2f}' for x in c)}）")
         print(f"峰值内存：warm 进程 {peak_warm:.0f} MB；cold 命令行进程 {peak_cold:.0f} MB")
         if lo is not None:
-            print(f"对照：LibreOffice 将同一 DOCX 转为 PDF，中位数 {_median(lo):.2f} s（{', '.join(f'{x:.2f}' for x in lo)}）；"
-                  f"本工具 PDF 阶段 {_median(w['pdf']):.2f} s")
+            ratios = [a / b for a, b in zip(lo["ours"], lo["lo"], strict=True)]
+            cpu_ratios = [a / b for a, b in zip(lo["ours_cpu"], lo["lo_cpu"], strict=True)]
+            print(f"对照（{args.versus_runs} 轮，每轮先本工具 PDF 阶段、后 LibreOffice 将同一 DOCX 转为 PDF；"
+                  f"负载均值 {load_before} → {load_after}）：")
+            print(f"  本工具 PDF 阶段 中位数 {_median(lo['ours']):.2f} s（{', '.join(f'{x:.2f}' for x in lo['ours'])}），"
+                  f"CPU {_median(lo['ours_cpu']):.2f} s")
+            print(f"  LibreOffice     中位数 {_median(lo['lo']):.2f} s（{', '.join(f'{x:.2f}' for x in lo['lo'])}），"
+                  f"CPU {_median(lo['lo_cpu']):.2f} s")
+            print(f"  比值（本工具 / LibreOffice，逐轮）：中位数 {_median(ratios):.2f}"
+                  f"（{', '.join(f'{x:.2f}' for x in ratios)}）；CPU 时间之比 中位数 {_median(cpu_ratios):.2f}")
         else:
             print("对照：未找到 soffice，跳过 LibreOffice 比较")
     finally:
