@@ -187,3 +187,25 @@ def test_the_page_prefills_the_department_and_its_form_needs_the_csrf_token(tmp_
                         follow_redirects=False)
         assert r.status_code == 403
         assert client.get("/bureau/department").status_code == 403
+
+
+def test_the_plan_lists_a_department_workbook_as_left_out_before_anything_is_built(tmp_path):
+    """The page counts only what will be summed: a unit whose current version is itself a 部门决算
+    workbook (the 上海 samples are) is listed as left out by the plan, not only after building."""
+    from types import SimpleNamespace
+
+    from generator.web.department import plan
+
+    samples = SAMPLE_12345.parent / "data"
+    department = samples / "上海市普陀区财政局.json"
+    assert json.loads(department.read_text(encoding="utf-8"))["unit"]["document"] == "部门"
+
+    def row(name, sid, path):
+        sub = SimpleNamespace(id=sid, status="ok", errors=0, result={"errors": 0}, message="", stored=path)
+        return {"unit": SimpleNamespace(name=name), "latest": sub}
+
+    chosen = plan([row(UNIT_12345, 1, samples / f"{UNIT_12345}.json"), row("上海市普陀区财政局", 2, department)],
+                  2024, lambda stored: stored)
+    assert [p[:2] for p in chosen.picked] == [(UNIT_12345, 1)]
+    assert chosen.left_out == [{"unit": "上海市普陀区财政局", "submission": 2,
+                                "reason": "当前版本（提交 #2）已是部门决算工作簿，只汇总单位决算工作簿"}]

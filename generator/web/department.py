@@ -6,7 +6,9 @@ workbook, exactly as ``juesuan-gen --consolidate`` does.  A unit is left out —
 the API say why, in Chinese — when it has not submitted, its current version has 错误 or cannot
 be read, is still being checked, is itself a 部门决算 workbook, or is another year's.
 
-:func:`plan` decides from what the database knows (no file is read); :func:`build` reads the
+:func:`plan` decides from what the database knows and, for the 决算类别, a look at each chosen
+workbook's 单位信息 sheet (so the page lists a 部门决算 workbook as left out before anything is
+built); :func:`build` reads the
 chosen workbooks again, re-checks them (a rule added since the upload counts) and writes the
 department's workbook.  ``build`` takes and returns only plain values, so that it can run in a
 worker process off the server's event loop.
@@ -44,15 +46,24 @@ def reason_left_out(sub: Any, year: int) -> str:
 
 def plan(rows: list[dict[str, Any]], year: int, path_of) -> Plan:
     """``rows``: the bureau's unit rows (``unit``, ``latest``) of ``year``; ``path_of``: stored name → path."""
+    from generator.model import DocumentKind
+    from generator.workbook.peek import peek_unit_document
+
     picked: list[Picked] = []
     left_out: list[dict[str, Any]] = []
     for r in rows:
         sub = r["latest"]
         why = reason_left_out(sub, year)
+        path = str(path_of(sub.stored)) if sub is not None and not why else ""
+        if not why:
+            # Only the 单位信息 sheet is looked at (read-only); build() reads the whole input again.
+            peeked = peek_unit_document(Path(path))
+            if peeked is not None and peeked[2] == DocumentKind.DEPARTMENT.value:
+                why = f"当前版本（提交 #{sub.id}）已是部门决算工作簿，只汇总单位决算工作簿"
         if why:
             left_out.append({"unit": r["unit"].name, "submission": sub.id if sub else None, "reason": why})
         else:
-            picked.append((r["unit"].name, sub.id, str(path_of(sub.stored))))
+            picked.append((r["unit"].name, sub.id, path))
     return Plan(picked, left_out)
 
 
