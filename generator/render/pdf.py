@@ -39,6 +39,7 @@ from generator.render.layout import (
     prepare,
     title_lines,
 )
+from generator.render.lean import lean_call
 from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
 from generator.render.paginate import estimate_pages
 from generator.render.pdf_html import flate_level, parse_xhtml
@@ -512,7 +513,11 @@ class PdfRenderer:
         the Latin face (text page numbers) are always laid out in one piece.
 
         Raises :class:`RenderError` (fonts missing, a character no font has, a template
-        error) before anything is written."""
+        error) before anything is written.  Runs through :func:`generator.render.lean.lean_call`
+        (no full garbage collections, no frame-stack chunk churn while WeasyPrint works)."""
+        return lean_call(self._lay_out, doc, split=split, part_pages=part_pages)
+
+    def _lay_out(self, doc: Document, *, split: bool | None, part_pages: int) -> PdfLayout:
         if self._font_error:
             raise RenderError(self._font_error)
         self._load()
@@ -626,7 +631,7 @@ class PdfRenderer:
         wp_logger.addHandler(catcher)
         try:
             with flate_level():
-                rendered.write_pdf(target, **options)
+                lean_call(rendered.write_pdf, target, **options)
         finally:
             wp_logger.removeHandler(catcher)
         if catcher.chars:
