@@ -514,7 +514,7 @@ class PdfRenderer:
 
         Raises :class:`RenderError` (fonts missing, a character no font has, a template
         error) before anything is written.  Runs through :func:`generator.render.lean.lean_call`
-        (no full garbage collections, no frame-stack chunk churn while WeasyPrint works)."""
+        (no frame-stack chunk churn while WeasyPrint works)."""
         return lean_call(self._lay_out, doc, split=split, part_pages=part_pages)
 
     def _lay_out(self, doc: Document, *, split: bool | None, part_pages: int) -> PdfLayout:
