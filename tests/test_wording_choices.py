@@ -22,6 +22,7 @@ from factories import make_disclosure
 from openpyxl import load_workbook
 
 from generator.document import Heading, Toc
+from generator.formats import format_dir
 from generator.inputs import dump_json, load_input
 from generator.model import Disclosure, Unit, YesNo, ZeroWording
 from generator.report import build_document
@@ -32,6 +33,22 @@ STYLE = "上海"
 BODY = "十一、其他重要事项的情况说明"
 TOC_TEXT = "十一、其他重要事项说明"
 
+
+
+def _sections_toml(style: str) -> str:
+    """The text of the format ``style``'s sections.toml."""
+    return (format_dir(style) / "sections.toml").read_text(encoding="utf-8")
+
+
+def _edited_sections(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """A copy of the 上海 sections.toml with each ``(old, new)`` replaced (``old`` must occur)."""
+    source = _sections_toml(STYLE)
+    for old, new in edits:
+        assert old in source, old
+        source = source.replace(old, new)
+    path = tmp_path / "sections.toml"
+    path.write_text(source, encoding="utf-8")
+    return path
 
 def _shanghai(**unit) -> Disclosure:
     """Factory data in the 上海 format, with 项 budgets (五（三）), a 三公 budget partly unspent and
@@ -110,22 +127,15 @@ def test_the_format_default_applies_when_the_unit_chooses_none(tmp_path):
     assert shanghai.wording(unit) == Wording(item_completion=False, zero="0")
     assert _text(_shanghai()) == _text(_shanghai(item_completion=YesNo.NO, zero_wording=ZeroWording.PLAIN))
     # a format declaring the other defaults
-    source = (Path(load_sections.__globals__["format_dir"](STYLE)) / "sections.toml").read_text(encoding="utf-8")
-    changed = source.replace('item_completion = "否"', 'item_completion = "是"').replace(
-        'zero_wording = "写作0"', 'zero_wording = "写作0.00"'
-    )
-    assert changed != source
-    path = tmp_path / "sections.toml"
-    path.write_text(changed, encoding="utf-8")
+    path = _edited_sections(tmp_path, ('item_completion = "否"', 'item_completion = "是"'),
+                            ('zero_wording = "写作0"', 'zero_wording = "写作0.00"'))
     assert read_sections(path).wording(unit) == Wording(item_completion=True, zero="0.00")
     unit.item_completion = YesNo.NO
     assert read_sections(path).wording(unit) == Wording(item_completion=False, zero="0.00")
 
 
 def test_a_wrong_default_in_sections_toml_is_refused(tmp_path):
-    source = (load_sections.__globals__["format_dir"](STYLE) / "sections.toml").read_text(encoding="utf-8")
-    path = tmp_path / "sections.toml"
-    path.write_text(source.replace('zero_wording = "写作0"', 'zero_wording = "零"'), encoding="utf-8")
+    path = _edited_sections(tmp_path, ('zero_wording = "写作0"', 'zero_wording = "零"'))
     with pytest.raises(ValueError, match="wording.zero_wording=零"):
         read_sections(path)
 
@@ -136,7 +146,7 @@ def test_a_format_without_the_choices_is_unaffected():
     if not paths:
         pytest.skip("no sample of the default format")
     d = load_sample(paths[0])
-    assert "wording" not in (load_sections.__globals__["format_dir"]("") / "sections.toml").read_text(encoding="utf-8")
+    assert "wording" not in _sections_toml("")
     before = _text(d)
     d.unit.item_completion = YesNo.YES
     d.unit.zero_wording = ZeroWording.DECIMALS
@@ -244,9 +254,7 @@ def test_the_toc_lists_the_format_s_title_and_the_body_keeps_the_heading():
 
 
 def test_a_toc_title_for_an_unknown_heading_is_refused(tmp_path):
-    source = (load_sections.__globals__["format_dir"](STYLE) / "sections.toml").read_text(encoding="utf-8")
-    path = tmp_path / "sections.toml"
-    path.write_text(source.replace('important = "十一、其他重要事项说明"', 'nothing = "十一、其他"'), encoding="utf-8")
+    path = _edited_sections(tmp_path, ('important = "十一、其他重要事项说明"', 'nothing = "十一、其他"'))
     with pytest.raises(ValueError, match="toc.nothing"):
         read_sections(path)
 
