@@ -76,32 +76,10 @@ def suggested_name(paths: list[str]) -> str:
 def peek_unit_text(path: Path, field: str) -> str:
     """A text of a standard workbook's 单位信息 sheet (``field`` of the model's Unit, e.g. the
     主管部门 or the 公开格式) or of a JSON input, read quickly ("" when not found)."""
-    import json
+    from generator.workbook.peek import peek_unit_fields
 
-    from generator.workbook import spec
-
-    try:
-        if path.suffix.lower() == ".json":
-            return str(json.loads(path.read_text(encoding="utf-8"))["unit"].get(field) or "").strip()
-        if path.suffix.lower() not in (".xlsx", ".xlsm"):
-            return ""
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            if spec.SHEET_UNIT not in book.sheetnames:
-                return ""
-            label = spec.norm(spec.title_of(("unit", field)))
-            for row in book[spec.SHEET_UNIT].iter_rows(values_only=True):
-                for i, value in enumerate(row):
-                    if isinstance(value, str) and spec.norm(value) == label:
-                        found = next((v for v in row[i + 1:] if v not in (None, "")), "")
-                        return str(found).strip()
-        finally:
-            book.close()
-    except Exception:  # noqa: BLE001 - only a default for a form field
-        return ""
-    return ""
+    found = (peek_unit_fields(path, (field,)) or {}).get(field)
+    return "" if found is None else str(found).strip()
 
 
 class NothingToConsolidate(Exception):

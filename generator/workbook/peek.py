@@ -24,39 +24,49 @@ def peek_unit(path: Path) -> tuple[str, int] | None:
 
 def peek_unit_document(path: Path) -> tuple[str, int, str] | None:
     """``(单位名称, 年度, 决算类别)`` (类别 ``单位`` when the input does not say), or None."""
+    found = peek_unit_fields(path, ("name", "year", "document"))
+    if found is None:
+        return None
+    return _checked(found.get("name"), found.get("year"), found.get("document"))
+
+
+def peek_unit_fields(path: Path, fields: tuple[str, ...]) -> dict[str, object] | None:
+    """The values of some fields of the model's Unit (``name``, ``supervisor``, ``style``…) as the
+    input states them, read quickly: from a JSON input's ``unit``, or from the standard workbook's
+    单位信息 sheet (the cell after each field's label).  A field not found is left out; None when
+    the input is not a standard workbook or JSON that can be read quickly (the full reader will
+    say what it is)."""
     suffix = path.suffix.lower()
     if not path.is_file():  # missing, a folder, a FIFO or a device: the full reader says what it is
         return None
     try:
         if suffix == ".json":
             unit = json.loads(path.read_text(encoding="utf-8"))["unit"]
-            return _checked(unit.get("name"), unit.get("year"), unit.get("document"))
+            return {f: unit[f] for f in fields if unit.get(f) not in (None, "")}
         if suffix in (".xlsx", ".xlsm"):
-            return _peek_xlsx(path)
+            return _peek_xlsx(path, fields)
     except Exception:  # noqa: BLE001 - any trouble: the full reader will say what it is
         return None
     return None
 
 
-def _peek_xlsx(path: Path) -> tuple[str, int, str] | None:
+def _peek_xlsx(path: Path, fields: tuple[str, ...]) -> dict[str, object] | None:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         if spec.SHEET_UNIT not in book.sheetnames:
             return None
-        wanted = {
-            spec.norm(spec.title_of(("unit", field))): field for field in ("name", "year", "document")
-        }
+        wanted = {spec.norm(spec.title_of(("unit", field))): field for field in fields}
         found: dict[str, object] = {}
         for row in book[spec.SHEET_UNIT].iter_rows(values_only=True):
             for i, value in enumerate(row):
                 key = wanted.get(spec.norm(value)) if isinstance(value, str) else None
                 if key and key not in found:
                     found[key] = next((v for v in row[i + 1 :] if v not in (None, "")), None)
-            if len(found) == 3:
+            if len(found) == len(wanted):
                 break
-        return _checked(found.get("name"), found.get("year"), found.get("document"))
+        return {k: v for k, v in found.items() if v is not None}
     finally:
         book.close()
 
