@@ -174,7 +174,9 @@ TEXT: dict[str, str] = {
     "bound_broken": "{statement}：{small}，{big}，超出 {diff} {unit}",
     "within_tolerance": "{text}，在四舍五入允许误差 {tolerance} {unit}以内",
     "beyond_tolerance": "{text}（四舍五入允许误差 {tolerance} {unit}）",
-    "duplicate_row": "{table}科目编码 {code} 重复出现（第 {first} 行与第 {second} 行）",
+    "duplicate_row": "{table}科目编码 {code} 重复出现（{places}）",
+    "duplicate_sheet_rows": "第 {first} 行与第 {second} 行",
+    "duplicate_list_rows": "第 {first} 条与第 {second} 条科目行",
     "duplicate_item": "{where}中科目编码 {code} 重复出现",
     "unknown_class": "{table}支出栏的类级科目编码 {code} 不是 {year} 年度支出功能分类的类级科目",
     "unknown_class_row": "{where}科目编码 {code}（{name}）不是 {year} 年度支出功能分类的类级科目",
@@ -602,6 +604,18 @@ def _norm_name(name: str) -> str:
 _COMPARISON_LISTS = ("gpb_items", "fund_items", "soe_items")
 
 
+_SHEET_ROW_RE = re.compile(r"![A-Z]+(\d+)$")
+
+
+def _row_places(cells: tuple[str, ...], first: int, second: int) -> str:
+    """Where two rows stand: the worksheet's row numbers when both were read from one sheet
+    (what the clerk sees in Excel), else their order in the table (JSON)."""
+    rows = [m[1] for m in map(_SHEET_ROW_RE.search, cells) if m]
+    if len(rows) == 2 and len(cells) == 2:
+        return _say("duplicate_sheet_rows", first=rows[0], second=rows[1])
+    return _say("duplicate_list_rows", first=first + 1, second=second + 1)
+
+
 @_rule("structure.duplicate_codes", ERR)
 def check_duplicate_codes(ctx: CheckContext) -> Iterator[Finding]:
     """同一张表中科目编码不得重复（02/03/05/06/07/08表及各项级科目对比清单）。
@@ -613,11 +627,12 @@ def check_duplicate_codes(ctx: CheckContext) -> Iterator[Finding]:
         for i, row in _rows(ctx, key):
             if row.code in seen:
                 first = seen[row.code]
+                cells = ctx.cells((key, "rows", first, "code"), (key, "rows", i, "code"))
                 yield Finding(
                     Severity.ERROR,
                     "structure.duplicate_codes",
-                    _say("duplicate_row", table=_table(ctx, key), code=row.code, first=first + 1, second=i + 1),
-                    ctx.cells((key, "rows", first, "code"), (key, "rows", i, "code")),
+                    _say("duplicate_row", table=_table(ctx, key), code=row.code, places=_row_places(cells, first, i)),
+                    cells,
                 )
             else:
                 seen[row.code] = i

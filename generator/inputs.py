@@ -15,6 +15,7 @@ least two decimals, ``"415.84"``), so JSON → model → JSON and workbook → J
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -102,13 +103,39 @@ def _load(path: Path) -> LoadedInput:
         try:
             disclosure = Disclosure.model_validate(raw)
         except ValidationError as exc:
-            errors += validation_findings(exc, sources)
+            # a cell whose value was refused is not also “必须填写”
+            refused = {c for f in errors for c in f.cells}
+            errors += [
+                f
+                for f in validation_findings(exc, sources)
+                if not (f.rule == "input.missing" and f.cells and set(f.cells) <= refused)
+            ]
+    if disclosure is not None:
+        errors += _year_data_findings(disclosure, sources)
     if errors or disclosure is None:
         what = "JSON 文件" if sources.is_json else "工作簿"
         raise InputInvalid(
             f"{path}：{what}中有 {len(errors)} 处错误，无法生成", findings=errors + warnings
         )
     return LoadedInput(disclosure, sources, warnings, path)
+
+
+def _year_data_findings(d: Disclosure, sources: SourceMap) -> list[Finding]:
+    """A 年度 before every year with 分类科目 data cannot be checked or written: an error at
+    the 年度 cell (a later year falls back to the latest data, with a note from the checks)."""
+    from generator.yeardata import available_years
+
+    years = available_years()
+    if any(y <= d.unit.year for y in years):
+        return []
+    place = json_path(("unit", "year")) if sources.is_json else sources.cell(("unit", "year"))
+    message = (
+        f"年度 {d.unit.year} 没有分类科目数据（现有：{'、'.join(map(str, years))}）："
+        "请核对年度是否填错；确需其他年度时，用 --year-data 指定存放 <年度>.toml 的文件夹"
+    )
+    return [
+        Finding(Severity.ERROR, "input.year", f"{place}：{message}" if place else message, (place,) if place else ())
+    ]
 
 
 def _read_json(path: Path) -> tuple[dict[str, Any], SourceMap]:
@@ -145,11 +172,24 @@ def _json_int(text: str) -> int | Decimal:
 
 
 def _show(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)  # null, true, false: as written in JSON, not Python's None/True
     if isinstance(value, (dict, list)):
         text = json.dumps(value, ensure_ascii=False, default=str)
     else:
         text = str(value)
     return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _choices(expected: str) -> str:
+    """pydantic's ``'单位' or '部门'`` as ``“单位”或“部门”之一``."""
+    values = re.findall(r"'([^']*)'", expected)
+    if not values:
+        return f" {expected} 之一"
+    quoted = [f"“{v}”" for v in values]
+    if len(quoted) == 1:
+        return quoted[0]
+    return "、".join(quoted[:-1]) + "或" + quoted[-1] + "之一"
 
 
 def _message(err: Mapping[str, Any], label: str) -> str:
@@ -180,7 +220,7 @@ def _message(err: Mapping[str, Any], label: str) -> str:
             return f"{label}“{_show(value)}”格式不对，应为{digits}数字"
         return f"{label}“{_show(value)}”格式不对"
     if kind == "enum":
-        return f"{label}应为 {ctx.get('expected', '')} 之一，实为“{_show(value)}”"
+        return f"{label}应为{_choices(str(ctx.get('expected', '')))}，实为“{_show(value)}”"
     if kind in (
         "decimal_parsing",
         "decimal_type",

@@ -7,6 +7,7 @@ they are shown, by 四舍五入 (ROUND_HALF_UP) to 0.01 — never with Python's 
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -77,7 +78,7 @@ AMOUNT_FLOOR = Decimal(10) ** AMOUNT_FLOOR_EXP
 COUNT_LIMIT = 10**9
 """Counts (persons, vehicles, batches) and their changes: |n| < 10**9."""
 
-BLANK_MARKS = frozenset({"-", "—", "－", "——", "--", "/"})
+BLANK_MARKS = frozenset({"-", "—", "－", "——", "--", "/", "―", "――", "–"})
 """Cell texts that mean “nothing here” in an amount cell, as the reporting software prints zeros."""
 
 ERROR_VALUES = frozenset(
@@ -88,8 +89,25 @@ ERROR_VALUES = frozenset(
 )  # fmt: skip
 """Spreadsheet error values (Excel, WPS; ``#错误`` is what an unknown .xls code reads as)."""
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋（）ｅＥ", "0123456789.,-+()eE")
-_SPACES = str.maketrans("", "", " \u3000\u00a0\u2009\u202f\t")
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９．，－＋（）ｅＥ\u2212\ufe63\u2010\u2011\u2012\u2013",
+    "0123456789.,-+()eE------",
+)
+"""Full-width digits and signs, and the minus signs a copy from Word or a PDF brings
+(U+2212 minus, hyphens, figure dash, en dash), as their ASCII forms."""
+_SPACES = str.maketrans(
+    "",
+    "",
+    " \u3000\u00a0\u2007\u2009\u202f\t\n\r\v\f\u2002\u2003\u2004\u2005\u2006\u2008\u200a\u205f"
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad",
+)
+"""Spaces, line breaks (Alt+Enter) and invisible characters pasted from web pages
+(zero-width space, byte-order mark, soft hyphen): none of them changes a number."""
+_QUOTE_PREFIX = ("'", "‘", "’", "`")
+"""A leading apostrophe that marks a number as text (exported by some systems literally)."""
+_DECORATION_RE = re.compile(
+    r"^(?P<pre>[¥￥$＄]|RMB|人民币)?(?P<num>.*?)(?P<post>万元|亿元|千元|元|万|人|名|辆|个|次|批|项|分|%|％)?$"
+)
 _NUMBER_RE = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _DECIMAL_COMMA_RE = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d{1,3}(?:\.\d{3})+,\d+", re.ASCII)
 
@@ -123,12 +141,17 @@ def parse_text(text: str) -> Decimal | None:
     if is_error_value(text):
         raise NumberRefused(f"是错误值“{shown}”（公式出错），应为数字")
     t = text.translate(_SPACES).translate(_FULLWIDTH)
+    if t.startswith(_QUOTE_PREFIX) and len(t) > 1:
+        t = t[1:]
     if t == "" or t in BLANK_MARKS:
         return None
     negative = False
     if len(t) > 2 and t[0] == "(" and t[-1] == ")":
         t, negative = t[1:-1], True
     if not _NUMBER_RE.fullmatch(t):
+        hint = _decoration_hint(t)
+        if hint:
+            raise NumberRefused(f"应为数字，实为“{shown}”{hint}")
         if "," in t and _DECIMAL_COMMA_RE.fullmatch(t):
             guess = t.replace(".", "").replace(",", ".")
             raise NumberRefused(
@@ -143,6 +166,28 @@ def parse_text(text: str) -> Decimal | None:
         raise NumberRefused(f"应为数字，实为“{shown}”")
     number = Decimal(t.replace(",", ""))
     return -number if negative else number
+
+
+def _decoration_hint(t: str) -> str:
+    """How to fix a number written with a unit or currency sign (``1064.89万元``, ``35人``,
+    ``￥12``, ``12.5%``): these are refused, never guessed, but the message says what to type."""
+    match = _DECORATION_RE.match(t)
+    if not match or not (match["pre"] or match["post"]):
+        return ""
+    number = match["num"]
+    if len(number) > 2 and number[0] == "(" and number[-1] == ")":
+        number = number[1:-1]
+    if not _NUMBER_RE.fullmatch(number):
+        return ""
+    extra = "”“".join(x for x in (match["pre"], match["post"]) if x)
+    if match["post"] in ("%", "％"):
+        return "：不能填写百分数，请填写金额或数目本身"
+    if match["pre"] or match["post"] in ("万元", "亿元", "千元", "元", "万"):
+        return (
+            f"：请只填写数字（去掉“{extra}”）；金额单位由表头或“单位信息”中的“金额单位”统一规定，"
+            "数字须按该单位填写"
+        )
+    return f"：请只填写数字 {match['num']}（去掉“{extra}”）"
 
 
 def accept(value: object, kind: str, unit: str = "万元") -> Decimal | int | None:
@@ -166,6 +211,12 @@ def accept(value: object, kind: str, unit: str = "万元") -> Decimal | int | No
         number = Decimal(repr(value))
     elif isinstance(value, Decimal):
         number = value
+    elif isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        shown = value.date() if isinstance(value, datetime.datetime) and value.time() == datetime.time() else value
+        raise NumberRefused(
+            f"应为数字，实为日期或时间“{shown}”：单元格可能被设成了日期格式（如输入 3/5、3-5 会变成日期），"
+            "请把单元格格式改为“常规”或“数值”后重新填写"
+        )
     else:
         raise NumberRefused(f"应为数字，实为“{_show(value)}”")
     if not number.is_finite():

@@ -141,6 +141,13 @@ def open_book(path: Path, engine: str = "auto") -> Book:
         return _open_xls(path, data)
     if data.startswith(ZIP_MAGIC):
         return _open_xlsx(path, data, engine)
+    if path.name.startswith("~$"):
+        raise InputUnreadable(
+            f"{where}：这是 Excel/WPS 打开工作簿时留下的临时锁定文件，不是 Excel 工作簿。"
+            f"请选择工作簿本身（{path.name[2:]}）；工作簿仍在 Excel/WPS 中打开时，先保存并关闭"
+        )
+    if data.startswith(b"%PDF"):
+        raise InputUnreadable(f"{where}：这是 PDF 文件（可能是已生成的公开说明），不是 Excel 工作簿，请选择填好的 .xlsx 工作簿")
     head = data[:2048].lower()
     if b"<html" in head or b"<table" in head or b"<!doctype html" in head:
         raise InputUnreadable(
@@ -160,6 +167,7 @@ def _open_xlsx(path: Path, data: bytes, engine: str = "auto") -> Book:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             bad = zf.testzip()
             names = set(zf.namelist())
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, EOFError, ValueError, OSError):
         raise InputUnreadable(
             f"{where}：文件已损坏或不完整（xlsx 压缩包无法解开），请重新导出或另存后再试"
@@ -167,6 +175,13 @@ def _open_xlsx(path: Path, data: bytes, engine: str = "auto") -> Book:
     if bad is not None:
         raise InputUnreadable(f"{where}：文件已损坏（压缩包中的 {bad} 校验失败），请重新导出或另存后再试")
     if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
+        if b"opendocument.spreadsheet" in mimetype:
+            raise InputUnreadable(
+                f"{where}：这是 OpenDocument 表格（.ods，LibreOffice、WPS 可保存的格式），不能直接读取。"
+                "请在 WPS、Excel 或 LibreOffice 中打开，另存为 Excel 工作簿（.xlsx）后再试"
+            )
+        if "word/document.xml" in names or b"opendocument.text" in mimetype:
+            raise InputUnreadable(f"{where}：这是 Word 文档（可能是已生成的公开说明），不是 Excel 工作簿，请选择填好的 .xlsx 工作簿")
         raise InputUnreadable(
             f"{where}：压缩包中没有工作簿内容，不是 Excel 工作簿（可能是 Word 文档等其他文件）"
         )

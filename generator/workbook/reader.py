@@ -48,6 +48,9 @@ _TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 _HEADER_UNIT_RE = re.compile(r"^(编制单位|单位名称|单位|部门)\s*[：:]\s*(.*)$", re.DOTALL)
 _UNIT_TAIL_RE = re.compile(r"\s{2,}|\u3000|金额单位|单位\s*[：:]|\n")
 
+_YEAR_TEXT_RE = re.compile(r"^\s*(\d{4})\s*年?度?\s*$", re.ASCII)
+_YEAR_DIGITS = str.maketrans("０１２３４５６７８９\u3000", "0123456789 ")
+
 Path_ = spec.ModelPath
 
 
@@ -73,6 +76,23 @@ def _wordy(value: Any) -> bool:
         and not _NUMERIC_CHARS_RE.match(value.strip())
         and value.strip() not in BLANK_MARKS
     )
+
+
+def _one_line(text: str) -> str:
+    """A name typed with line breaks (Alt+Enter to fit a narrow cell) on one line: the lines
+    joined directly between Chinese characters, with a space between Latin words."""
+    out = ""
+    for line in (part.strip() for part in text.splitlines()):
+        if not line:
+            continue
+        if out and out[-1].isascii() and line[0].isascii():
+            out += " "
+        out += line
+    return out
+
+
+def _is_zero(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
 class _Bad:
@@ -211,6 +231,8 @@ class WorkbookReader:
         int for counts, ``None`` when blank, BAD after a finding.  The rules are those of
         :func:`generator.numbers.accept` (exact, bounded, no booleans or error values)."""
         value = self.cell(sheet, row, col)
+        if value is None:
+            self._merged_away(sheet, row, col)
         if value is BAD or value is None:
             return value
         try:
@@ -222,6 +244,25 @@ class WorkbookReader:
             if rule == "input.number" and _wordy(value):
                 self._text_in_number.append((sheet.name, row, col, value))
             return BAD
+
+    def _merged_away(self, sheet: Sheet, row: int, col: int) -> None:
+        """A number cell covered by a merge (not its top-left cell) reads as blank: Excel kept
+        only the top-left value when the cells were merged.  Warned once per merge, at the
+        cell, since a figure may have been lost (the sums then show where)."""
+        rng = sheet.merge_of(row, col)
+        if rng is None or (row, col) == (rng[0], rng[1]):
+            return
+        first, last = sheet.addr(rng[0], rng[1]), sheet.addr(rng[2], rng[3])
+        addr = sheet.addr(row, col)
+        if any(f.rule == "input.merged" and first in f.cells for f in self.findings):
+            return
+        self.warn(
+            "input.merged",
+            f"{addr}：金额单元格被合并（{first}:{last.split('!')[1]}），合并后只保留左上角 {first.split('!')[1]} 的数，"
+            f"{addr.split('!')[1]} 按空白（0）读取。请取消合并，逐格填写",
+            addr,
+            first,
+        )
 
     def text(self, sheet: Sheet, row: int, col: int) -> Any:
         value = self.cell(sheet, row, col)
@@ -241,7 +282,9 @@ class WorkbookReader:
         found = spec.resolve(path)
         assert found is not None, path
         kind = spec.field_kind(*found)
-        if kind.kind in ("money", "signed_money", "decimal", "count", "int"):
+        if path == ("unit", "year") and isinstance(sheet.get(row, col), str):
+            value = self.year_number(sheet, row, col, kind.title)
+        elif kind.kind in ("money", "signed_money", "decimal", "count", "int"):
             value = self.number(sheet, row, col, kind.kind, unit, label=f"“{kind.title}”")
         else:
             value = self.cell(sheet, row, col)
@@ -251,10 +294,22 @@ class WorkbookReader:
                     value = value.replace("\r\n", "\n") if value.strip() else ""
                 else:
                     value = spec.clean_text(value)
+                    if (kind.max_length or 1000) <= 100 and "\n" in value:
+                        value = _one_line(value)
             if value == "":
                 value = None
+            if kind.kind == "enum" and isinstance(value, str):
+                value = spec.enum_choice(*found, value)
         self.put(path, value, sheet.addr(row, col))
         return value
+
+    def year_number(self, sheet: Sheet, row: int, col: int, label: str) -> Any:
+        """The 年度 cell written as text: ``2024年``, ``2024年度`` and ``２０２４`` are the year
+        2024; anything else is read as a number (and refused with its reason)."""
+        match = _YEAR_TEXT_RE.match(str(sheet.get(row, col)).translate(_YEAR_DIGITS))
+        if match:
+            return int(match[1])
+        return self.number(sheet, row, col, "int", label=f"“{label}”")
 
     # -- the whole book ----------------------------------------------------------------
 
@@ -350,8 +405,9 @@ class WorkbookReader:
         pos = self.find_label(sheet, spec.title_of(("unit", "year")))
         if pos is not None:
             value = sheet.get(pos[0], self.value_col(sheet, *pos))
+            match = _YEAR_TEXT_RE.match(value.translate(_YEAR_DIGITS)) if isinstance(value, str) else None
             try:
-                accepted = accept(value, "int")
+                accepted = int(match[1]) if match else accept(value, "int")
             except NumberRefused:
                 return
             if accepted is None:
@@ -543,11 +599,55 @@ class WorkbookReader:
                     if named is None or not named.cells:
                         continue
                     chosen = (named, 1, 1)
+            self._different_copies(key, chosen, hits, bottom_of)
             sheet, r, c = chosen
             region = Region(key, sheet, r, bottom_of(sheet, r), c)
             region.unit = self._declared_unit(sheet, r, region.bottom)
             self._check_header_lines(region)
             self.regions[key] = region
+
+    def _different_copies(
+        self,
+        key: str,
+        chosen: tuple[Sheet, int, int],
+        hits: list[tuple[Sheet, int, int]],
+        bottom_of: Any,
+    ) -> None:
+        """Two copies of one table with different figures (a sheet copied as “公开05表 (2)”
+        and one of them edited, or last year's table kept in the workbook): which is meant
+        cannot be known, so neither is taken silently — an error naming both titles.
+        Identical copies are harmless and read once."""
+
+        def figures(hit: tuple[Sheet, int, int]) -> list[Decimal]:
+            sheet, top, _ = hit
+            bottom = bottom_of(sheet, top)
+            out = []
+            for (r, _c), v in sheet.cells.items():
+                if not top < r <= bottom or isinstance(v, bool):
+                    continue
+                try:
+                    number = accept(v, "signed_money") if isinstance(v, (int, float, str)) else None
+                except NumberRefused:
+                    continue
+                if number is not None and not (isinstance(v, int) and 0 < v < 30):  # 栏次 1, 2, 3…
+                    out.append(Decimal(number))
+            return sorted(out)
+
+        mine = figures(chosen)
+        if not mine:
+            return
+        others = [h for h in hits if h is not chosen and figures(h) and figures(h) != mine]
+        if not others:
+            return
+        info = self.yd.tables[key]
+        places = [h[0].addr(h[1], h[2]) for h in (chosen, *others)]
+        self.error(
+            "input.duplicate_table",
+            f"{info.code}《{info.title}》在工作簿中出现了 {len(places)} 次，数字不同（标题在 "
+            f"{'、'.join(places)}）：无法确定以哪一张为准。请删除多余的表或工作表（如复制出的“{chosen[0].name} (2)”），"
+            "只保留本年的一张后再检查",
+            *places,
+        )
 
     def _check_header_lines(self, region: Region) -> None:
         """A pasted table's own lines must be this unit's and this year's: a unit name in
@@ -1486,7 +1586,13 @@ class WorkbookReader:
                 read_cols = list(cols.values())
                 # what the clerk typed counts; the grey rows that list this year's 项 by formula
                 # are read only when something was typed beside them (the code is the listed one)
-                typed = [c for c in read_cols if sheet.get(r, c) is not None and not sheet.is_formula(r, c)]
+                # (a row of zeros is nothing typed either: .xls files saved by LibreOffice store
+                # the formulas' empty results as 0, and xlrd cannot tell formulas from values)
+                typed = [
+                    c
+                    for c in read_cols
+                    if sheet.get(r, c) is not None and not sheet.is_formula(r, c) and not _is_zero(sheet.get(r, c))
+                ]
                 if not typed:
                     continue
                 if self.errors_in(sheet, r, [cols["code"]]):
@@ -1679,7 +1785,27 @@ READING_RULES: tuple[tuple[str, Severity, str], ...] = (
         Severity.ERROR,
         "金额、人数等数字单元格只接受数字或写成文字的数字（全角数字、括号表示负数、“-”表示零均可）。"
         "逗号只作千位分隔符，且必须每三位一个（“1,234.56”“12,345”）；“432,20”“2,00”这类写法不读，"
-        "提示可能把小数点输成了逗号。逻辑值 TRUE/FALSE（JSON 中的 true/false）不是数字。",
+        "提示可能把小数点输成了逗号。逻辑值 TRUE/FALSE（JSON 中的 true/false）不是数字。"
+        "数字前后或中间的空格、换行（Alt+Enter）、从网页带来的不可见字符（零宽空格、BOM）和文字型数字前的撇号“'”不影响读取；"
+        "Word、PDF 中的减号（−、–）与“-”相同。带单位或货币符号的（“1064.89万元”“35人”“￥12”）和百分数不读，"
+        "消息说明只填数字；日期、时间不是数字（单元格可能被设成了日期格式）。",
+    ),
+    (
+        "input.merged",
+        Severity.WARNING,
+        "金额单元格被合并时，只有合并区域左上角的单元格有数，其余按空白（0）读取：在被合并掉的单元格处警告一次，请取消合并逐格填写。",
+    ),
+    (
+        "input.duplicate_table",
+        Severity.ERROR,
+        "同一张公开表在工作簿中出现两次以上（如复制出的“公开05表 (2)”、保留的上年表）且数字不同时，无法确定以哪一张为准："
+        "指明各处标题，请删除多余的表。内容相同的副本只读一次。",
+    ),
+    (
+        "input.year",
+        Severity.ERROR,
+        "年度须有分类科目数据（本年度或以前某一年度的，见 generator/years/ 和 --year-data）。"
+        "“2024年”“2024年度”“２０２４”读作 2024。",
     ),
     (
         "input.number",

@@ -137,8 +137,8 @@ def code_text(value: Any) -> str:
         if not value.is_integer():
             return ""
         value = int(value)
-    text = _CODE_CHARS.sub("", _halfwidth(str(value)).strip())
-    return text if text.isdigit() else ""
+    text = _CODE_CHARS.sub("", _halfwidth(str(value)).strip().lstrip("'‘’`"))
+    return text if text.isascii() and text.isdigit() else ""
 
 
 def split_code_name(text: str) -> tuple[str, str] | None:
@@ -219,6 +219,32 @@ def field_kind(model: type[BaseModel], name: str) -> FieldKind:
     else:
         kind = "text"
     return FieldKind(kind, optional, info.title or name, max_length)
+
+
+ENUM_ALIASES: dict[str, str] = {
+    "单位决算": "单位",
+    "部门决算": "部门",
+    "参公单位": "参照公务员法管理的事业单位",
+    "参公事业单位": "参照公务员法管理的事业单位",
+    "参照公务员法管理事业单位": "参照公务员法管理的事业单位",
+}
+"""Other names a clerk writes for a choice of a drop-down (决算类别, 单位性质) that mean
+exactly one of its values."""
+
+_ENUM_SPACE_RE = re.compile(r"[\s\u3000]+")
+
+
+def enum_choice(model: type[BaseModel], name: str, text: str) -> str:
+    """The value of the enum field ``model.name`` that ``text`` names: spaces inside ignored
+    (``单 位``), an alias of :data:`ENUM_ALIASES` taken when it is one of the field's values;
+    any other text is returned as typed (validation then names the choices)."""
+    base = _unwrap(model.model_fields[name].annotation)[0]
+    values = {m.value for m in base} if isinstance(base, type) and issubclass(base, Enum) else set()
+    compact = _ENUM_SPACE_RE.sub("", _halfwidth(text))
+    if compact in values:
+        return compact
+    alias = ENUM_ALIASES.get(compact, "")
+    return alias if alias in values else text
 
 
 def resolve(path: ModelPath, root: type[BaseModel] = Disclosure) -> tuple[type[BaseModel], str] | None:

@@ -1,0 +1,565 @@
+"""Input mistakes a clerk makes on a real office PC, each tried on a copy of a sample.
+
+Every case is a mutated copy of the 12345 sample workbook (cells found through its source
+map) or of its JSON, and pins what the clerk sees: the value read exactly when it is
+unambiguous (``1064.89`` with a trailing Alt+Enter, ``2024年`` as the year, ``部门决算`` as
+决算类别), or a Chinese 错误/警告 naming the sheet and cell with what to do.  The command-line
+cases run ``--check``, ``--check --json``, ``--dump-json``, generation and a folder batch
+with a good sample, and read the produced DOCX back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from generator.checks import run_checks
+from generator.errors import InputInvalid, InputUnreadable, Severity
+from generator.inputs import load_input
+from generator.numbers import NumberRefused, accept
+from tests.clirun import invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "乌鲁木齐市12345政务服务热线中心.xlsx"
+SAMPLE_JSON = ROOT / "samples" / "data" / "乌鲁木齐市12345政务服务热线中心.json"
+OTHER = ROOT / "samples" / "乌鲁木齐市政务服务中心.xlsx"
+
+AMOUNT = ("t05", "rows", 3, "total")  # 2010399, 1,064.89 万元 (公开05表!C11)
+CODE = ("t05", "rows", 3, "code")
+STAFF = ("unit", "staff", "total")
+YEAR = ("unit", "year")
+NAME = ("unit", "name")
+DOCUMENT = ("unit", "document")
+KIND = ("unit", "kind")
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return load_input(SAMPLE).sources
+
+
+def _edit(tmp_path: Path, sources, edits: dict[tuple, object], name: str = "edited.xlsx", post=None) -> Path:
+    wb = openpyxl.load_workbook(SAMPLE)
+    for path, value in edits.items():
+        sheet, ref = sources.cell(path).split("!")
+        wb[sheet][ref] = value
+    if post is not None:
+        post(wb)
+    out = tmp_path / name
+    wb.save(out)
+    return out
+
+
+def _findings(path: Path) -> list:
+    with pytest.raises(InputInvalid) as info:
+        load_input(path)
+    return info.value.findings
+
+
+def _checked(path: Path) -> list:
+    """The findings of the checks on a workbook that reads."""
+    loaded = load_input(path)
+    return run_checks(loaded.disclosure, loaded.sources)
+
+
+def _at(findings, cell: str) -> list:
+    return [f for f in findings if cell in f.cells]
+
+
+def _input_errors(path: Path) -> list:
+    """Reading errors (``input.*``) of a workbook whose figures may not add up any more."""
+    try:
+        load_input(path)
+    except InputInvalid as exc:
+        return [f for f in exc.findings if f.rule.startswith("input.") and f.severity == Severity.ERROR]
+    return []
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------- numbers typed as text
+
+# the same figure, 1,064.89, as a clerk's PC delivers it: all read exactly, no finding
+SAME_FIGURE = {
+    "thousands separator": "1,064.89",
+    "full-width digits": "１０６４．８９",
+    "no-break spaces": "\u00a01064.89\u00a0",
+    "ideographic spaces": "\u30001064.89\u3000",
+    "tab": "1064.89\t",
+    "line break (Alt+Enter)": "1064.89\n",
+    "Windows line break": "1064.89\r\n",
+    "zero-width space from a web page": "1064.89\u200b",
+    "byte-order mark": "\ufeff1064.89",
+    "leading apostrophe kept as text": "'1064.89",
+    "exponent": "1.06489E+3",
+    "plus sign": "+1064.89",
+    "space as thousands separator": "1 064.89",
+}
+
+
+@pytest.mark.parametrize("text", SAME_FIGURE.values(), ids=SAME_FIGURE.keys())
+def test_the_same_figure_in_any_harmless_shape_is_read_exactly(tmp_path, sources, text):
+    d = load_input(_edit(tmp_path, sources, {AMOUNT: text})).disclosure
+    assert d.t05.rows[3].total == Decimal("1064.89")
+
+
+# refused, with the cell and what to do
+REFUSED = {
+    "万元 suffix": ("1064.89万元", ["“1064.89万元”", "去掉“万元”", "金额单位"]),
+    "元 suffix": ("1064.89元", ["去掉“元”"]),
+    "currency sign": ("￥1,064.89", ["去掉“￥”"]),
+    "percentage": ("0.00%", ["不能填写百分数"]),
+    "word 无": ("无", ["应为数字，实为“无”"]),
+    "decimal comma with space grouping": ("1 064,89", ["小数点", "1064.89"]),
+    "trailing minus": ("1064.89-", ["应为数字"]),
+    "letter O for zero": ("1O64.89", ["应为数字"]),
+    "date": (datetime.datetime(2024, 1, 5), ["日期", "2024-01-05", "常规"]),
+    "time": (datetime.time(12, 30), ["日期或时间", "12:30:00"]),
+    "boolean": (True, ["逻辑值“TRUE”"]),
+    "huge": (1e15, ["过大"]),
+}
+
+
+@pytest.mark.parametrize(("value", "words"), REFUSED.values(), ids=REFUSED.keys())
+def test_a_figure_that_is_not_a_number_is_an_error_at_its_cell(tmp_path, sources, value, words):
+    addr = sources.cell(AMOUNT)
+    hits = _at(_findings(_edit(tmp_path, sources, {AMOUNT: value})), addr)
+    assert len(hits) == 1, hits
+    assert hits[0].severity == Severity.ERROR and hits[0].message.startswith(f"{addr}：“合计”")
+    for word in words:
+        assert word in hits[0].message, hits[0].message
+
+
+@pytest.mark.parametrize("text", ["(1064.89)", "（1064.89）", "\u22121064.89", "－1064.89", "\u20131064.89"])
+def test_negative_forms_are_read_as_negative_and_refused_where_impossible(tmp_path, sources, text):
+    """Accounting brackets and the minus signs of Word/PDF are a minus: 合计 cannot be negative."""
+    addr = sources.cell(AMOUNT)
+    hits = _at(_findings(_edit(tmp_path, sources, {AMOUNT: text})), addr)
+    assert [f.message for f in hits] == [f"{addr}：合计不能为负数，实为 -1064.89"]
+
+
+def test_a_negative_balance_distribution_is_accepted_from_word_minus(tmp_path, sources):
+    """结余分配 may be negative: “−1.50” (U+2212, pasted from a PDF) is −1.5."""
+    d = load_input(_edit(tmp_path, sources, {("t01", "balance_distribution"): "\u22121.50"})).disclosure
+    assert d.t01.balance_distribution == Decimal("-1.50")
+
+
+@pytest.mark.parametrize("text", ["-", "—", "－", "——", "/", "–", "―", "――"])
+def test_dash_marks_mean_blank(text):
+    assert accept(text, "money") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [("35人", "请只填写数字 35（去掉“人”）"), ("3辆", "请只填写数字 3（去掉“辆”）"), ("RMB 12", "去掉“RMB”")],
+)
+def test_units_after_a_count_say_what_to_type(text, hint):
+    with pytest.raises(NumberRefused) as info:
+        accept(text, "count")
+    assert hint in info.value.detail
+
+
+def test_a_count_with_a_unit_names_the_cell(tmp_path, sources):
+    addr = sources.cell(STAFF)
+    hits = _at(_findings(_edit(tmp_path, sources, {STAFF: "35人"})), addr)
+    assert [f.message for f in hits] == [f"{addr}：“实有人数”应为数字，实为“35人”：请只填写数字 35（去掉“人”）"]
+
+
+def test_three_decimals_are_kept_exactly_and_printed_rounded_half_up(tmp_path, sources):
+    """The model keeps what the cell holds (1064.885, e.g. =A/10000 without ROUND); the
+    text shows 1,064.89 (四舍五入), and the sums that no longer hold to the cent are notes."""
+    loaded = load_input(_edit(tmp_path, sources, {AMOUNT: 1064.885}))
+    assert loaded.disclosure.t05.rows[3].total == Decimal("1064.885")
+    result = invoke("--check", "--json", "--verbose", tmp_path / "edited.xlsx")
+    unit = json.loads(result.stdout)[0]
+    mine = [f for f in unit["findings"] if sources.cell(AMOUNT) in f["cells"]]
+    assert mine and {f["severity"] for f in mine} == {"提示"}
+    assert any("合计 1,064.89 万元" in f["message"] for f in mine)
+
+
+def test_a_residue_below_a_cent_is_refused_with_the_round_hint(tmp_path, sources):
+    addr = sources.cell(AMOUNT)
+    hits = _at(_findings(_edit(tmp_path, sources, {AMOUNT: 1e-9})), addr)
+    assert len(hits) == 1 and "ROUND" in hits[0].message
+
+
+# ---------------------------------------------------------------------------- 科目编码
+
+
+@pytest.mark.parametrize(
+    "code", [2010399, 2010399.0, "201 03 99", "201.03.99", "２０１０３９９", "2010399 ", "2010399\u00a0", "'2010399"]
+)
+def test_a_code_in_any_harmless_shape_is_read(tmp_path, sources, code):
+    d = load_input(_edit(tmp_path, sources, {CODE: code})).disclosure
+    assert d.t05.rows[3].code == "2010399"
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [("20103999", "应为3位（类）、5位（款）或7位（项）数字"), ("abc", "不是数字编码"), ("2010399x", "不是数字编码")],
+)
+def test_a_malformed_code_is_an_error_at_its_cell(tmp_path, sources, code, words):
+    addr = sources.cell(CODE)
+    hits = _at(_findings(_edit(tmp_path, sources, {CODE: code})), addr)
+    assert len(hits) == 1 and words in hits[0].message and hits[0].message.startswith(addr)
+
+
+def test_a_code_twice_names_the_worksheet_rows(tmp_path, sources):
+    """Was “第 3 行与第 4 行” (positions in the table) beside cells A10 and A11."""
+    path = _edit(tmp_path, sources, {CODE: "2010350"})
+    hits = [f for f in _checked(path) if f.rule == "structure.duplicate_codes"]
+    assert [f.message for f in hits] == ["公开05表科目编码 2010350 重复出现（第 10 行与第 11 行）"]
+    assert hits[0].cells == ("公开05表!A10", "公开05表!A11")
+
+
+def test_a_code_twice_in_json_names_the_rows_of_the_table(tmp_path):
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    data["t05"]["rows"][3]["code"] = "2010350"
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    hits = [f for f in _checked(path) if f.rule == "structure.duplicate_codes"]
+    assert [f.message for f in hits] == ["公开05表科目编码 2010350 重复出现（第 3 条与第 4 条科目行）"]
+
+
+def test_a_wrong_name_for_a_known_code_is_a_warning(tmp_path, sources):
+    path = _edit(tmp_path, sources, {("t05", "rows", 3, "name"): "住房保障支出"})
+    result = invoke("--check", "--json", path)
+    findings = json.loads(result.stdout)[0]["findings"]
+    hits = [f for f in findings if f["rule"] == "structure.subject_names"]
+    assert [f["severity"] for f in hits] == ["警告"] and "住房保障支出" in hits[0]["message"]
+
+
+# ---------------------------------------------------------------------------- 单位信息
+
+
+@pytest.mark.parametrize("year", ["2024年", "2024年度", "２０２４", " 2024 ", 2024.0, "2024 年"])
+def test_the_year_written_as_a_clerk_writes_it_is_read(tmp_path, sources, year):
+    d = load_input(_edit(tmp_path, sources, {YEAR: year})).disclosure
+    assert d.unit.year == 2024
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        (24, "年度应不小于 2000，实为 24"),
+        (2124, "年度应不大于 2100，实为 2124"),
+        ("2024.5", "“年度”应为整数，实为“2024.5”"),
+        ("二〇二四", "“年度”应为数字，实为“二〇二四”"),
+        (datetime.datetime(2024, 12, 31), "“年度”应为数字，实为日期或时间“2024-12-31”"),
+    ],
+)
+def test_a_wrong_year_is_one_error_at_its_cell(tmp_path, sources, year, message):
+    """One error: a refused value is not also reported as “年度必须填写”."""
+    addr = sources.cell(YEAR)
+    hits = _at(_findings(_edit(tmp_path, sources, {YEAR: year})), addr)
+    assert len(hits) == 1, hits
+    assert hits[0].message.startswith(f"{addr}：{message}")
+
+
+def test_a_year_without_subject_data_is_an_error_at_its_cell_with_exit_1(tmp_path, sources):
+    """Was “无法读取” (exit 2) naming no cell."""
+    path = _edit(tmp_path, sources, {YEAR: 2019})
+    addr = sources.cell(YEAR)
+    hits = _at(_findings(path), addr)
+    assert len(hits) == 1 and hits[0].rule == "input.year"
+    assert "年度 2019 没有分类科目数据（现有：2024" in hits[0].message and "--year-data" in hits[0].message
+    result = invoke("--check", path)
+    assert result.exit_code == 1 and addr in result.stdout + result.stderr
+
+
+def test_a_json_year_without_subject_data_names_the_path(tmp_path):
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    data["unit"]["year"] = 2019
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert [f.cells for f in _findings(path) if f.rule == "input.year"] == [("unit.year",)]
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "read"),
+    [
+        (DOCUMENT, "单位决算", "单位"),
+        (DOCUMENT, "部门决算", "部门"),
+        (DOCUMENT, "单 位", "单位"),
+        (KIND, "行政单位 ", "行政单位"),
+        (KIND, "参公单位", "参照公务员法管理的事业单位"),
+        (KIND, "事业　单位", "事业单位"),
+    ],
+)
+def test_an_unambiguous_choice_is_read(tmp_path, sources, path, typed, read):
+    d = load_input(_edit(tmp_path, sources, {path: typed})).disclosure
+    assert str(d.unit.model_dump()[path[1]]) == read
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "choices"),
+    [
+        (DOCUMENT, "部们", "决算类别应为“单位”或“部门”之一，实为“部们”"),
+        (KIND, "事业", "单位性质应为“行政单位”、“事业单位”或“参照公务员法管理的事业单位”之一，实为“事业”"),
+    ],
+)
+def test_a_wrong_choice_lists_the_choices_in_chinese(tmp_path, sources, path, typed, choices):
+    """Was “应为 '单位' or '部门' 之一”."""
+    addr = sources.cell(path)
+    hits = _at(_findings(_edit(tmp_path, sources, {path: typed})), addr)
+    assert [f.message for f in hits] == [f"{addr}：{choices}"]
+
+
+def test_a_unit_name_with_line_breaks_is_one_line(tmp_path, sources):
+    d = load_input(_edit(tmp_path, sources, {NAME: "乌鲁木齐市\n12345政务服务热线中心"})).disclosure
+    assert d.unit.name == "乌鲁木齐市12345政务服务热线中心"
+
+
+@pytest.mark.parametrize(("typed", "message"), [(None, "单位名称必须填写"), ("   ", "单位名称必须填写")])
+def test_an_empty_unit_name_is_an_error_at_its_cell(tmp_path, sources, typed, message):
+    addr = sources.cell(NAME)
+    hits = _at(_findings(_edit(tmp_path, sources, {NAME: typed})), addr)
+    assert [f.message for f in hits] == [f"{addr}：{message}"]
+
+
+def test_a_style_that_does_not_exist_lists_the_styles(tmp_path, sources):
+    addr = sources.cell(("unit", "style"))
+    hits = _at(_findings(_edit(tmp_path, sources, {("unit", "style"): "北京"})), addr)
+    assert len(hits) == 1 and "未知的公开格式“北京”" in hits[0].message and "乌鲁木齐" in hits[0].message
+
+
+# ---------------------------------------------------------------------------- structure
+
+
+def test_a_copied_sheet_with_other_figures_is_an_error_naming_both_tables(tmp_path, sources):
+    """Excel's “公开05表 (2)” edited instead of the original: was read silently from one of them."""
+
+    def copy_and_edit(wb):
+        copy = wb.copy_worksheet(wb["公开05表"])
+        copy.title = "公开05表 (2)"
+        copy["C11"] = 999
+
+    hits = [f for f in _findings(_edit(tmp_path, sources, {}, post=copy_and_edit)) if f.rule == "input.duplicate_table"]
+    assert len(hits) == 1
+    assert hits[0].cells == ("公开05表!A1", "公开05表 (2)!A1")
+    assert "出现了 2 次，数字不同" in hits[0].message and "删除多余的表" in hits[0].message
+
+
+def test_an_identical_copy_of_a_sheet_is_harmless(tmp_path, sources):
+    def copy(wb):
+        wb.copy_worksheet(wb["公开05表"]).title = "公开05表 (2)"
+
+    loaded = load_input(_edit(tmp_path, sources, {}, post=copy))
+    assert loaded.disclosure.t05.rows[3].total == Decimal("1064.89")
+
+
+@pytest.mark.parametrize(("merge", "hidden", "first"), [("C11:E11", "D11", "C11"), ("C10:C11", "C11", "C10")])
+def test_merged_amount_cells_are_a_warning_at_the_covered_cell(tmp_path, sources, merge, hidden, first):
+    path = _edit(tmp_path, sources, {}, post=lambda wb: wb["公开05表"].merge_cells(merge))
+    loaded = load_input(path)
+    findings = loaded.findings + run_checks(loaded.disclosure, loaded.sources)  # the lost figure: sums fail
+    hits = [f for f in findings if f.rule == "input.merged"]
+    assert len(hits) == 1 and hits[0].severity == Severity.WARNING
+    assert hits[0].cells == (f"公开05表!{hidden}", f"公开05表!{first}")
+    assert "取消合并" in hits[0].message
+    assert any(f.severity == Severity.ERROR and f.rule.startswith("t05.") for f in findings)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda wb: setattr(wb["公开05表"], "title", "表5"),
+        lambda wb: setattr(wb["公开05表"], "sheet_state", "hidden"),
+        lambda wb: wb["公开05表"].insert_rows(1, 3),
+        lambda wb: wb.move_sheet("公开05表", offset=5),
+        lambda wb: setattr(wb["公开05表"].protection, "sheet", True),
+        lambda wb: wb.create_sheet("草稿").append(["随手记", 123]),
+        lambda wb: wb.remove(wb["公式辅助"]),
+    ],
+    ids=["renamed", "hidden", "rows inserted above", "moved", "protected", "extra sheet", "lookup sheet deleted"],
+)
+def test_harmless_changes_to_the_sheets_read_the_same_figures(tmp_path, sources, change):
+    d = load_input(_edit(tmp_path, sources, {}, post=change)).disclosure
+    assert d == load_input(SAMPLE).disclosure
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def _ods(tmp_path: Path) -> Path:
+    path = tmp_path / "ods.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+def _docx(tmp_path: Path) -> Path:
+    path = tmp_path / "说明.xlsx"
+    document = docx.Document()
+    document.add_paragraph("公开说明")
+    document.save(str(path))
+    return path
+
+
+def _pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "说明.xlsx"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    return path
+
+
+def _lock(tmp_path: Path) -> Path:
+    path = tmp_path / "~$决算.xlsx"
+    path.write_bytes(b"\x0czhangsan" + bytes(150))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (_ods, ["OpenDocument 表格", "另存为 Excel 工作簿（.xlsx）"]),
+        (_docx, ["Word 文档", "不是 Excel 工作簿"]),
+        (_pdf, ["PDF 文件", "不是 Excel 工作簿"]),
+        (_lock, ["临时锁定文件", "决算.xlsx"]),
+    ],
+    ids=["ods renamed xlsx", "docx renamed xlsx", "pdf renamed xlsx", "lock file"],
+)
+def test_other_files_say_what_they_are(tmp_path, make, words):
+    path = make(tmp_path)
+    with pytest.raises(InputUnreadable) as info:
+        load_input(path)
+    for word in words:
+        assert word in str(info.value)
+    result = invoke("--check", path)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_a_workbook_saved_as_xls_by_libreoffice_reads_like_the_xlsx(tmp_path):
+    """LibreOffice stores the empty results of the 对比与原因 lookup formulas as 0 in an .xls;
+    those rows were read as items with 科目编码 “0”."""
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "xls",
+         "--outdir", str(tmp_path), str(SAMPLE)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    xls = tmp_path / (SAMPLE.stem + ".xls")
+    assert load_input(xls).disclosure == load_input(SAMPLE).disclosure
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "t05.rows[3].total：合计应为数字，实为“null”"),
+        ([1], "t05.rows[3].total：合计应为数字，实为“[1]”"),
+        ("1064.89万元", "t05.rows[3].total：合计应为数字，实为“1064.89万元”：请只填写数字（去掉“万元”）"),
+    ],
+)
+def test_json_wrong_types_name_the_path_in_json_words(tmp_path, value, message):
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    data["t05"]["rows"][3]["total"] = value
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    hits = [f.message for f in _findings(path) if f.cells == ("t05.rows[3].total",)]
+    assert len(hits) == 1 and hits[0].startswith(message), hits
+
+
+def test_json_float_literals_are_read_as_written(tmp_path):
+    text = SAMPLE_JSON.read_text(encoding="utf-8").replace('"total": "1064.89"', '"total": 1064.89', 1)
+    assert '"total": 1064.89' in text
+    path = tmp_path / "float.json"
+    path.write_text(text, encoding="utf-8")
+    assert load_input(path).disclosure.t05.rows[3].total == Decimal("1064.89")
+
+
+@pytest.mark.parametrize(
+    ("payload", "words"),
+    [
+        (b"\xef\xbb\xbf" + SAMPLE_JSON.read_bytes(), None),
+        (b"", "不是有效的 JSON"),
+        (b"[" * 100000 + b"]" * 100000, "JSON"),
+        (b"null", "顶层应为一个对象"),
+        (SAMPLE_JSON.read_text(encoding="utf-8").encode("utf-16"), "UTF-8"),
+    ],
+    ids=["BOM", "empty", "deep nesting", "null", "UTF-16"],
+)
+def test_json_files_of_every_shape_never_crash(tmp_path, payload, words):
+    path = tmp_path / "data.json"
+    path.write_bytes(payload)
+    if words is None:
+        assert load_input(path).disclosure.unit.name == "乌鲁木齐市12345政务服务热线中心"
+        return
+    result = invoke("--check", "--json", path)
+    assert result.exit_code in (1, 2)
+    unit = json.loads(result.stdout)[0]
+    assert words in unit["message"] + "".join(f["message"] for f in unit["findings"])
+
+
+# ---------------------------------------------------------------------------- every command
+
+
+CLI_CASES = {
+    # name: (edits, accepted?, text expected in the DOCX when generated)
+    "amount with Alt+Enter": ({AMOUNT: "1064.89\n"}, True, "1,064.89"),
+    "year 2024年": ({YEAR: "2024年"}, True, "2024年度"),
+    "决算类别 单位决算": ({DOCUMENT: "单位决算"}, True, "单位决算"),
+    "amount 1064.89万元": ({AMOUNT: "1064.89万元"}, False, None),
+    "year 2019": ({YEAR: 2019}, False, None),
+}
+
+
+@pytest.mark.parametrize(("edits", "accepted", "printed"), CLI_CASES.values(), ids=CLI_CASES.keys())
+def test_every_command_handles_the_mistake(tmp_path, sources, edits, accepted, printed):
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    path = _edit(folder, sources, edits, name="单位.xlsx")
+    shutil.copy(OTHER, folder / OTHER.name)
+    cell = sources.cell(next(iter(edits)))
+
+    check = invoke("--check", path)
+    assert check.exit_code == (0 if accepted else 1)
+    if not accepted:
+        assert cell in check.stdout + check.stderr
+
+    as_json = invoke("--check", "--json", path)
+    unit = json.loads(as_json.stdout)[0]
+    errors = [f for f in unit["findings"] if f["severity"] == "错误"]
+    assert (errors == []) is accepted
+    assert accepted or any(cell in f["cells"] for f in errors)
+
+    dump = invoke("--dump-json", path)
+    assert dump.exit_code == (0 if accepted else 1)
+    if accepted:
+        assert json.loads(dump.stdout)["unit"]["year"] == 2024
+
+    out = tmp_path / "out"
+    generated = invoke(path, "-o", out, "--format", "docx")
+    assert generated.exit_code == (0 if accepted else 1)
+    files = sorted(out.glob("*")) if out.exists() else []
+    if accepted:
+        assert [f.suffix for f in files] == [".docx"]
+        assert printed in _docx_text(files[0])
+    else:
+        assert files == []
+
+    batch_out = tmp_path / "batch"
+    batch = invoke(folder, "-o", batch_out, "--format", "docx", "-j", "1")
+    assert batch.exit_code == (0 if accepted else 1)
+    produced = sorted(p.name for p in batch_out.glob("*.docx"))
+    assert "乌鲁木齐市政务服务中心2024年度单位决算公开.docx" in produced  # the good unit always
+    assert len(produced) == (2 if accepted else 1)
+    assert (batch_out / "汇总.xlsx").is_file()
+    assert not [p for p in batch_out.iterdir() if p.name.startswith(".") or "tmp" in p.name.lower()]
