@@ -19,6 +19,7 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024  # one file
     max_files: int = 50  # files in one upload (entries of a .zip count)
     max_zip_total_bytes: int = 200 * 1024 * 1024  # uncompressed .zip content
+    max_unpacked_bytes: int = 256 * 1024 * 1024  # one .xlsx's parts, uncompressed (a zip bomb is refused)
     session_hours: int = 12
     login_limit_account: int = 5  # failed sign-ins per account in login_window
     login_limit_address: int = 20  # failed sign-ins per address in login_window

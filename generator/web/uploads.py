@@ -4,6 +4,11 @@ A .zip is never extracted to disk under its own names: each entry that looks lik
 read into memory (at most ``max_bytes``, counted while decompressing, so a zip bomb stops at
 the limit), and only its base name is kept for display.  Folders, hidden files, Excel's lock
 files and other types are skipped.
+
+An .xlsx is itself a zip: one whose parts would unpack to more than ``max_unpacked`` bytes (a
+zip bomb named .xlsx), or that has more parts than any workbook, is refused before a reader
+opens it.  The declared sizes are a true bound: Python's zipfile (and so every reader here)
+never returns more bytes of a part than its declared size.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from fastapi import UploadFile
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".json")
 _CHUNK = 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024  # an .xlsx's parts, uncompressed (the samples: 2.6 MB)
+MAX_PARTS = 10_000  # parts of one .xlsx (the samples: 26)
+NAME_CHARS = 120  # a file name shown and stored (with its suffix)
 
 
 class UploadProblem(Exception):
@@ -33,7 +41,12 @@ def _mb(n: int) -> str:
 def display_name(name: str) -> str:
     """The base name of an uploaded file, whatever its client's path separators."""
     base = PureWindowsPath(PurePosixPath(name or "").name).name
-    return "".join(ch for ch in base if ch >= " " and ch not in '<>:"|?*\\/').strip() or "未命名文件"
+    base = "".join(ch for ch in base if ch >= " " and ch not in '<>:"|?*\\/').strip()
+    if len(base) > NAME_CHARS:  # a very long name is cut in its stem; the suffix stays
+        suffix = _suffix(base)
+        suffix = suffix if len(suffix) <= 10 else ""
+        base = base[: NAME_CHARS - len(suffix) - 1].rstrip() + "…" + suffix
+    return base or "未命名文件"
 
 
 def _suffix(name: str) -> str:
@@ -52,15 +65,35 @@ def _read_limited(stream, limit: int, what: str) -> bytes:
     return buf.getvalue()
 
 
-def _kind_ok(name: str, data: bytes) -> None:
+def _kind_ok(name: str, data: bytes, max_unpacked: int = MAX_UNPACKED) -> None:
     suffix = _suffix(name)
     if suffix in (".xlsx", ".xlsm") and not data.startswith(b"PK"):
         raise UploadProblem(f"“{name}”不是有效的 .xlsx 文件（内容不是 Excel 工作簿）", 400)
     if suffix == ".xls" and not data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadProblem(f"“{name}”不是有效的 .xls 文件（内容不是 Excel 97-2003 工作簿）", 400)
+    if suffix in (".xlsx", ".xlsm"):
+        unpacked_ok(f"“{name}”", data, max_unpacked)
 
 
-def read_upload(file: UploadFile, max_bytes: int, zip_ok: bool) -> tuple[str, bytes, str]:
+def unpacked_ok(what: str, data: bytes, max_unpacked: int = MAX_UNPACKED) -> None:
+    """Refuse an .xlsx whose parts unpack to more than ``max_unpacked`` bytes or that has more
+    parts than a workbook has (a zip bomb); ``what`` names it in the message.  One that is no
+    zip at all is left to the reader, which reports it as unreadable."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return
+    if len(infos) > MAX_PARTS:
+        raise UploadProblem(f"{what}含 {len(infos)} 个部件，不是正常的 Excel 工作簿，已拒收", 413)
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > max_unpacked:
+        raise UploadProblem(f"{what}解压后有 {_mb(unpacked)}，超过上限 {_mb(max_unpacked)}，"
+                            "不像是正常的 Excel 工作簿（可能是“压缩炸弹”），已拒收", 413)
+
+
+def read_upload(file: UploadFile, max_bytes: int, zip_ok: bool,
+                max_unpacked: int = MAX_UNPACKED) -> tuple[str, bytes, str]:
     """``(display name, content, suffix)`` of one uploaded workbook; UploadProblem when refused."""
     name = display_name(file.filename or "")
     suffix = _suffix(name)
@@ -71,12 +104,12 @@ def read_upload(file: UploadFile, max_bytes: int, zip_ok: bool) -> tuple[str, by
     data = _read_limited(file.file, max_bytes, f"文件“{name}”")
     if not data:
         raise UploadProblem(f"文件“{name}”是空的", 400)
-    _kind_ok(name, data)
+    _kind_ok(name, data, max_unpacked)
     return name, data, suffix
 
 
-def unpack_many(files: list[UploadFile], max_bytes: int, max_files: int, max_total: int
-                ) -> list[tuple[str, bytes, str]]:
+def unpack_many(files: list[UploadFile], max_bytes: int, max_files: int, max_total: int,
+                max_unpacked: int = MAX_UNPACKED) -> list[tuple[str, bytes, str]]:
     """Workbooks from several uploaded files and/or .zip archives (each entry counts as a file)."""
     if not files:
         raise UploadProblem("没有收到文件", 400)
@@ -85,9 +118,9 @@ def unpack_many(files: list[UploadFile], max_bytes: int, max_files: int, max_tot
     items: list[tuple[str, bytes, str]] = []
     total = 0
     for f in files:
-        name, data, suffix = read_upload(f, max_bytes, zip_ok=True)
+        name, data, suffix = read_upload(f, max_bytes, zip_ok=True, max_unpacked=max_unpacked)
         if suffix == ".zip":
-            got = _unzip(name, data, max_bytes, max_files - len(items), max_total - total)
+            got = _unzip(name, data, max_bytes, max_files - len(items), max_total - total, max_unpacked)
         else:
             got = [(name, data, suffix)]
         for item in got:
@@ -100,7 +133,8 @@ def unpack_many(files: list[UploadFile], max_bytes: int, max_files: int, max_tot
     return items
 
 
-def _unzip(zip_name: str, data: bytes, max_bytes: int, room: int, total_room: int) -> list[tuple[str, bytes, str]]:
+def _unzip(zip_name: str, data: bytes, max_bytes: int, room: int, total_room: int,
+           max_unpacked: int = MAX_UNPACKED) -> list[tuple[str, bytes, str]]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -129,6 +163,8 @@ def _unzip(zip_name: str, data: bytes, max_bytes: int, room: int, total_room: in
                     content = _read_limited(stream, min(max_bytes, total_room - used), f"压缩包中的“{name}”")
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError):
                 raise UploadProblem(f"压缩包中的“{name}”无法解压（文件损坏或加了密码）", 400) from None
+            if _suffix(name) in (".xlsx", ".xlsm"):
+                unpacked_ok(f"压缩包中的“{name}”", content, max_unpacked)
             used += len(content)
             out.append((name, content, _suffix(name)))
     return out
