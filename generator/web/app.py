@@ -33,6 +33,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError as DBInterfaceError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -58,7 +61,15 @@ from generator.web.files import FileStore
 from generator.web.jobs import JobRunner, QueueFull, attach_report, find_or_create_unit, store_report
 from generator.web.metrics import Metrics
 from generator.web.offload import Offload, check_with_report
-from generator.web.results import STATUS_TEXT, as_unit_result, check_json, check_status, counts, stored_result
+from generator.web.results import (
+    STATUS_TEXT,
+    as_unit_result,
+    check_json,
+    check_status,
+    counts,
+    public_text,
+    stored_result,
+)
 from generator.web.signin_limits import ACCOUNT, LimitedPage, SignInBlocks, limited_message
 from generator.web.uploads import BodyLimit, UploadProblem, read_upload, unpack_many
 
@@ -259,7 +270,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError):
-        missing = [".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()]
+        missing = [".".join(_FIELD_TEXT.get(str(p), str(p)) for p in e.get("loc", ())[1:]) for e in exc.errors()]
         detail = f"请求不完整或格式不对：{'、'.join(m for m in missing if m) or '请检查所填内容'}"
         if wants_html(request):
             return render(request, "error.html", None, status_code=422, message=detail, code=422)
@@ -279,6 +290,20 @@ def create_app(settings: Settings) -> FastAPI:
             page.headers["Retry-After"] = headers["Retry-After"]
             return page
         return JSONResponse({"detail": detail}, status_code=429, headers=headers)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBInterfaceError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_down(request: Request, exc: Exception):
+        # the database is locked longer than its timeout, stopped or unreachable: nothing was saved
+        log.error("database unavailable on %s: %s", request.url.path, exc)
+        detail = "数据库暂时无法访问，操作未完成；请稍后重试，仍不行请告诉管理员"
+        headers = {"Retry-After": "30"}
+        if wants_html(request):
+            page = render(request, "error.html", None, status_code=503, message=detail, code=503)
+            page.headers.update(headers)
+            return page
+        return JSONResponse({"detail": detail}, status_code=503, headers=headers)
 
     @app.exception_handler(QueueFull)
     async def _queue_full(request: Request, exc: QueueFull):
@@ -358,7 +383,8 @@ def create_app(settings: Settings) -> FastAPI:
             unit = account.unit
         sub = Submission(unit=unit, year=result.year, account_id=account.id, filename=filename[:255],
                          stored=stored, size=len(data), status=check_status(result),
-                         result=stored_result(result, filename), message=result.message)
+                         result=stored_result(result, filename),
+                         message=public_text(result.message, result, filename))
         sub.errors, sub.warnings, sub.notices = counts(sub.result)
         db.add(sub)
         db.flush()
@@ -515,6 +541,7 @@ def create_app(settings: Settings) -> FastAPI:
                 return render(request, "login.html", None, status_code=401, error="账户名或密码不正确",
                               pre=pre, name=name, next=_safe_next(next))
             assert account is not None  # ok implies an account
+            security.end_session(db, request.cookies.get(COOKIE, ""))  # a new session, never one carried in
             token, _ = security.start_session(db, account, settings.session_hours)
             audit(db, request, account, "登录")
             db.commit()
@@ -580,10 +607,11 @@ def create_app(settings: Settings) -> FastAPI:
         if error:
             return render(request, "account.html", who, status_code=400, first=0, message="", error=error,
                           token="")
-        account.password_hash = security.hash_password(new)
-        audit(db, request, account, "修改密码", account.name)
+        ended = security.set_password(db, account, new, keep=request.cookies.get(COOKIE, ""))
+        audit(db, request, account, "修改密码", account.name + (f"（其他 {ended} 处登录已退出）" if ended else ""))
         db.commit()
-        return render(request, "account.html", who, first=0, message="密码已保存。", error="", token="")
+        return render(request, "account.html", who, first=0, message="密码已保存。"
+                      + ("在其他电脑或浏览器上的登录已全部退出。" if ended else ""), error="", token="")
 
     # ------------------------------------------------------------------ pages: clerk
     @app.get("/clerk", include_in_schema=False)
@@ -603,7 +631,7 @@ def create_app(settings: Settings) -> FastAPI:
         has_previous = any(s.status == "generated" or s.status == "checked" for s in subs)
         return render(request, "clerk.html", who, unit=the_unit, subs=subs, current=current,
                       previous_ok=has_previous and _previous_supported(),
-                      max_mb=settings.max_upload_bytes // (1024 * 1024))
+                      max_mb=settings.max_upload_bytes // (1024 * 1024), max_bytes=settings.max_upload_bytes)
 
     @app.get("/submissions/{sid}", include_in_schema=False)
     def submission_page(request: Request, db: Db, who: PageUser, sid: int):
@@ -711,10 +739,11 @@ def create_app(settings: Settings) -> FastAPI:
             elif action == "password":
                 error = security.password_problem(password) or ""
                 if not error:
-                    account.password_hash = security.hash_password(password)
+                    keep = request.cookies.get(COOKIE, "") if account.id == who.account.id else ""
+                    security.set_password(db, account, password, keep=keep)
                     audit(db, request, who.account, "重设密码", account.name)
                     db.commit()
-                    message = f"已为“{account.name}”设置新密码。"
+                    message = f"已为“{account.name}”设置新密码，该账户原有的登录已全部退出。"
             elif action in ("disable", "enable") and account.id != who.account.id:
                 account.disabled = action == "disable"
                 if account.disabled:
@@ -860,7 +889,8 @@ def create_app(settings: Settings) -> FastAPI:
     @app.post("/api/check", tags=["检查"], summary="检查一个工作簿（不保存）",
               description="返回与 `juesuan-gen --check --json` 的一个元素相同的对象。")
     def api_check(request: Request, db: Db, who: User, file: Annotated[UploadFile, File(description="工作簿（.xlsx/.xls）或 JSON")]):
-        filename, data, suffix = read_upload(file, settings.max_upload_bytes, zip_ok=False)
+        filename, data, suffix = read_upload(file, settings.max_upload_bytes, zip_ok=False,
+                                             max_unpacked=settings.max_unpacked_bytes)
         with tempfile.TemporaryDirectory(dir=settings.work_dir) as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
@@ -878,7 +908,8 @@ def create_app(settings: Settings) -> FastAPI:
                    generate: Annotated[bool, Form(description="没有错误时是否立即生成")] = True,
                    style: Annotated[str, Form(description="公开格式（如“乌鲁木齐”）；不填则用工作簿“单位信息”中所选的格式")] = "") -> dict:
         style = chosen_style(style)
-        filename, data, suffix = read_upload(file, settings.max_upload_bytes, zip_ok=False)
+        filename, data, suffix = read_upload(file, settings.max_upload_bytes, zip_ok=False,
+                                             max_unpacked=settings.max_unpacked_bytes)
         if generate and runner.room(db) < 1:
             raise QueueFull
         db.commit()
@@ -943,7 +974,8 @@ def create_app(settings: Settings) -> FastAPI:
                   style: Annotated[str, Form(description="公开格式（如“乌鲁木齐”）；不填则用工作簿“单位信息”中所选的格式")] = "") -> dict:
         admin_only(who)
         style = chosen_style(style)
-        items = unpack_many(files, settings.max_upload_bytes, settings.max_files, settings.max_zip_total_bytes)
+        items = unpack_many(files, settings.max_upload_bytes, settings.max_files, settings.max_zip_total_bytes,
+                            settings.max_unpacked_bytes)
         if runner.room(db) < len(items):
             raise QueueFull
         batch = Batch(account_id=who.account.id, total=len(items))
@@ -1087,12 +1119,25 @@ _HTTP_TEXT = {
 }
 
 
+# the names of form fields and path parts in "请求不完整或格式不对：…"
+_FIELD_TEXT = {
+    "file": "文件", "files": "文件", "sid": "提交编号", "bid": "批次编号", "did": "部门汇总编号",
+    "kind": "文件类型", "year": "年度", "name": "名称", "unit": "单位", "style": "公开格式",
+    "generate": "是否生成", "limit": "条数", "page": "页码", "made": "部门汇总编号", "account_id": "账户",
+    "token": "链接", "next": "登录后前往的页面", "first": "首次登录",
+}
+
+
 def _is_chinese(text: object) -> bool:
     return isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """A path on this server to go to after signing in; anything else (``//host``, ``/\\host``,
+    which browsers read as another server, or a control character) gives ``/``."""
+    if not target.startswith("/") or target[1:2] in ("/", "\\") or "\\" in target:
+        return "/"
+    return "/" if any(ch < " " or ch == "\x7f" for ch in target) else target
 
 
 def _previous_supported() -> bool:

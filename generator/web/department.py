@@ -144,4 +144,8 @@ def build(name: str, year: int, picked: list[Picked], target: str) -> dict[str, 
 
 
 def workbook_name(name: str, year: int) -> str:
-    return f"{name}{year}年度部门决算工作簿（汇总）.xlsx"
+    """The download name: the department's name made safe for a file name (as the documents' are)."""
+    from generator.pipeline import safe_stem
+
+    tail = f"{year}年度部门决算工作簿（汇总）.xlsx"
+    return safe_stem(name, 240 - len(tail.encode())) + tail

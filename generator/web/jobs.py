@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from generator.pipeline import BuildOptions, Status, UnitResult
 from generator.web.db import Job, OutputFile, Submission, Unit, now
 from generator.web.files import FileStore
-from generator.web.results import counts, stored_result
+from generator.web.results import counts, public_text, stored_result
 
 log = logging.getLogger("juesuan.web.jobs")
 
@@ -249,8 +249,9 @@ class JobRunner:
         except BrokenProcessPool:
             result, problem = None, "生成该单位时工作进程意外退出，未生成文件"
             self._pool = self._new_pool()
-        except Exception as exc:  # noqa: BLE001
-            result, problem = None, f"生成时出现程序错误：{type(exc).__name__}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - the reason is logged; the user reads no internals
+            log.error("job %s failed: %s: %s", job_id, type(exc).__name__, exc)
+            result, problem = None, f"生成时出现程序错误（{type(exc).__name__}），未生成文件；请把提交编号告诉管理员"
         outcome = "failed"
         report = None
         if result is not None:  # batch uploads are checked by the job: their report is made now
@@ -287,7 +288,7 @@ class JobRunner:
         data = stored_result(result, sub.filename)
         sub.result = data
         sub.errors, sub.warnings, sub.notices = counts(data)
-        sub.message = result.message
+        sub.message = public_text(result.message, result, sub.filename)
         if result.unit_name and sub.unit_id is None:
             sub.unit = find_or_create_unit(db, result.unit_name)
         if result.year:
@@ -309,7 +310,7 @@ class JobRunner:
             sub.generated_at = now()
         else:
             sub.status = "failed"
-            sub.message = result.message or "生成失败"
+            sub.message = public_text(result.message, result, sub.filename) or "生成失败"
         return sub.status
 
     def _failed_in_style(self, sub: Submission, result: UnitResult, style: str) -> str:

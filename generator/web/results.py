@@ -22,10 +22,35 @@ STATUS_TEXT = {
 
 
 def check_json(result: UnitResult, filename: str) -> dict:
-    """The same object as one element of ``juesuan-gen --check --json`` (``file`` is the upload name)."""
+    """The same object as one element of ``juesuan-gen --check --json`` (``file`` is the upload name).
+
+    The server's own path of the file (a temporary or stored name) never reaches a user: where a
+    message names it, it names the upload instead (see :func:`public_text`)."""
     from generator.cli import check_payload
 
-    return {**check_payload(result), "file": filename}
+    return {**_public(check_payload(result), result, filename), "file": filename}
+
+
+def public_text(text: str, result: UnitResult, filename: str) -> str:
+    """``text`` with the server's path of the checked file replaced by the name the user gave it
+    (and any other path in its folder by “…”): a message such as ``/srv/…/upload.xlsx：压缩包中没有
+    工作簿内容`` reads ``决算.xlsx：压缩包中没有工作簿内容``."""
+    source = str(result.source)
+    if not source or source == ".":
+        return text
+    text = text.replace(source, filename)
+    folder = str(Path(source).parent)
+    return text.replace(folder + "/", "…/") if len(folder) > 1 else text
+
+
+def _public(value, result: UnitResult, filename: str):
+    if isinstance(value, str):
+        return public_text(value, result, filename)
+    if isinstance(value, list):
+        return [_public(v, result, filename) for v in value]
+    if isinstance(value, dict):
+        return {k: _public(v, result, filename) for k, v in value.items()}
+    return value
 
 
 def stored_result(result: UnitResult, filename: str) -> dict:

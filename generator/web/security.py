@@ -108,6 +108,24 @@ def end_session(db: Session, token: str) -> None:
         db.delete(ws)
 
 
+def end_sessions(db: Session, account: Account, keep: str = "") -> int:
+    """Sign ``account`` out everywhere (after its password changed), except the browser whose
+    session token is ``keep``; returns how many sessions ended."""
+    query = db.query(WebSession).filter(WebSession.account_id == account.id)
+    if keep:
+        query = query.filter(WebSession.token_hash != token_hash(keep))
+    return query.delete(synchronize_session=False)
+
+
+def set_password(db: Session, account: Account, password: str, keep: str = "") -> int:
+    """A new password for ``account``: its other sessions end (an old cookie, stolen or left
+    signed in on another computer, stops working) and an unused one-time sign-in link dies.
+    API tokens are separate credentials, replaced on the account page.  Returns the sessions ended."""
+    account.password_hash = hash_password(password)
+    account.signin_link_hash = None
+    return end_sessions(db, account, keep)
+
+
 class RateLimited(Exception):
     def __init__(self, seconds: int):
         super().__init__("rate limited")
