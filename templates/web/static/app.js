@@ -5,7 +5,12 @@
 
   function api(method, url, body) {
     var headers = { "X-CSRF-Token": csrf, "Accept": "application/json" };
-    return fetch(url, { method: method, body: body, headers: headers, credentials: "same-origin" }).then(function (r) {
+    var sent = fetch(url, { method: method, body: body, headers: headers, credentials: "same-origin" }).catch(function () {
+      // the browser's own "Failed to fetch": the connection broke (server stopped, network, or a
+      // file so large that the server closed the connection before reading it)
+      throw new Error("未能连接服务器，操作未完成。请检查网络后重试；上传大文件时请确认文件不超过大小上限。");
+    });
+    return sent.then(function (r) {
       return r.text().then(function (text) {
         var data = {};
         try { data = text ? JSON.parse(text) : {}; } catch (e) { data = { detail: "服务器返回了无法识别的内容（" + r.status + "）" }; }
@@ -36,17 +41,27 @@
   // ---- the clerk: one workbook → findings page
   var clerk = document.getElementById("clerk-upload");
   if (clerk) {
+    var uploading = false;
     dropzone(clerk, function (files) {
       var status = clerk.querySelector(".upload-status");
+      if (uploading) { say(status, "上一个工作簿还在上传和检查，请等它完成后再上传。", "error"); return; }
       if (files.length > 1) { say(status, "一次只能上传一个工作簿", "error"); return; }
+      var most = Number(clerk.dataset.maxBytes || 0);
+      if (most && files[0].size > most) {
+        say(status, "“" + files[0].name + "”有 " + (files[0].size / 1048576).toFixed(1) + " MB，超过上限 " +
+          Math.round(most / 1048576) + " MB，未上传。请删去工作簿中多余的内容（如图片）后再上传。", "error");
+        return;
+      }
+      if (files[0].size === 0) { say(status, "“" + files[0].name + "”是空文件，未上传。", "error"); return; }
       var body = new FormData();
       body.append("file", files[0]);
       body.append("generate", "false");
       say(status, "正在上传并检查“" + files[0].name + "”…");
+      uploading = true;
       api("POST", "/api/submissions", body).then(function (data) {
         say(status, "检查完成，正在打开结果…", "ok");
         window.location.href = "/submissions/" + data.id;
-      }).catch(function (e) { say(status, e.message, "error"); });
+      }).catch(function (e) { uploading = false; say(status, e.message, "error"); });
     });
   }
 
