@@ -264,16 +264,26 @@ def create_app(settings: Settings) -> FastAPI:
             exc.status_code, "请求无法完成")
         headers = getattr(exc, "headers", None)
         if wants_html(request):
-            return render(request, "error.html", None, status_code=exc.status_code, message=detail,
-                          code=exc.status_code)
+            return await run_in_threadpool(error_page, request, exc.status_code, detail)
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
+
+    def error_page(request: Request, code: int, message: str) -> Response:
+        """The error page, with the signed-in user's navigation (a clerk who followed a stale link
+        finds the way back); without it when the database cannot tell who is signed in."""
+        try:
+            with sessions() as db:
+                who = principal_of(request, db)
+                return render(request, "error.html", who if who and who.session else None, status_code=code,
+                              message=message, code=code)
+        except Exception:  # noqa: BLE001 - the error page itself must not fail
+            return render(request, "error.html", None, status_code=code, message=message, code=code)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError):
         missing = [".".join(_FIELD_TEXT.get(str(p), str(p)) for p in e.get("loc", ())[1:]) for e in exc.errors()]
         detail = f"请求不完整或格式不对：{'、'.join(m for m in missing if m) or '请检查所填内容'}"
         if wants_html(request):
-            return render(request, "error.html", None, status_code=422, message=detail, code=422)
+            return await run_in_threadpool(error_page, request, 422, detail)
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(UploadProblem)
