@@ -742,6 +742,36 @@ def test_every_error_is_chinese_without_a_traceback_or_a_path(world, monkeypatch
         _assert_clean_error(r, data_dir)
 
 
+BIG = "99999999999999999999"  # more than any database integer
+
+
+@pytest.mark.parametrize("url", [
+    f"/api/submissions/{BIG}", f"/api/submissions?year={BIG}", f"/api/batches/{BIG}", f"/api/units?year={BIG}",
+    f"/api/department-workbooks/{BIG}", f"/api/department-workbooks/{BIG}/file",
+    f"/api/submissions/{BIG}/files/pdf",
+    f"/submissions/{BIG}", f"/submissions/{BIG}/preview", f"/template-next.xlsx?sid={BIG}", f"/clerk?unit={BIG}",
+    f"/bureau?year={BIG}", f"/bureau/audit?page={BIG}", f"/bureau/download.zip?year={BIG}",
+    f"/bureau/department?year={BIG}", f"/bureau/department?made={BIG}",
+])
+def test_an_id_or_year_too_large_for_the_database_is_422_not_500(world, url):
+    app, _, tokens, _, data_dir = world
+    client = TestClient(app, raise_server_exceptions=False)
+    headers = bearer(tokens["admin"]) if url.startswith("/api/") else {"accept": "text/html"}
+    if not url.startswith("/api/"):
+        sign_in(client, "boss")
+    r = client.get(url, headers=headers)
+    assert r.status_code == 422, (url, r.status_code)
+    assert "超出允许的范围" in r.text
+    _assert_clean_error(r, data_dir)
+
+
+def test_the_blank_workbook_of_a_year_without_data_says_which_years_there_are(world):
+    app, _, _, _, _ = world
+    clerk, _ = _session(app, "clerk-a")
+    r = TestClient(app, raise_server_exceptions=False, cookies=clerk.cookies).get("/template.xlsx?year=1990")
+    assert r.status_code == 404 and "没有 1990 年度及以前的分类科目数据（现有：" in r.json()["detail"]
+
+
 def test_a_stopped_database_is_503_in_chinese_and_nothing_leaks(tmp_path):
     from tests.web_support import PostgresCluster, pg_bin
 
@@ -757,6 +787,8 @@ def test_a_stopped_database_is_503_in_chinese_and_nothing_leaks(tmp_path):
         client = TestClient(app, raise_server_exceptions=False)
         sign_in(client, "clerk")
         assert client.get("/clerk").status_code == 200
+        r = client.get("/api/submissions/2147483648", headers=bearer(token))  # past PostgreSQL's integer
+        assert r.status_code == 422 and "超出允许的范围" in r.json()["detail"]
         cluster.stop()
         stopped = True
         app.state.engine.dispose()  # the pooled connections died with the server

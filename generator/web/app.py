@@ -33,6 +33,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import InterfaceError as DBInterfaceError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -314,6 +315,15 @@ def create_app(settings: Settings) -> FastAPI:
             page.headers.update(headers)
             return page
         return JSONResponse({"detail": detail}, status_code=503, headers=headers)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception):
+        # an id or year too large for the database (SQLite: OverflowError; PostgreSQL: DataError)
+        detail = "请求中的内容超出允许的范围（如编号或年度过大、名称过长），请检查后重试"
+        if wants_html(request):
+            return await run_in_threadpool(error_page, request, 422, detail)
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(QueueFull)
     async def _queue_full(request: Request, exc: QueueFull):
@@ -671,11 +681,15 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/template.xlsx", include_in_schema=False)
     def blank_template(request: Request, db: Db, who: PageUser, year: int | None = None):
+        from generator.errors import JuesuanError
         from generator.workbook import write_template
 
         with tempfile.TemporaryDirectory(dir=settings.work_dir) as tmp:
             path = Path(tmp) / "标准工作簿.xlsx"
-            write_template(path, None, year)
+            try:
+                write_template(path, None, year)
+            except JuesuanError as exc:  # a year without 科目 data: say which years there are
+                raise ApiError(404, str(exc)) from None
             data = path.read_bytes()
         audit(db, request, who.account, "下载", "空白标准工作簿")
         db.commit()
