@@ -62,9 +62,12 @@ def _unit_stem(path: Path) -> str | None:
     from generator.inputs import load_input
     from generator.workbook.peek import peek_unit_document
 
-    peeked = peek_unit_document(path)
-    if peeked is not None:
-        return output_stem(*peeked)
+    try:  # a name no file can carry must fail its own job, never the stems of the whole batch
+        peeked = peek_unit_document(path)
+        if peeked is not None:
+            return output_stem(*peeked)
+    except Exception:  # noqa: BLE001 - the job itself reports it
+        return None
     try:
         unit = load_input(path).disclosure.unit
     except Exception:  # noqa: BLE001 - the job itself reports it

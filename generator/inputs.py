@@ -96,6 +96,7 @@ def _load(path: Path) -> LoadedInput:
 
         data = read_workbook(path)
         raw, sources, findings = data.raw, data.sources, data.findings
+    findings += _text_findings(raw, sources) + _version_findings(raw, sources)
     errors = [f for f in findings if f.severity == Severity.ERROR]
     warnings = [f for f in findings if f.severity != Severity.ERROR]
     disclosure = None
@@ -118,6 +119,73 @@ def _load(path: Path) -> LoadedInput:
             f"{path}：{what}中有 {len(errors)} 处错误，无法生成", findings=errors + warnings
         )
     return LoadedInput(disclosure, sources, warnings, path)
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
+def _escaped(text: str) -> str:
+    return _SURROGATE_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _text_findings(raw: Any, sources: SourceMap) -> list[Finding]:
+    """Texts no document can hold, found in ``raw`` (changed in place): invisible control
+    characters (U+0000–U+001F but tab and line breaks, as a program or a paste may leave in
+    a cell or JSON string) are removed with a warning; a lone UTF-16 surrogate (``\\ud800``
+    in JSON) is an error.  Each names its cell or JSON path."""
+    out: list[Finding] = []
+
+    def place(path: tuple) -> str:
+        return json_path(path) if sources.is_json else (sources.cell(path) or "")
+
+    def say(severity: Severity, rule: str, path: tuple, message: str) -> None:
+        where = place(path)
+        out.append(Finding(severity, rule, f"{where}：{message}" if where else message, (where,) if where else ()))
+
+    def clean(text: str, path: tuple) -> str:
+        if _SURROGATE_RE.search(text):
+            say(Severity.ERROR, "input.text", path, "文字中有无效的字符（不成对的 UTF-16 代理项），请改正编码后再试")
+            return _escaped(text)
+        if _CONTROL_RE.search(text):
+            codes = "、".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL_RE.findall(text)}))
+            say(Severity.WARNING, "input.control_chars", path, f"文字中有不可见的控制字符（{codes}），已删除")
+            return _CONTROL_RE.sub("", text)
+        return text
+
+    def visit(obj: Any, path: tuple) -> None:
+        if isinstance(obj, dict):
+            for key in list(obj):
+                value = obj[key]
+                if isinstance(key, str) and _SURROGATE_RE.search(key):
+                    say(Severity.ERROR, "input.text", path, f"键“{_escaped(key)}”中有无效的字符（不成对的 UTF-16 代理项）")
+                    del obj[key]
+                    continue
+                if isinstance(value, str):
+                    obj[key] = clean(value, (*path, key))
+                else:
+                    visit(value, (*path, key))
+        elif isinstance(obj, list):
+            for i, value in enumerate(obj):
+                if isinstance(value, str):
+                    obj[i] = clean(value, (*path, i))
+                else:
+                    visit(value, (*path, i))
+
+    visit(raw, ())
+    return out
+
+
+def _version_findings(raw: Any, sources: SourceMap) -> list[Finding]:
+    """A JSON file written for a newer data format than this program reads is refused: its
+    fields may mean something else."""
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    current = Disclosure.model_fields["schema_version"].default
+    if not isinstance(version, int) or isinstance(version, bool) or version <= current:
+        return []
+    where = json_path(("schema_version",)) if sources.is_json else sources.cell(("schema_version",))
+    message = f"数据格式版本为 {version}，本程序只能读取版本 {current} 及以前的数据：请升级本工具后再读取"
+    return [Finding(Severity.ERROR, "input.schema_version", f"{where}：{message}" if where else message, (where,) if where else ())]
 
 
 def _year_data_findings(d: Disclosure, sources: SourceMap) -> list[Finding]:
@@ -145,8 +213,18 @@ def _read_json(path: Path) -> tuple[dict[str, Any], SourceMap]:
         raise InputUnreadable(f"{path}：不是 UTF-8 编码的文本，无法按 JSON 读取") from None
     except OSError as exc:
         raise InputUnreadable(f"{path}：无法读取文件（{exc.strerror or exc}）") from None
+    repeated: list[tuple[dict[str, Any], str, Any, Any]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for key, value in items:
+            if key in obj:
+                repeated.append((obj, key, obj[key], value))
+            obj[key] = value
+        return obj
+
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=_json_int)
+        data = json.loads(text, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise InputUnreadable(
             f"{path}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
@@ -155,11 +233,53 @@ def _read_json(path: Path) -> tuple[dict[str, Any], SourceMap]:
         raise InputUnreadable(f"{path}：JSON 嵌套过深，无法读取") from None
     sources = SourceMap(origin=str(path), is_json=True)
     if not isinstance(data, dict):
-        finding = Finding(
-            Severity.ERROR, "input.json_root", "JSON 顶层应为一个对象（{…}），实为" + type(data).__name__
-        )
+        finding = Finding(Severity.ERROR, "input.json_root", "JSON 顶层应为一个对象（{…}），实为" + _json_kind(data))
         raise InputInvalid(f"{path}：JSON 文件格式不对", findings=[finding])
+    if repeated:
+        raise InputInvalid(f"{path}：JSON 文件中有重复的键", findings=_repeated_keys(data, repeated))
     return data, sources
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return " null"
+    if isinstance(value, bool):
+        return " true/false"
+    if isinstance(value, list):
+        return "一个列表（[…]）"
+    if isinstance(value, str):
+        return "一段文字"
+    return "一个数"
+
+
+def _repeated_keys(data: Any, repeated: list[tuple[dict[str, Any], str, Any, Any]]) -> list[Finding]:
+    """One error per key written twice in one JSON object (``{"gpb_income": 1, "gpb_income": 2}``):
+    which value is meant cannot be known, so neither is taken."""
+    paths: dict[int, tuple] = {}
+
+    def visit(obj: Any, path: tuple) -> None:
+        if isinstance(obj, dict):
+            paths[id(obj)] = path
+            for key, value in obj.items():
+                visit(value, (*path, key))
+        elif isinstance(obj, list):
+            for i, value in enumerate(obj):
+                visit(value, (*path, i))
+
+    visit(data, ())
+    out = []
+    for obj, key, first, second in repeated:
+        where = json_path((*paths.get(id(obj), ()), key))
+        out.append(
+            Finding(
+                Severity.ERROR,
+                "input.json_repeated_key",
+                f"{where}：同一对象中键“{key}”出现了不止一次（{_show(first)} 与 {_show(second)}），"
+                "无法确定以哪个为准，请只保留一个",
+                (where,),
+            )
+        )
+    return out
 
 
 def _json_int(text: str) -> int | Decimal:

@@ -95,14 +95,11 @@ _FULLWIDTH = str.maketrans(
 )
 """Full-width digits and signs, and the minus signs a copy from Word or a PDF brings
 (U+2212 minus, hyphens, figure dash, en dash), as their ASCII forms."""
-_SPACES = str.maketrans(
-    "",
-    "",
-    " \u3000\u00a0\u2007\u2009\u202f\t\n\r\v\f\u2002\u2003\u2004\u2005\u2006\u2008\u200a\u205f"
-    "\u200b\u200c\u200d\u2060\ufeff\u00ad",
-)
-"""Spaces, line breaks (Alt+Enter) and invisible characters pasted from web pages
-(zero-width space, byte-order mark, soft hyphen): none of them changes a number."""
+_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+"""Invisible characters pasted from web pages (zero-width space, byte-order mark, soft
+hyphen): removed wherever they stand."""
+_DIGIT_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
+_SPACE_RE = re.compile(r"\s+")
 _QUOTE_PREFIX = ("'", "‘", "’", "`")
 """A leading apostrophe that marks a number as text (exported by some systems literally)."""
 _DECORATION_RE = re.compile(
@@ -129,7 +126,7 @@ def is_error_value(value: object) -> bool:
 def _show(value: object) -> str:
     if isinstance(value, int) and value.bit_length() > 200:
         return f"{Decimal(value).adjusted() + 1}位的整数"
-    text = str(value).strip()
+    text = " ".join(str(value).split("\n")).replace("\r", "").strip()  # a message is one line
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -140,15 +137,26 @@ def parse_text(text: str) -> Decimal | None:
     shown = _show(text)
     if is_error_value(text):
         raise NumberRefused(f"是错误值“{shown}”（公式出错），应为数字")
-    t = text.translate(_SPACES).translate(_FULLWIDTH)
+    # spaces and line breaks (Alt+Enter, NBSP, ideographic space) around the number or next to
+    # a sign or bracket change nothing; between two digits they may only group thousands
+    # ("1 064.89"), else "12 34" would silently become 1234
+    t = text.translate(_INVISIBLE).translate(_FULLWIDTH).strip()
     if t.startswith(_QUOTE_PREFIX) and len(t) > 1:
-        t = t[1:]
+        t = t[1:].strip()
+    gapped = _DIGIT_GAP_RE.search(t) is not None
+    squeezed = _SPACE_RE.sub("", t)
+    t = _SPACE_RE.sub("", _DIGIT_GAP_RE.sub(",", t)) if gapped and "," not in t else squeezed
     if t == "" or t in BLANK_MARKS:
         return None
     negative = False
     if len(t) > 2 and t[0] == "(" and t[-1] == ")":
         t, negative = t[1:-1], True
     if not _NUMBER_RE.fullmatch(t):
+        if gapped and "," not in squeezed and _NUMBER_RE.fullmatch(squeezed):
+            raise NumberRefused(
+                f"应为数字，实为“{shown}”：数字中间有空格或换行，不能确定是一个数还是几个数"
+                "（空格只能作千位分隔，每三位一个，如 1 234.56），请只填写一个数"
+            )
         hint = _decoration_hint(t)
         if hint:
             raise NumberRefused(f"应为数字，实为“{shown}”{hint}")

@@ -166,7 +166,7 @@ def discover(paths: list[Path], with_skipped: bool = False):
     return (unique, skipped) if with_skipped else unique
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\ud800-\udfff]')  # and lone surrogates (no file system takes them)
 
 NAME_BYTES = 255
 """The longest file name (in bytes of UTF-8) the usual file systems accept."""
@@ -397,6 +397,8 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
     stem = (stem or output_stem(d.unit.name, d.unit.year, d.unit.document)) + (DRAFT_SUFFIX if draft else "")
     if stem_shortened(d.unit.name, d.unit.year):
         result.notices.append(f"单位名称较长，文件名超过文件系统允许的 {NAME_BYTES} 字节，已截短为“{stem}”")
+    elif _UNSAFE.search(d.unit.name):
+        result.notices.append(f"单位名称中有文件名不能使用的字符（\\ / : * ? \" < > |），文件名中改为“_”：“{stem}”")
     targets = [
         options.out_dir / f"{stem}{get_format(fmt).name_suffix}{get_format(fmt).suffix}" for fmt in options.formats
     ]

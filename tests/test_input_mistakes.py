@@ -563,3 +563,110 @@ def test_every_command_handles_the_mistake(tmp_path, sources, edits, accepted, p
     assert len(produced) == (2 if accepted else 1)
     assert (batch_out / "汇总.xlsx").is_file()
     assert not [p for p in batch_out.iterdir() if p.name.startswith(".") or "tmp" in p.name.lower()]
+
+
+# ---------------------------------------------------------------------------- JSON texts, keys and versions
+
+
+def _json_text(tmp_path: Path, text: str, name: str = "data.json") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_json_key_written_twice_is_an_error_naming_its_path(tmp_path):
+    """Was: the last value taken silently (1.00 instead of 3300.15)."""
+    text = SAMPLE_JSON.read_text(encoding="utf-8")
+    text = text.replace('"gpb_income": "3300.15"', '"gpb_income": "3300.15", "gpb_income": "1.00"', 1)
+    findings = _findings(_json_text(tmp_path, text))
+    assert [f.cells for f in findings] == [("t01.gpb_income",)]
+    assert "出现了不止一次（3300.15 与 1.00）" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind"), [("[1, 2]", "一个列表（[…]）"), ("null", " null"), ('"abc"', "一段文字"), ("12", "一个数")]
+)
+def test_a_json_top_level_that_is_no_object_says_what_it_is(tmp_path, payload, kind):
+    """Was “实为list”, “实为NoneType”."""
+    findings = _findings(_json_text(tmp_path, payload))
+    assert [f.message for f in findings] == ["JSON 顶层应为一个对象（{…}），实为" + kind]
+
+
+def test_a_lone_surrogate_in_json_is_an_error_and_never_an_internal_error(tmp_path):
+    """Was an English message, and 程序内部错误（UnicodeEncodeError） in a folder batch."""
+    text = SAMPLE_JSON.read_text(encoding="utf-8").replace(
+        '"乌鲁木齐市12345政务服务热线中心"', '"乌鲁木齐\\ud800中心"', 1
+    )
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    path = _json_text(folder, text)
+    shutil.copy(OTHER, folder / OTHER.name)
+    findings = _findings(path)
+    assert [(f.cells, f.rule) for f in findings if f.severity == Severity.ERROR] == [(("unit.name",), "input.text")]
+    batch = invoke(folder, "-o", tmp_path / "out", "--format", "docx", "-j", "1")
+    assert batch.exit_code == 1 and "程序内部错误" not in batch.output
+    assert (tmp_path / "out" / "乌鲁木齐市政务服务中心2024年度单位决算公开.docx").is_file()
+
+
+def test_control_characters_are_removed_with_a_warning_and_the_document_is_written(tmp_path):
+    """Was “无法读取。文件已损坏或不是 Excel 工作簿” when the DOCX writer met U+0000."""
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    data["unit"]["name"] = "乌鲁木齐市12345\x00政务服务热线中心\x07"
+    path = _json_text(tmp_path, json.dumps(data, ensure_ascii=False))
+    loaded = load_input(path)
+    assert loaded.disclosure.unit.name == "乌鲁木齐市12345政务服务热线中心"
+    hits = [f for f in loaded.findings if f.rule == "input.control_chars"]
+    assert [(f.severity, f.cells) for f in hits] == [(Severity.WARNING, ("unit.name",))]
+    assert "U+0000、U+0007" in hits[0].message
+    out = tmp_path / "out"
+    result = invoke(path, "-o", out, "--format", "docx")
+    assert result.exit_code == 0, result.output
+    (written,) = out.glob("*.docx")
+    assert "乌鲁木齐市12345政务服务热线中心" in _docx_text(written)
+
+
+def test_control_characters_read_from_a_workbook_are_removed_with_a_warning_at_the_cell(sources):
+    """A workbook cell can carry them as Excel's ``_x001F_`` escapes; the warning names the cell."""
+    from generator.inputs import _text_findings
+
+    raw = {"comparisons": {"total": {"reason": "人员增加\x1f，支出增加"}}}
+    findings = _text_findings(raw, sources)
+    assert raw["comparisons"]["total"]["reason"] == "人员增加，支出增加"
+    assert [(f.severity, f.cells) for f in findings] == [(Severity.WARNING, (sources.cell(("comparisons", "total", "reason")),))]
+    assert findings[0].message.startswith(f"{sources.cell(('comparisons', 'total', 'reason'))}：文字中有不可见的控制字符（U+001F）")
+
+
+def test_a_json_of_a_newer_data_format_is_refused(tmp_path):
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    data["schema_version"] = 2
+    findings = _findings(_json_text(tmp_path, json.dumps(data, ensure_ascii=False)))
+    assert [f.message for f in findings] == [
+        "schema_version：数据格式版本为 2，本程序只能读取版本 1 及以前的数据：请升级本工具后再读取"
+    ]
+
+
+def test_a_unit_name_with_characters_no_file_name_may_hold_says_how_the_file_is_named(tmp_path, sources):
+    path = _edit(tmp_path, sources, {NAME: "乌鲁木齐市12345/政务服务热线中心"})
+    out = tmp_path / "out"
+    result = invoke(path, "-o", out, "--format", "docx")
+    assert result.exit_code == 0
+    (written,) = out.glob("*.docx")
+    assert written.name == "乌鲁木齐市12345_政务服务热线中心2024年度单位决算公开.docx"
+    assert "文件名不能使用的字符" in result.output and written.stem in result.output
+    assert "乌鲁木齐市12345/政务服务热线中心" in _docx_text(written)  # the document keeps the name as typed
+
+
+@pytest.mark.parametrize("text", ["12 34", "12\n34", "1 2", "1064 89", "1 0648.9"])
+def test_two_numbers_in_one_cell_are_never_joined(text):
+    """“12\\n34” (two figures on two lines of a cell) was read as 1234, “1 2” as 12."""
+    with pytest.raises(NumberRefused) as info:
+        accept(text, "money")
+    assert "数字中间有空格或换行" in info.value.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1 234 567.89", "1234567.89"), ("( 12.30 )", "-12.30"), ("- 5", "-5"), ("\u00a01\u00a0064.89", "1064.89")],
+)
+def test_spaces_that_group_thousands_or_touch_a_sign_are_harmless(text, expected):
+    assert accept(text, "signed_money") == Decimal(expected)

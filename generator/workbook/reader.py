@@ -1808,6 +1808,26 @@ READING_RULES: tuple[tuple[str, Severity, str], ...] = (
         "“2024年”“2024年度”“２０２４”读作 2024。",
     ),
     (
+        "input.control_chars",
+        Severity.WARNING,
+        "文字中不可见的控制字符（U+0000–U+001F，制表符和换行除外）无法写进文档，删除并警告，指明单元格（JSON 为数据路径）。",
+    ),
+    (
+        "input.text",
+        Severity.ERROR,
+        "JSON 文字中不成对的 UTF-16 代理项（如 \\ud800）不是有效的字符。",
+    ),
+    (
+        "input.json_repeated_key",
+        Severity.ERROR,
+        "JSON 同一对象中同一个键出现两次时，无法确定以哪个值为准：指明数据路径和两个值。",
+    ),
+    (
+        "input.schema_version",
+        Severity.ERROR,
+        "JSON 的 schema_version 高于本程序支持的数据格式版本时不读（请升级本工具）。",
+    ),
+    (
         "input.number",
         Severity.ERROR,
         f"金额及其他小数的绝对值须小于 10^{AMOUNT_LIMIT_EXP}（{AMOUNT_LIMIT:,.0f} 万元），不为零的金额不小于 "
