@@ -33,6 +33,7 @@ class Paragraph:
     text: str
     style: str = "body"
     bold_prefix: str = ""  # e.g. the term of a 名词解释 entry, printed bold before ``text``
+    keep_next: bool = False  # on the same page as the next paragraph (a short list kept whole)
 
 
 @dataclass

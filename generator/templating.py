@@ -367,6 +367,8 @@ def parse_markup(
             elif word == "entry":
                 key, _, label = rest.partition(" ")
                 target = table(key)
+                if blocks and isinstance(blocks[-1], Paragraph) and blocks[-1].style == "plain":
+                    blocks[-1].keep_next = True  # the list of tables stays on one page
                 blocks.append(Paragraph(_clean(label), style="plain"))
                 toc_items.append(TocEntry(2, _clean(label), target.anchor or key))
             elif word in ("center", "note", "plain"):

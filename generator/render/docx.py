@@ -665,7 +665,14 @@ class _BodyBuilder:
             if isinstance(item, PreparedTable):
                 self.table(item)
                 continue
-            self.set_page_kind("text")
+            if isinstance(item, PreparedHeading) and item.opens_page:
+                # the heading opens the page of the table below it (a new section, or a
+                # page break when that table's page setup is already the current one)
+                if item.page_kind == self.page_kind:
+                    self.page_break()
+                self.set_page_kind(item.page_kind)
+            elif not isinstance(item, PreparedHeading) or item.page_kind == "text":
+                self.set_page_kind("text")
             if isinstance(item, PreparedToc):
                 self.toc(item)
                 after_toc = True
@@ -698,7 +705,7 @@ class _BodyBuilder:
     def paragraph(self, p: Paragraph) -> None:
         style = self.typo.style(_PARAGRAPH_STYLES.get(p.style, "body"))
         runs = _run(clean_text(p.bold_prefix), bold=True) + _run(clean_text(p.text))
-        self.add(_Para(style.docx_id, runs))
+        self.add(_Para(style.docx_id, runs, keep_next=p.keep_next))
 
     def chart(self, chart: Chart) -> None:
         """The chart as a picture in its own centred paragraph (single line spacing: an exact
@@ -770,7 +777,7 @@ class _BodyBuilder:
         t = item.table
         if item.page_kind != self.page_kind:
             self.set_page_kind(item.page_kind)
-        elif item.new_page:
+        elif item.new_page and not item.led:
             self.page_break()
         page = typo.page(item.page_kind)
         width = pt_to_twips(page.text_width_pt)
@@ -861,6 +868,7 @@ class _BodyBuilder:
             size=size_override,
             spacing=spacing,
             keep_last=bool(t.note or t.empty_note),
+            keep_all=item.page_kind == "text",
         )
         if not item.header.rows and not item.body.rows:
             # a table needs a row: print an empty one
@@ -882,15 +890,18 @@ class _BodyBuilder:
         size: float | None,
         spacing: str,
         keep_last: bool = False,
+        keep_all: bool = False,
     ) -> None:
         """Rows of a header or body; header rows (and, when a 注 follows, the last row) keep
-        with the next paragraph so that no page starts with a lone note."""
+        with the next paragraph so that no page starts with a lone note.  ``keep_all``: every
+        row keeps with the next, so a table in the text (a 绩效自评表) that fits on a page is
+        not split across two (Word and LibreOffice still break one longer than a page)."""
         trpr = (
             "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
         )
         last = len(grid.rows) - 1
         for r, row in enumerate(grid.rows):
-            keep = "<w:keepNext/>" if header or (keep_last and r == last) else ""
+            keep = "<w:keepNext/>" if header or (keep_last and r == last) or (keep_all and r < last) else ""
             out.append(f"<w:tr>{trpr}")
             for slot in row:
                 w = sum(cols[slot.col : slot.col + slot.colspan])

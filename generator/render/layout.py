@@ -154,6 +154,11 @@ class PreparedHeading:
     anchor: str
     style_key: str
     outline_level: int
+    #: the page this heading stands on: ``text``, or the page kind of the table right after it
+    #: when that table starts a new page (the heading then opens the table's page with it)
+    page_kind: str = "text"
+    #: the first heading above such a table: it starts the table's page
+    opens_page: bool = False
 
 
 @dataclass
@@ -180,6 +185,11 @@ class PreparedTable:
     landscape: bool
     new_page: bool
     font_size: float
+    #: the table's page starts with the headings right above it (a part heading such as
+    #: “第二部分 …决算表” stands on the first table's page, not alone at the foot of the text)
+    led: bool = False
+    #: the outline label: the 目录 entry's text when the 目录 lists the table, else :attr:`label`
+    bookmark_label: str = ""
 
     @property
     def page_kind(self) -> str:
@@ -318,7 +328,40 @@ def prepare(doc: Document) -> Prepared:
                     target = text_to_anchor.get(_norm_text(entry.text))
                 level = min(max(entry.level, 1), 4)
                 item.entries.append(PreparedTocEntry(entry, target, f"toc{level}"))
+    _label_tables(prepared)
+    _lead_tables(prepared)
     return prepared
+
+
+def _label_tables(prepared: Prepared) -> None:
+    """A table's PDF bookmark says what the 目录 says of it (``一、收入支出决算总表``), as a
+    heading's does; a table the 目录 does not list keeps its code and title."""
+    listed: dict[str, str] = {}
+    for item in prepared.items:
+        if isinstance(item, PreparedToc):
+            for e in item.entries:
+                if e.anchor:
+                    listed.setdefault(e.anchor, e.entry.text)
+    for item in prepared.items:
+        if isinstance(item, PreparedTable):
+            item.bookmark_label = listed.get(item.anchor, item.label)
+
+
+def _lead_tables(prepared: Prepared) -> None:
+    """Headings right above a table that starts a new page move onto that page with it."""
+    items = prepared.items
+    for index, item in enumerate(items):
+        if not isinstance(item, PreparedTable) or not item.new_page:
+            continue
+        first = index
+        while first > 0 and isinstance(items[first - 1], PreparedHeading):
+            first -= 1
+        if first == index:
+            continue
+        for heading in items[first:index]:
+            heading.page_kind = item.page_kind
+        items[first].opens_page = True
+        item.led = True
 
 
 def _norm_text(text: str) -> str:

@@ -150,13 +150,18 @@ def estimate_pages(prepared: Prepared, typo: Typography = TYPOGRAPHY) -> PageEst
                 flow.paragraph(typo.toc_style(e.entry.level), e.entry.text + "　　", slack=0.0)
             after_toc = True
         elif isinstance(item, PreparedHeading):
-            if flow.setup is not typo.portrait:
-                flow.new_page(typo.portrait)
+            setup = typo.page(item.page_kind)
+            if item.opens_page or flow.setup is not setup:
+                flow.new_page(setup)
             style = typo.style(item.style_key)
             est.pages[item.anchor] = flow.paragraph(style, item.heading.text, _keep_with(items, index, typo))
         elif isinstance(item, Paragraph):
             if flow.setup is not typo.portrait:
                 flow.new_page(typo.portrait)
+            if item.keep_next and (index == 0 or not getattr(items[index - 1], "keep_next", False)):
+                kept = _kept_run(items, index, flow.width, typo)  # a list kept on one page
+                if flow.y > 0 and flow.y + kept > flow.height + 0.01:
+                    flow.new_page()
             flow.paragraph(
                 typo.style(item.style if item.style in ("body", "center", "plain", "note") else "body"),
                 item.bold_prefix + item.text,
@@ -174,6 +179,24 @@ def estimate_pages(prepared: Prepared, typo: Typography = TYPOGRAPHY) -> PageEst
     return est
 
 
+def _paragraph_style(item: Paragraph, typo: Typography) -> TextStyle:
+    return typo.style(item.style if item.style in ("body", "center", "plain", "note") else "body")
+
+
+def _kept_run(items: list, index: int, width: float, typo: Typography) -> float:
+    """Height of the paragraphs from ``index`` on that keep with the next, and the last one."""
+    height = 0.0
+    for item in items[index:]:
+        if not isinstance(item, Paragraph):
+            break
+        style = _paragraph_style(item, typo)
+        n = _lines(item.bold_prefix + item.text, width - style.left_pt, style.size_pt, style.indent_chars)
+        height += style.before_pt + n * style.line_pt + style.after_pt
+        if not item.keep_next:
+            break
+    return height
+
+
 def _keep_with(items: list, index: int, typo: Typography) -> float:
     """Height that must follow a heading on its page: the headings right after it and
     two lines (orphans) of the text below them."""
@@ -189,7 +212,7 @@ def _keep_with(items: list, index: int, typo: Typography) -> float:
 def _table(flow: _Flow, item: PreparedTable, typo: Typography) -> int:
     t = item.table
     setup = typo.page(item.page_kind)
-    if item.new_page or setup is not flow.setup:
+    if (item.new_page and not item.led) or setup is not flow.setup:
         flow.new_page(setup)
     size = item.font_size
     widths = list(t.widths) or [1.0]
@@ -204,6 +227,12 @@ def _table(flow: _Flow, item: PreparedTable, typo: Typography) -> int:
     ]
     first_page = None
     keep = header_h + first_row
+    if item.page_kind == "text":  # kept whole when it fits on a page (a 绩效自评表)
+        whole = header_h + sum(body_hs) + sum(
+            s.before_pt + s.line_pt + s.after_pt for s, text in furniture[:3] if text
+        )
+        if flow.y > 0 and flow.y + whole > flow.height + 0.01 and whole <= flow.height:
+            flow.new_page()
     for style, text in furniture:
         if not text:
             continue
