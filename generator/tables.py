@@ -254,7 +254,8 @@ class _Builder:
         return self._subject_table("t03", self.d.t03.rows, self.d.t03.totals, [1.7, 3.4, 1.2], True)
 
     def t05(self) -> Table:
-        return self._subject_table("t05", self.d.t05.rows, self.d.t05.totals, [1.7, 4.0, 1.3], False)
+        # upright: the code column just holds “功能分类科目编码” on one line
+        return self._subject_table("t05", self.d.t05.rows, self.d.t05.totals, [1.9, 4.0, 1.2], False)
 
     def _fund_table(self, key: str, table: FundTable) -> Table:
         ti = _titles(FundTotals)

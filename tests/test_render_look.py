@@ -273,3 +273,73 @@ def test_docx_adds_no_space_between_chinese_and_digits(urumqi):
         styles = z.read("word/styles.xml").decode("utf-8")
     body = re.search(r'<w:style [^>]*w:styleId="JsBody".*?</w:style>', styles, re.S)
     assert body and '<w:autoSpaceDE w:val="0"/>' in body.group(0) and '<w:autoSpaceDN w:val="0"/>' in body.group(0)
+
+
+# ------------------------------------------------------------------ a table kept on its page
+
+
+def _grid_table(rows: int, key: str = "t06") -> Table:
+    from generator.document import Cell
+
+    return Table(
+        key=key,
+        title="一般公共预算财政拨款基本支出决算表",
+        header=[[Cell("科目名称"), Cell("决算数")]],
+        body=[[Cell(f"科目{i}"), Cell("1.00")] for i in range(rows)],
+        widths=[3.0, 1.0],
+        note="注：本表反映本年度情况。",
+    )
+
+
+def _rows_per_page() -> int:
+    """How many one-line rows fill an upright table page below its title lines (estimate)."""
+    for n in range(10, 80):
+        doc = Document(title="t", author="u", year=2024)
+        doc.add(_grid_table(n))
+        item = next(i for i in prepare(doc).items if isinstance(i, PreparedTable))
+        if item.compact:  # the first length that overflows by a row
+            return n - 1
+    raise AssertionError("no table was set close")
+
+
+def test_fit_tables_sets_close_only_a_table_that_would_leave_a_few_rows():
+    full = _rows_per_page()
+
+    def compact(rows: int) -> bool:
+        doc = Document(title="t", author="u", year=2024)
+        doc.add(_grid_table(rows))
+        return next(i for i in prepare(doc).items if isinstance(i, PreparedTable)).compact
+
+    assert not compact(full)  # fits as it is
+    assert compact(full + 1) and compact(full + 3)  # a few rows would go over: set close
+    assert not compact(full + 20)  # a long table breaks as usual
+
+
+def test_fixed_shell_table_is_kept_on_its_page(shanghai):
+    """The 上海 公开06表 (a shell of about 40 rows) left its last 3 rows and 合计 on a page."""
+    pages = _pages(shanghai[0])
+    title = "一般公共预算财政拨款基本支出决算表"
+    on = [n for n, p in enumerate(pages) if n > 1 and p.startswith(title)]
+    assert len(on) == 1
+    page = pages[on[0]]
+    assert "人员经费合计" in page and "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况" in page
+    assert "人员经费合计" not in pages[on[0] + 1]
+    # the DOCX sets the same table close: smaller top and bottom cell margins
+    body = _docx_body(shanghai[1])
+    margins = {}
+    for tbl in body.iter(f"{W}tbl"):
+        top = tbl.find(f"{W}tblPr/{W}tblCellMar/{W}top")
+        margins["t06" if "人员经费合计" in _text(tbl) else len(margins)] = int(top.get(f"{W}w"))
+    assert margins["t06"] < min(v for k, v in margins.items() if k != "t06")
+
+
+def test_subject_code_header_is_on_one_line():
+    """公开05表 is upright: its code column still holds “功能分类科目编码” on one line."""
+    from generator.render.style import TYPOGRAPHY, mm_to_pt
+
+    doc = build_document(load_sample(SAMPLES_DIR / f"{URUMQI}.json"))
+    t05 = next(i for i in prepare(doc).items if isinstance(i, PreparedTable) and i.table.key == "t05")
+    widths = t05.table.widths
+    page = TYPOGRAPHY.page(t05.page_kind)
+    column = widths[0] / sum(widths) * page.text_width_pt - 2 * mm_to_pt(TYPOGRAPHY.table_pad_x_mm)
+    assert column >= len("功能分类科目编码") * t05.font_size

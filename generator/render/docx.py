@@ -117,7 +117,7 @@ def _build(
     """``(python-docx Document, body builder)`` for ``doc``."""
     import docx as _docx
 
-    prepared = prepare(doc)
+    prepared = prepare(doc, typography)
     d = _docx.Document()
     _clean_package(d)
     _install_styles(d, typography)
@@ -832,7 +832,7 @@ class _BodyBuilder:
         cols[-1] += width - sum(cols)
         border = max(2, round(typo.table_border_pt * 8))
         pad_x = mm_to_twips(typo.table_pad_x_mm)
-        pad_y = mm_to_twips(typo.table_pad_y_mm)
+        pad_y = mm_to_twips(typo.table_compact_pad_y_mm if item.compact else typo.table_pad_y_mm)
         borders = "".join(
             f'<w:{side} w:val="single" w:sz="{border}" w:space="0" w:color="000000"/>'
             for side in ("top", "left", "bottom", "right", "insideH", "insideV")

@@ -14,7 +14,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from generator.document import Cell, Chart, Document, Heading, PageBreak, Paragraph, Table, Toc, TocEntry
+
+if TYPE_CHECKING:
+    from generator.render.style import Typography
 
 __all__ = [
     "TOC_TITLE",
@@ -190,6 +195,9 @@ class PreparedTable:
     led: bool = False
     #: the outline label: the 目录 entry's text when the 目录 lists the table, else :attr:`label`
     bookmark_label: str = ""
+    #: set with close cell padding, so that it stays on its page instead of leaving a few
+    #: rows on the next (:func:`generator.render.paginate.fit_tables`)
+    compact: bool = False
 
     @property
     def page_kind(self) -> str:
@@ -247,8 +255,9 @@ def _clean_anchor(anchor: str) -> str:
     return _ANCHOR_SAFE.sub("_", anchor.strip())
 
 
-def prepare(doc: Document) -> Prepared:
-    """Assign anchors, resolve 目录 entries, place table grids.
+def prepare(doc: Document, typo: Typography | None = None) -> Prepared:
+    """Assign anchors, resolve 目录 entries, place table grids; tables that would leave a few
+    rows on a page of their own are set close (``typo``: the typography the renderer uses).
 
     Anchors: a heading or table keeps its own ``anchor`` (made safe for HTML ids and DOCX
     bookmarks); one without gets ``h<N>`` / ``t<N>``; duplicates get a suffix.  A 目录 entry
@@ -330,6 +339,9 @@ def prepare(doc: Document) -> Prepared:
                 item.entries.append(PreparedTocEntry(entry, target, f"toc{level}"))
     _label_tables(prepared)
     _lead_tables(prepared)
+    from generator.render.paginate import fit_tables  # paginate builds on this module
+
+    fit_tables(prepared, typo)
     return prepared
 
 

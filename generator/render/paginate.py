@@ -109,10 +109,10 @@ class _Flow:
 
 
 def _grid_row_heights(
-    grid: Grid, widths: list[float], total_width: float, size: float, typo: Typography
+    grid: Grid, widths: list[float], total_width: float, size: float, typo: Typography, compact: bool = False
 ) -> list[float]:
     line = typo.table_line_pt(size)
-    pad = 2 * mm_to_pt(typo.table_pad_y_mm) + typo.table_border_pt
+    pad = 2 * mm_to_pt(typo.table_compact_pad_y_mm if compact else typo.table_pad_y_mm) + typo.table_border_pt
     padx = 2 * mm_to_pt(typo.table_pad_x_mm)
     wsum = sum(widths) or 1.0
     heights: list[float] = []
@@ -216,8 +216,8 @@ def _table(flow: _Flow, item: PreparedTable, typo: Typography) -> int:
         flow.new_page(setup)
     size = item.font_size
     widths = list(t.widths) or [1.0]
-    header_h = sum(_grid_row_heights(item.header, widths, flow.width, size, typo))
-    body_hs = _grid_row_heights(item.body, widths, flow.width, size, typo)
+    header_h = sum(_grid_row_heights(item.header, widths, flow.width, size, typo, item.compact))
+    body_hs = _grid_row_heights(item.body, widths, flow.width, size, typo, item.compact)
     first_row = body_hs[0] if body_hs else 0.0
     furniture = [
         (typo.style("table_code"), t.code),
@@ -250,3 +250,65 @@ def _table(flow: _Flow, item: PreparedTable, typo: Typography) -> int:
             flow.paragraph(typo.style("table_note"), text)
     flow.space(typo.table_after_pt)
     return first_page
+
+
+#: a table on a page of its own that would leave at most this many body rows on its last page
+#: is set close (smaller cell padding) when that keeps it on one page
+ORPHAN_ROWS = 4
+# extra height per body row the PDF gives a line of digits over the DOCX's exact line (a cell
+# of digits is laid out 0.86 pt taller than its pitch), counted so the close table surely fits
+_PDF_ROW_SLACK = 0.9
+
+
+def fit_tables(prepared: Prepared, typo: Typography | None = None) -> None:
+    """Set ``compact`` on each table that starts a page of its own, runs onto one more page
+    with at most :data:`ORPHAN_ROWS` body rows there, and fits on one page with close cell
+    padding: a modest change that keeps a table whole (the 上海 公开06表, a fixed shell of 45
+    rows, otherwise left its last 3 rows and its 合计 alone on a page)."""
+    typo = typo or TYPOGRAPHY
+    items = prepared.items
+    for index, item in enumerate(items):
+        if not isinstance(item, PreparedTable) or not item.new_page or not item.body.rows:
+            continue
+        setup = typo.page(item.page_kind)
+        t = item.table
+        above = 0.0
+        for style_key, text in (("table_code", t.code), ("table_title", t.title), ("table_subtitle", t.subtitle)):
+            if text:
+                style = typo.style(style_key)
+                above += style.before_pt + style.line_pt + style.after_pt
+        if t.unit_name or t.money_unit:
+            style = typo.style("unit_line")
+            above += style.before_pt + style.line_pt + style.after_pt
+        back = index
+        while back > 0 and isinstance(items[back - 1], PreparedHeading) and items[back - 1].page_kind != "text":
+            back -= 1
+            style = typo.style(items[back].style_key)
+            above += style.before_pt + style.line_pt + style.after_pt
+        below = 0.0
+        for text in (t.empty_note, t.note):
+            if text:
+                style = typo.style("table_note")
+                below += style.before_pt + _lines(text, setup.text_width_pt, style.size_pt) * style.line_pt
+        widths = list(t.widths) or [1.0]
+        width = setup.text_width_pt
+
+        def fits(compact: bool) -> tuple[bool, int]:
+            """(whole table on one page, body rows left for the last page)"""
+            header = sum(_grid_row_heights(item.header, widths, width, item.font_size, typo, compact))
+            rows = _grid_row_heights(item.body, widths, width, item.font_size, typo, compact)
+            slack = _PDF_ROW_SLACK * len(rows)
+            if above + header + sum(rows) + below + slack <= setup.text_height_pt:
+                return True, 0
+            y, left, pages = above + header, 0, 1
+            for h in rows:
+                if y + h > setup.text_height_pt:
+                    pages += 1
+                    y, left = header, 0
+                y += h
+                left += 1
+            return False, left if pages == 2 else len(rows)
+
+        whole, left = fits(False)
+        if not whole and left <= ORPHAN_ROWS and fits(True)[0]:
+            item.compact = True

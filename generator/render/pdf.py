@@ -486,7 +486,7 @@ class PdfRenderer:
         """The HTML of ``doc`` (for tests and for users who restyle the templates);
         ``prepared`` is ``prepare(doc)`` when the caller has it already."""
         self._load()
-        prepared = prepared or prepare(doc)
+        prepared = prepared or prepare(doc, self.typography)
         return self.part_html(doc, prepared.tagged(page_breaks=True))
 
     def part_html(self, doc: Document, items: list[tuple[str, object]]) -> str:
@@ -534,7 +534,7 @@ class PdfRenderer:
             note = fallback_note(missing)
             LOG.warning("%s", note)
             notes.append(note)
-        prepared = prepare(doc)
+        prepared = prepare(doc, self.typography)
         estimate = estimate_pages(prepared, self.typography)
         variant = getattr(self, "pdf_variant", None)
         can_split = self.matches.get(fonts.LATIN_ROLE) is not None and not (variant or "").startswith("pdf/ua")

@@ -113,7 +113,7 @@ def _weights(prepared: Prepared, typo: Typography) -> tuple[list[float], dict[in
         if isinstance(item, PreparedTable):
             setup = typo.page(item.page_kind)
             widths = list(item.table.widths) or [1.0]
-            heights = _grid_row_heights(item.body, widths, setup.text_width_pt, item.font_size, typo)
+            heights = _grid_row_heights(item.body, widths, setup.text_width_pt, item.font_size, typo, item.compact)
             rows[index] = [h / setup.text_height_pt for h in heights]
             items.append(sum(rows[index]) + 0.1)
         elif isinstance(item, (PreparedHeading, Paragraph)):

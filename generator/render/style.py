@@ -357,6 +357,9 @@ class Typography:
         number_first_page: show the page number on the title page.
         table_line_factor: line pitch of table text as a multiple of its size (9 pt → 12 pt).
         table_pad_x_mm / table_pad_y_mm: cell padding.
+        table_compact_pad_y_mm: the top and bottom cell padding of a table set close so that it
+            stays on one page instead of leaving a few rows on the next
+            (:func:`generator.render.paginate.fit_tables`).
         table_border_pt: width of table rules.
         table_after_pt: space between a table (with its notes) and the text that follows.
         pdf_justify: justify body text in the PDF (``text-align: justify``).  Off: WeasyPrint
@@ -381,6 +384,7 @@ class Typography:
     table_line_factor: float = 1.35
     table_pad_x_mm: float = 1.2
     table_pad_y_mm: float = 0.6
+    table_compact_pad_y_mm: float = 0.2
     table_border_pt: float = 0.5
     table_after_pt: float = 14.0
     pdf_justify: bool = False
