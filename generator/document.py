@@ -76,6 +76,9 @@ class Table:
     new_page: bool = True
     anchor: str = ""
     font_size: float = 9.0
+    # the PDF bookmark of a table the 目录 does not list, when code and title do not tell it
+    # from its neighbours (a 绩效自评表 names its project); "" — code and title
+    outline: str = ""
 
     @property
     def columns(self) -> int:

@@ -561,6 +561,7 @@ def self_assessment_table(p: Project, pf: ProjectFigures, year: int) -> Table:
         landscape=False,
         new_page=False,
         anchor=pf.key,
+        outline=f"{LABELS['perf_title']}（{p.name}）",
     )
 
 

@@ -154,6 +154,10 @@ def test_table_bookmarks_are_the_toc_entries(shanghai, urumqi):
     titles = _outline(urumqi[0])
     assert "一、《收入支出决算总表》" in titles and "九、《财政拨款“三公”经费支出决算表》" in titles
     assert not [t for t in titles if t.startswith("公开0")]
+    # the two 绩效自评表 (not in the 目录) are told apart by their projects
+    projects = [t for t in titles if t.startswith("项目支出绩效自评表")]
+    assert len(projects) == 2 and len(set(projects)) == 2
+    assert "项目支出绩效自评表（2024年政务服务运行维护费）" in projects
 
 
 def test_toc_entries_fit_on_one_line(shanghai):

@@ -347,7 +347,8 @@ def prepare(doc: Document, typo: Typography | None = None) -> Prepared:
 
 def _label_tables(prepared: Prepared) -> None:
     """A table's PDF bookmark says what the 目录 says of it (``一、收入支出决算总表``), as a
-    heading's does; a table the 目录 does not list keeps its code and title."""
+    heading's does; a table the 目录 does not list keeps its code and title, or its own
+    outline label (``项目支出绩效自评表（<项目名称>）``: two 自评表 are two bookmarks)."""
     listed: dict[str, str] = {}
     for item in prepared.items:
         if isinstance(item, PreparedToc):
@@ -356,7 +357,7 @@ def _label_tables(prepared: Prepared) -> None:
                     listed.setdefault(e.anchor, e.entry.text)
     for item in prepared.items:
         if isinstance(item, PreparedTable):
-            item.bookmark_label = listed.get(item.anchor, item.label)
+            item.bookmark_label = listed.get(item.anchor) or item.table.outline or item.label
 
 
 def _lead_tables(prepared: Prepared) -> None:
