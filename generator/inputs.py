@@ -226,8 +226,10 @@ def _read_json(path: Path) -> tuple[dict[str, Any], SourceMap]:
     try:
         data = json.loads(text, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
+        if not text.strip():
+            raise InputUnreadable(f"{path}：文件是空的，不是有效的 JSON") from None
         raise InputUnreadable(
-            f"{path}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
+            f"{path}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{_JSON_ERRORS.get(exc.msg, exc.msg)}）"
         ) from None
     except RecursionError:
         raise InputUnreadable(f"{path}：JSON 嵌套过深，无法读取") from None
@@ -238,6 +240,19 @@ def _read_json(path: Path) -> tuple[dict[str, Any], SourceMap]:
     if repeated:
         raise InputInvalid(f"{path}：JSON 文件中有重复的键", findings=_repeated_keys(data, repeated))
     return data, sources
+
+
+_JSON_ERRORS = {
+    "Expecting value": "此处应为一个值（JSON 不允许注释、末尾多余的逗号或未加引号的文字）",
+    "Extra data": "完整的 JSON 之后还有多余的内容",
+    "Expecting property name enclosed in double quotes": "键名应写在英文双引号中（或删去末尾多余的逗号）",
+    "Expecting ',' delimiter": "缺少英文逗号",
+    "Expecting ':' delimiter": "键名后缺少英文冒号",
+    "Unterminated string starting at": "文字缺少结尾的英文双引号",
+    "Invalid control character at": "文字中有换行等控制字符（应写作 \\n）",
+    "Invalid \\escape": "无效的反斜杠转义（文字中的 \\ 应写作 \\\\）",
+}
+"""The messages of Python's JSON parser in Chinese (where the file is wrong and how)."""
 
 
 def _json_kind(value: Any) -> str:

@@ -670,3 +670,24 @@ def test_two_numbers_in_one_cell_are_never_joined(text):
 )
 def test_spaces_that_group_thousands_or_touch_a_sign_are_harmless(text, expected):
     assert accept(text, "signed_money") == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("// 说明\n{}", "第 1 行第 1 列：此处应为一个值（JSON 不允许注释"),
+        ('{"unit": {"name": "某单位",}}', "键名应写在英文双引号中"),
+        ('{"unit": {"name": "某单位" "year": 2024}}', "缺少英文逗号"),
+        ('{"unit": {"name" "某单位"}}', "键名后缺少英文冒号"),
+        ('{"unit": {"name": "某单位}}', "文字缺少结尾的英文双引号"),
+        ('{"unit": {"name": "C:\\某单位"}}', "无效的反斜杠转义"),
+        ('{"unit": {}}\n}', "第 2 行第 1 列：完整的 JSON 之后还有多余的内容"),
+        ("  \n", "文件是空的"),
+    ],
+)
+def test_a_json_syntax_error_is_said_in_chinese_with_line_and_column(tmp_path, text, said):
+    """Was the parser's English (“Expecting value”, “Extra data”)."""
+    with pytest.raises(InputUnreadable) as info:
+        load_input(_json_text(tmp_path, text))
+    assert said in str(info.value)
+    assert not any(word in str(info.value) for word in ("Expecting", "Extra data", "Invalid", "Unterminated"))
