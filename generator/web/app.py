@@ -478,9 +478,12 @@ def create_app(settings: Settings) -> FastAPI:
         return RedirectResponse("/bureau" if who.account.is_admin else "/clerk", status_code=303)
 
     @app.get("/login", include_in_schema=False)
-    def login_page(request: Request, next: str = "/"):
+    def login_page(request: Request, next: str = "/", out: int = 0):
         pre = _pre_token(request)
-        response = render(request, "login.html", None, pre=pre, error="", name="", next=_safe_next(next))
+        notice = "已退出登录。" if out else (
+            "请先登录（或登录已过期）；登录后回到刚才的页面。" if _safe_next(next) != "/" else "")
+        response = render(request, "login.html", None, pre=pre, error="", name="", next=_safe_next(next),
+                          notice=notice)
         set_cookie(response, request, PRE_COOKIE, pre, 3600)
         return response
 
@@ -595,7 +598,7 @@ def create_app(settings: Settings) -> FastAPI:
         security.end_session(db, request.cookies.get(COOKIE, ""))
         audit(db, request, who.account, "退出登录")
         db.commit()
-        response = RedirectResponse("/login", status_code=303)
+        response = RedirectResponse("/login?out=1", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response
 
@@ -1131,6 +1134,10 @@ class SecurityHeaders:
                 headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("Content-Security-Policy", csp)
                 headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+                if not scope.get("path", "").startswith(("/static/", "/swagger-ui/")):
+                    # pages, answers and downloads hold a unit's data: no copy in the browser's cache
+                    # (on a shared computer, "back" after 退出 shows the sign-in page, not the data)
+                    headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
