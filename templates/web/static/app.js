@@ -20,6 +20,16 @@
     });
   }
 
+  // a table wider than the screen scrolls inside its card: let the keyboard reach it too
+  function focusableScrolls() {
+    document.querySelectorAll("table.grid").forEach(function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) t.tabIndex = 0;
+      else t.removeAttribute("tabindex");
+    });
+  }
+  focusableScrolls();
+  window.addEventListener("resize", focusableScrolls);
+
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
   });
