@@ -419,6 +419,34 @@ def test_session_cookie_flags_and_secure_behind_https(world):
             assert ("secure" in flags) is secure, header
 
 
+def test_signing_out_kills_the_session_on_the_server_and_says_so(world):
+    app, _, _, _, _ = world
+    client, csrf = _session(app, "clerk-a")
+    cookie = client.cookies["jg_session"]
+    r = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?out=1"
+    assert "已退出登录" in client.get("/login?out=1").text
+    replay = TestClient(app, cookies={"jg_session": cookie})  # the cookie kept (or copied) elsewhere
+    assert _is_signin_redirect(replay.get("/clerk", follow_redirects=False))
+    page = TestClient(app).get("/login?next=/clerk")
+    assert "请先登录（或登录已过期）" in page.text
+    assert "请先登录" not in TestClient(app).get("/login").text
+
+
+def test_nothing_with_a_units_data_is_cached_and_no_other_site_may_read_it(world):
+    app, client, tokens, ids, _ = world
+    signed, _ = _session(app, "clerk-a")
+    for r in (signed.get("/clerk"), signed.get(f"/submissions/{ids['sid']}"),
+              client.get(f"/api/submissions/{ids['sid']}", headers={**bearer(tokens["a"]),
+                                                                    "origin": "http://evil.example"}),
+              client.get(f"/api/submissions/{ids['sid']}/files/pdf", headers=bearer(tokens["a"])),
+              signed.get("/template.xlsx"), client.get("/login")):
+        assert r.status_code == 200
+        assert r.headers["cache-control"] == "no-store", r.url
+        assert "access-control-allow-origin" not in r.headers
+    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+
+
 @pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "/\\/evil.example",
                                     "https://evil.example", "/%0d%0aSet-Cookie:x=1", "/ok\r\nX: y"])
 def test_sign_in_never_redirects_to_another_server(world, target):
