@@ -14,6 +14,9 @@
       return r.text().then(function (text) {
         var data = {};
         try { data = text ? JSON.parse(text) : {}; } catch (e) { data = { detail: "服务器返回了无法识别的内容（" + r.status + "）" }; }
+        if (r.status === 401) {  // the session ended (expired, 退出 elsewhere, password changed)
+          data.detail = "登录已过期或已退出，操作未完成。请刷新页面，重新登录后再试。";
+        }
         if (!r.ok) { var err = new Error(data.detail || ("请求失败（" + r.status + "）")); err.status = r.status; throw err; }
         return data;
       });
