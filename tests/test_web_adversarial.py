@@ -447,6 +447,37 @@ def test_nothing_with_a_units_data_is_cached_and_no_other_site_may_read_it(world
     assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
 
 
+@pytest.mark.parametrize("proxy", [True, False])
+def test_behind_a_trusted_https_proxy_the_cookies_are_secure_and_only_then(tmp_path, proxy):
+    """``serve --proxy 127.0.0.1``: X-Forwarded-Proto from the proxy makes the cookies Secure; without
+    --proxy the same header (anyone can send it) changes nothing."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.web_support import free_port
+
+    port = free_port()
+    args = [sys.executable, "-m", "generator", "serve", "--data", str(tmp_path), "--port", str(port)]
+    proc = subprocess.Popen(args + (["--proxy", "127.0.0.1"] if proxy else []), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/login", headers={"x-forwarded-proto": "https"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        cookie = r.headers["set-cookie"]
+        assert cookie.startswith("jg_pre=") and "HttpOnly" in cookie
+        assert ("Secure" in cookie) is proxy, cookie
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 @pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "/\\/evil.example",
                                     "https://evil.example", "/%0d%0aSet-Cookie:x=1", "/ok\r\nX: y"])
 def test_sign_in_never_redirects_to_another_server(world, target):

@@ -176,6 +176,19 @@ def test_a_broken_connection_reads_in_chinese(site, browser):
     context.close()
 
 
+def test_a_session_that_ended_meanwhile_tells_the_clerk_to_sign_in_again(site, browser):
+    base, _ = site
+    context, page, _ = _signed_in(browser, base, "clerk")
+    context.clear_cookies()  # e.g. expired, or 退出 on another tab
+    page.set_input_files("#clerk-file", str(SAMPLE_12345))
+    page.wait_for_function("document.querySelector('#clerk-upload .upload-status').textContent.includes('登录')")
+    text = page.inner_text("#clerk-upload .upload-status")
+    assert "登录已过期或已退出，操作未完成" in text and "令牌" not in text
+    page.reload()
+    assert "/login" in page.url and "请先登录" in page.inner_text("main")
+    context.close()
+
+
 def test_an_error_page_keeps_the_signed_in_navigation(site, browser):
     base, _ = site
     context, page, _ = _signed_in(browser, base, "clerk")
