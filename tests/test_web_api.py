@@ -393,3 +393,16 @@ def test_every_response_carries_the_security_headers(idle_app):
     docs = client.get("/docs")
     assert "script-src 'self' 'unsafe-inline'" in docs.headers["content-security-policy"]
     assert len(docs.headers.get_list("content-security-policy")) == 1
+
+
+def test_file_links_do_not_follow_a_forged_host_header(server):
+    """The download links are root-relative: a request with a forged Host header cannot make the
+    server hand a client links (to be followed with its token) to another server."""
+    _, client, tokens = server
+    sid = upload(client, SAMPLE_12345, tokens["a"]).json()["id"]
+    wait_for(client, sid, tokens["a"])
+    got = client.get(f"/api/submissions/{sid}", headers={**bearer(tokens["a"]), "Host": "evil.example"}).json()
+    assert got["files"], got
+    for kind, url in got["files"].items():
+        assert url == f"/api/submissions/{sid}/files/{kind}"
+        assert client.get(url, headers=bearer(tokens["a"])).status_code == 200

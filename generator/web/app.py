@@ -351,7 +351,9 @@ def create_app(settings: Settings) -> FastAPI:
         return "".join(a.split()) == "".join(b.split())
 
     def submission_json(request: Request, sub: Submission) -> dict:
-        base = str(request.base_url).rstrip("/")
+        # root-relative: a link built from the request's Host header could point a client (and its
+        # token) at another server; the client resolves these against the address it called
+        base = request.scope.get("root_path", "").rstrip("/")
         files = {o.kind: f"{base}/api/submissions/{sub.id}/files/{o.kind}" for o in sub.outputs}
         return {
             "id": sub.id,
@@ -837,7 +839,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     # ------------------------------------------------------------------ 部门汇总工作簿
     def department_json(request: Request, made: DepartmentWorkbook) -> dict:
-        base = str(request.base_url).rstrip("/")
+        base = request.scope.get("root_path", "").rstrip("/")  # root-relative, as in submission_json
         return {"id": made.id, "year": made.year, "name": made.name, "filename": made.filename,
                 "units": made.units, "left_out": made.left_out, "created_at": local_time(made.created_at),
                 "file": f"{base}/api/department-workbooks/{made.id}/file"}
