@@ -1,8 +1,6 @@
 """The command line: parse arguments, call the pipeline, print results, map them to exit codes.
 
-    juesuan-gen WORKBOOK_OR_FOLDER... [-o DIR] [--overwrite]
-                                                         DOCX and PDF of each unit (files changed
-                                                         since written are kept unless --overwrite)
+    juesuan-gen WORKBOOK_OR_FOLDER... [-o DIR]           DOCX and PDF of each unit
     juesuan-gen --template OUT.xlsx [--from DATA.json | --previous LAST] [--overwrite]
                                                          the standard workbook: blank, filled, or
                                                          next year's prefilled from last year's
