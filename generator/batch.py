@@ -153,7 +153,7 @@ def run_batch(
         task = progress.add_task("生成中", total=len(files), failed=0)
 
         def done(result: UnitResult) -> None:
-            if result.status != Status.SKIPPED and result.outputs:
+            if result.status != Status.SKIPPED:
                 written.record(result.outputs)  # this run's files, so that the next run may replace them
             result.duplicate_of = duplicates.get(result.source)
             results[result.source] = result

@@ -26,7 +26,6 @@ from generator.cluster import WORKER_DIED
 from generator.inputs import dump_json
 from generator.pipeline import Status
 from generator.synthetic import synthetic_disclosure
-from generator.written import MANIFEST
 from tests.clirun import invoke
 
 pytest.importorskip("distributed")
@@ -146,8 +145,8 @@ def test_a_batch_on_the_cluster_matches_the_local_pool(tmp_path: Path, folder: P
     assert status["u3.json"] == Status.RENDER_FAILED
     assert all(status[f"u{i}.json"] in (Status.OK, Status.WARNINGS) for i in range(3))
 
-    made = sorted(p.name for p in on_cluster.iterdir() if p.name != MANIFEST)
-    assert made == sorted(p.name for p in local.iterdir() if p.name != MANIFEST)
+    made = sorted(p.name for p in on_cluster.iterdir())
+    assert made == sorted(p.name for p in local.iterdir())
     assert len([n for n in made if n.endswith(".pdf")]) == 3 and len([n for n in made if n.endswith(".docx")]) == 3
     assert not [n for n in made if n.startswith(".")]  # no temporary left in OUT
     for pdf in on_cluster.glob("*.pdf"):
