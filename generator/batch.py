@@ -27,7 +27,6 @@ from rich.progress import (
 )
 
 from generator.atomic import remove_stale_temporaries
-from generator import written
 from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, build_unit, output_stem
 
 if TYPE_CHECKING:
@@ -153,8 +152,6 @@ def run_batch(
         task = progress.add_task("生成中", total=len(files), failed=0)
 
         def done(result: UnitResult) -> None:
-            if result.status != Status.SKIPPED:
-                written.record(result.outputs)  # this run's files, so that the next run may replace them
             result.duplicate_of = duplicates.get(result.source)
             results[result.source] = result
             failed = sum(1 for r in results.values() if r.exit_code)

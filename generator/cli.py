@@ -508,9 +508,8 @@ _CONFLICTING_MODES = (
         help="与 --template 同用：按此 JSON 或工作簿的数据填写")
 @option("--previous", type=PathText(), metavar="上年数据", section=S_DATA, modes={"template", "check"},
         help="上年的工作簿或 JSON：与 --template 同用时按它预填下一年的工作簿，与 --check 同用时核对上年决算数")
-@option("--overwrite", is_flag=True, section=S_DATA, modes={"template", "check", "consolidate", "build"},
-        help="目标文件已存在时替换它：--template、--check --report、--consolidate 的目标不加则不写；"
-             "生成时，本工具上次写出后被改过（或不是本工具写出）的文件不加则不替换")
+@option("--overwrite", is_flag=True, section=S_DATA, modes={"template", "check", "consolidate"},
+        help="与 --template、--check --report 或 --consolidate 同用：目标文件已存在时替换它（不加则不写）")
 @option("--year-data", type=PathText(), metavar="文件夹", section=S_DATA,
         help="年度分类科目数据文件夹（其中的 <年度>.toml 优先于内置数据）")
 @option("--dump-json", is_flag=True, section=S_DATA, modes={"dump"}, help="以 JSON 打印工作簿中的全部数据")
@@ -629,7 +628,6 @@ def app(
             font_dir=font_dir,
             pdf_variant=pdf_variant,
             skip_existing=skip_existing,
-            overwrite=overwrite,
             reason_threshold=threshold,
             strict=strict,
             style=style,

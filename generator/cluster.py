@@ -237,12 +237,6 @@ class Cluster:
             return failed_result(path, exc)
         finally:
             fut.release()
-        if not options.overwrite and result.status != Status.SKIPPED:
-            from generator.written import refusal
-
-            kept = refusal(options.out_dir / name for name in files)
-            if kept:
-                return UnitResult(path, Status.RENDER_FAILED, message=kept)
         written: list[Path] = []
         try:
             for name, data in files.items():

@@ -237,7 +237,6 @@ class BuildOptions:
     templates_dir: Path | None = None
     font_dir: Path | None = None
     skip_existing: bool = False
-    overwrite: bool = False  # replace output files that differ from what this program wrote (generator.written)
     reason_threshold: Decimal = Decimal(0)
     strict: bool = False  # 警告 block like 错误
     pdf_variant: str | None = None
@@ -407,14 +406,6 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
         result.status = Status.SKIPPED
         result.outputs = targets
         return result
-    if not options.overwrite:
-        from generator.written import refusal
-
-        kept = refusal(targets)
-        if kept:
-            result.status = Status.RENDER_FAILED
-            result.message = kept
-            return result
     renderers = renderers or Renderers(options)
     try:
         options.out_dir.mkdir(parents=True, exist_ok=True)

@@ -59,8 +59,7 @@ def _generate(source: str, out_dir: str, formats: tuple[str, ...], stem: str | N
     """One unit in a warm worker; ``style``: the 公开格式 chosen instead of the workbook's own."""
     from generator.batch import _work
 
-    # the server's own storage: its files are replaced when a submission is generated again
-    options = BuildOptions(out_dir=Path(out_dir), formats=formats, style=style or None, overwrite=True)
+    options = BuildOptions(out_dir=Path(out_dir), formats=formats, style=style or None)
     return _work(Path(source), stem, options)
 
 
