@@ -8,6 +8,7 @@ registry (``tests/a11y/package.json``).  Playwright's own browser download is ne
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -33,6 +34,28 @@ def require_browser() -> None:
     if not AXE.is_file():
         pytest.skip("axe-core not installed (scripts/setup.sh runs npm in tests/a11y)")
     pytest.importorskip("playwright.sync_api")
+
+
+def require_chromium() -> None:
+    """Skip without Chromium; on CI its absence is a failure (the set-up must have installed it)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium (scripts/setup.sh installs the chromium package)")
+        pytest.skip("Chromium is not installed (scripts/setup.sh installs the chromium package)")
+
+
+@contextlib.contextmanager
+def launched_chromium():
+    """Headless Chromium launched once, for tests that open their own contexts and pages."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage"])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @contextlib.contextmanager

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -23,8 +22,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi")
-playwright = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
+from tests.browser import launched_chromium, require_chromium  # noqa: E402
 from tests.web_support import (  # noqa: E402
     PASSWORD,
     SAMPLE_12345,
@@ -36,7 +36,6 @@ from tests.web_support import (  # noqa: E402
 
 SAMPLE_SH = SAMPLE_12345.parent / "上海市普陀区财政局.xlsx"
 UNIT_SH = "上海市普陀区财政局"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
 SLOW = 300_000  # ms: generation on a busy machine
 
@@ -49,10 +48,7 @@ def _cli(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Chromium (scripts/setup.sh installs the chromium package)")
-        pytest.skip("Chromium is not installed (scripts/setup.sh installs the chromium package)")
+    require_chromium()
     data = tmp_path_factory.mktemp("serve")
     _cli("--data", str(data), "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
     _cli("--data", str(data), "--add-account", "bureau", "--admin", "--password", PASSWORD)
@@ -81,12 +77,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-dev-shm-usage"])
+    with launched_chromium() as b:
         yield b
-        b.close()
 
 
 def _sign_in(browser, base: str, name: str):

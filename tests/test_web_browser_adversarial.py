@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -22,8 +21,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi")
-playwright = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
+from tests.browser import launched_chromium, require_chromium  # noqa: E402
 from tests.web_support import (  # noqa: E402
     PASSWORD,
     SAMPLE_12345,
@@ -32,7 +32,6 @@ from tests.web_support import (  # noqa: E402
     free_port,
 )
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
 DATA_12345 = SAMPLE_12345.parent / "data" / f"{UNIT_12345}.json"
 EVIL_UNIT = '"><script>alert(1)</script><img src=x onerror=alert(2)>{{ 7*7 }}\'单位'
@@ -51,10 +50,7 @@ def site(tmp_path_factory):
     JSON) and the administrator, who uploaded a unit with a hostile name."""
     import httpx
 
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Chromium (scripts/setup.sh installs the chromium package)")
-        pytest.skip("Chromium is not installed (scripts/setup.sh installs the chromium package)")
+    require_chromium()
     data = tmp_path_factory.mktemp("serve-adversarial")
     clerk = _cli(data, "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
     admin = _cli(data, "--add-account", "bureau", "--admin", "--password", PASSWORD)
@@ -105,12 +101,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-dev-shm-usage"])
+    with launched_chromium() as b:
         yield b
-        b.close()
 
 
 def _signed_in(browser, base: str, name: str, width: int = 1366, height: int = 768):
