@@ -96,11 +96,13 @@ class DocumentKind(StrEnum):
     DEPARTMENT = "部门"
 
 
-class YesNo(StrEnum):
-    """是 / 否 of a wording choice."""
+class ItemCompletion(StrEnum):
+    """Which 项 of an itemised list state “完成年初预算的 X%”: every one, none, or only those whose
+    决算 differs from the budget by less than 10% (90%–110%, equality — “持平” — excluded)."""
 
     YES = "是"
     NO = "否"
+    NEAR = "仅接近预算的项"
 
 
 class ZeroWording(StrEnum):
@@ -179,10 +181,11 @@ class Unit(_Model):
 
     # Wording choices a unit keeps from year to year.  Empty: the format's default (its
     # sections.toml [wording]); a format whose text has no such place ignores them.
-    item_completion: YesNo | None = Field(
+    item_completion: ItemCompletion | None = Field(
         None,
         title="各项写完成预算的百分比",
-        description="五（三）等逐项说明的各项是否写“完成年初预算的X%”（或“完成全年预算数的X%”）；留空按公开格式",
+        description="五（三）等逐项说明的各项是否写“完成年初预算的X%”（或“完成全年预算数的X%”）：是、否，"
+        "或仅接近预算的项（完成90%至110%、未持平的项）；留空按公开格式",
     )
     zero_wording: ZeroWording | None = Field(
         None,

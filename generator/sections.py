@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from decimal import Decimal
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from generator.model import T09, Assets, DocumentKind, FundTable, SanGong, Unit, UnitKind, YesNo, ZeroWording
+from generator.model import T09, Assets, DocumentKind, FundTable, ItemCompletion, SanGong, Unit, UnitKind, ZeroWording
 from generator.formats import DEFAULT_STYLE, format_dir
 
 SECTIONS_FILE = format_dir(DEFAULT_STYLE) / "sections.toml"
@@ -69,18 +70,32 @@ COMPARABLE: dict[str, tuple[str, ...]] = {
 
 # The wording choices a unit may make (its 单位信息; empty: the format's default), with the
 # default of a format whose sections.toml has no [wording] (its text has no such place).
-WORDING_FIELDS = {"item_completion": YesNo, "zero_wording": ZeroWording}
-WORDING_DEFAULTS: dict[str, str] = {"item_completion": YesNo.NO.value, "zero_wording": ZeroWording.PLAIN.value}
+WORDING_FIELDS = {"item_completion": ItemCompletion, "zero_wording": ZeroWording}
+WORDING_DEFAULTS: dict[str, str] = {"item_completion": ItemCompletion.NO.value, "zero_wording": ZeroWording.PLAIN.value}
+
+# “仅接近预算的项”: the completion rates (决算 ÷ 预算, percent) stated — within 10% of the budget
+NEAR_COMPLETION = (Decimal(90), Decimal(110))
 
 
 @dataclass(frozen=True)
 class Wording:
-    """The wording choices in force for one unit: ``item_completion`` — each 项 of 五（三）
-    (and of 八、九) states “完成年初预算的 X%”; ``zero`` — a zero 预算数, 采购金额 or 完成率 is
-    written ``"0"`` or ``"0.00"``."""
+    """The wording choices in force for one unit: ``item_completion`` — which 项 of 五（三）
+    (and of 八、九) state “完成年初预算的 X%” (:meth:`states_completion`); ``zero`` — a zero 预算数,
+    采购金额 or 完成率 is written ``"0"`` or ``"0.00"``."""
 
-    item_completion: bool
+    item_completion: ItemCompletion
     zero: str
+
+    def states_completion(self, rate: Decimal | None, sign: int) -> bool:
+        """Whether a 项 whose 决算 is ``rate`` percent of its budget (None: budget 0 or unknown, never
+        stated) states it; ``sign``: the sign of 决算 − 预算.  “仅接近预算的项”: from 90% to 110%, but not
+        a 项 equal to its budget — it reads “决算数与预算数持平” alone."""
+        if rate is None or self.item_completion == ItemCompletion.NO:
+            return False
+        if self.item_completion == ItemCompletion.NEAR:
+            low, high = NEAR_COMPLETION
+            return sign != 0 and low <= rate <= high
+        return True
 
 
 @dataclass(frozen=True)
@@ -121,7 +136,7 @@ class Sections:
             for name in WORDING_FIELDS
         }
         return Wording(
-            item_completion=chosen["item_completion"] == YesNo.YES.value,
+            item_completion=ItemCompletion(chosen["item_completion"]),
             zero="0.00" if chosen["zero_wording"] == ZeroWording.DECIMALS.value else "0",
         )
 

@@ -1,6 +1,6 @@
 """Wording choices a unit keeps from year to year, and 目录 entries worded otherwise than their heading.
 
-* 单位信息 “各项写完成预算的百分比” (``unit.item_completion``: 是 / 否) and “零值写法”
+* 单位信息 “各项写完成预算的百分比” (``unit.item_completion``: 是 / 否 / 仅接近预算的项) and “零值写法”
   (``unit.zero_wording``: 写作0 / 写作0.00): each with a default in the format's sections.toml
   (``[wording]``), a drop-down in the workbook, the JSON schema, the round trip through
   ``--template --from`` and ``--dump-json``, and consolidation (the department keeps 本级's choice);
@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from generator.document import Heading, Toc
 from generator.formats import format_dir
 from generator.inputs import dump_json, load_input
-from generator.model import Disclosure, Unit, YesNo, ZeroWording
+from generator.model import Disclosure, Unit, ItemCompletion, ZeroWording
 from generator.report import build_document
 from generator.sections import Wording, load_sections, read_sections
 from generator.workbook import write_template
@@ -79,7 +79,7 @@ def _items_part(text: str) -> str:
 
 
 def test_item_completion_yes_states_the_rate_after_every_item():
-    d = _shanghai(item_completion=YesNo.YES)
+    d = _shanghai(item_completion=ItemCompletion.YES)
     part = _items_part(_text(d))
     items = d.comparisons.gpb_items
     assert items
@@ -91,12 +91,69 @@ def test_item_completion_yes_states_the_rate_after_every_item():
 
 
 def test_item_completion_no_states_it_for_the_total_only():
-    part = _items_part(_text(_shanghai(item_completion=YesNo.NO)))
+    part = _items_part(_text(_shanghai(item_completion=ItemCompletion.NO)))
     assert part.count("完成年初预算的") == 1
 
 
+def _rated_items(rates: list[str]) -> Disclosure:
+    """Factory data in the 上海 format whose first 项 have 年初预算 such that 决算 is ``rates`` percent
+    of them (one 项 per rate; ``"100"``: equal), chosen “仅接近预算的项”."""
+    d = _shanghai(item_completion=ItemCompletion.NEAR)
+    rows = {r.code: r.total for r in d.t05.rows}
+    items = [i for i in d.comparisons.gpb_items if rows.get(i.code)]
+    assert len(items) >= len(rates)
+    for item, rate in zip(items, rates):
+        # a budget giving exactly ``rate`` percent after rounding to 0.01 万元
+        item.budget = (rows[item.code] * 100 / D(rate)).quantize(D("0.01"))
+    return d
+
+
+@pytest.mark.parametrize(
+    ("rate", "stated"),
+    [("89", False), ("90", True), ("95", True), ("99.5", True), ("100", False), ("104", True), ("110", True),
+     ("112", False), ("50", False), ("250", False)],
+)
+def test_item_completion_near_states_the_rate_only_close_to_the_budget(rate, stated):
+    """“仅接近预算的项”: 决算 within 90%–110% of the budget and not equal to it."""
+    d = _rated_items([rate])
+    rows = {r.code: r.total for r in d.t05.rows}
+    first = next(i for i in d.comparisons.gpb_items if rows.get(i.code))
+    part = _items_part(_text(d))
+    own = part.split(f"（项）。")[1].split("（项）")[0]  # the first 项's sentences
+    assert f"年初预算为{first.budget:.2f}万元，支出决算为{rows[first.code]:.2f}万元" in own
+    assert ("完成年初预算的" in own) is stated, own
+    if rate == "100":
+        assert "决算数同预算数持平" in own
+
+
+def test_item_completion_near_against_a_full_year_budget():
+    """A 项 explained against its 全年预算 reads “完成全年预算数的 X%” under the same rule."""
+    d = _rated_items(["98", "60"])
+    rows = {r.code: r.total for r in d.t05.rows}
+    near, far = [i for i in d.comparisons.gpb_items if rows.get(i.code)][:2]
+    for item in (near, far):
+        item.full_budget, item.budget = item.budget, D(0)
+    part = _items_part(_text(d))
+    rate = (rows[near.code] / near.full_budget * 100).quantize(D("0.01"))
+    assert f"全年预算为{near.full_budget:.2f}万元，支出决算为{rows[near.code]:.2f}万元，完成全年预算数的{rate}%。" in part
+    assert f"全年预算为{far.full_budget:.2f}万元，支出决算为{rows[far.code]:.2f}万元。决算数小于全年预算数" in part
+
+
+def test_item_completion_near_bounds_are_inclusive():
+    from generator.sections import Wording
+
+    near = Wording(item_completion=ItemCompletion.NEAR, zero="0")
+    assert near.states_completion(D("90.00"), -1) and near.states_completion(D("110.00"), 1)
+    assert not near.states_completion(D("89.99"), -1) and not near.states_completion(D("110.01"), 1)
+    assert not near.states_completion(D("100.00"), 0) and near.states_completion(D("100.00"), -1)  # rounds to 100
+    assert not near.states_completion(None, 1)
+    every = Wording(item_completion=ItemCompletion.YES, zero="0")
+    assert every.states_completion(D("12.00"), -1) and every.states_completion(D("100.00"), 0)
+    assert not Wording(item_completion=ItemCompletion.NO, zero="0").states_completion(D("99.00"), -1)
+
+
 def test_an_item_with_a_full_year_budget_states_its_rate_against_it():
-    d = _shanghai(item_completion=YesNo.YES)
+    d = _shanghai(item_completion=ItemCompletion.YES)
     rows = {r.code: r.total for r in d.t05.rows}
     first = next(i for i in d.comparisons.gpb_items if i.code in rows)
     first.budget = D(0)
@@ -124,14 +181,14 @@ def test_the_format_default_applies_when_the_unit_chooses_none(tmp_path):
     shanghai = load_sections(STYLE)
     unit = make_disclosure().unit
     assert unit.item_completion is None and unit.zero_wording is None
-    assert shanghai.wording(unit) == Wording(item_completion=False, zero="0")
-    assert _text(_shanghai()) == _text(_shanghai(item_completion=YesNo.NO, zero_wording=ZeroWording.PLAIN))
+    assert shanghai.wording(unit) == Wording(item_completion=ItemCompletion.NO, zero="0")
+    assert _text(_shanghai()) == _text(_shanghai(item_completion=ItemCompletion.NO, zero_wording=ZeroWording.PLAIN))
     # a format declaring the other defaults
     path = _edited_sections(tmp_path, ('item_completion = "否"', 'item_completion = "是"'),
                             ('zero_wording = "写作0"', 'zero_wording = "写作0.00"'))
-    assert read_sections(path).wording(unit) == Wording(item_completion=True, zero="0.00")
-    unit.item_completion = YesNo.NO
-    assert read_sections(path).wording(unit) == Wording(item_completion=False, zero="0.00")
+    assert read_sections(path).wording(unit) == Wording(item_completion=ItemCompletion.YES, zero="0.00")
+    unit.item_completion = ItemCompletion.NO
+    assert read_sections(path).wording(unit) == Wording(item_completion=ItemCompletion.NO, zero="0.00")
 
 
 def test_a_wrong_default_in_sections_toml_is_refused(tmp_path):
@@ -148,7 +205,7 @@ def test_a_format_without_the_choices_is_unaffected():
     d = load_sample(paths[0])
     assert "wording" not in _sections_toml("")
     before = _text(d)
-    d.unit.item_completion = YesNo.YES
+    d.unit.item_completion = ItemCompletion.YES
     d.unit.zero_wording = ZeroWording.DECIMALS
     assert _text(d) == before
 
@@ -166,7 +223,7 @@ def test_shorthand_values_and_refusals():
 
 
 def test_workbook_cells_drop_downs_and_round_trip(tmp_path):
-    d = _shanghai(item_completion=YesNo.YES, zero_wording=ZeroWording.DECIMALS)
+    d = _shanghai(item_completion=ItemCompletion.YES, zero_wording=ZeroWording.DECIMALS)
     path = tmp_path / "单位.xlsx"
     write_template(path, d)
     ws = load_workbook(path)["单位信息"]
@@ -174,9 +231,9 @@ def test_workbook_cells_drop_downs_and_round_trip(tmp_path):
     row_yes, row_zero = labels["各项写完成预算的百分比"], labels["零值写法"]
     assert ws.cell(row_yes, 2).value == "是" and ws.cell(row_zero, 2).value == "写作0.00"
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists[f"B{row_yes}"] == '"是,否"' and lists[f"B{row_zero}"] == '"写作0,写作0.00"'
+    assert lists[f"B{row_yes}"] == '"是,否,仅接近预算的项"' and lists[f"B{row_zero}"] == '"写作0,写作0.00"'
     back = load_input(path).disclosure
-    assert (back.unit.item_completion, back.unit.zero_wording) == (YesNo.YES, ZeroWording.DECIMALS)
+    assert (back.unit.item_completion, back.unit.zero_wording) == (ItemCompletion.YES, ZeroWording.DECIMALS)
     # --dump-json and back through --template --from
     data = json.loads(dump_json(back))
     assert data["unit"]["item_completion"] == "是" and data["unit"]["zero_wording"] == "写作0.00"
@@ -220,13 +277,13 @@ def test_an_older_workbook_without_the_rows_reads_the_default(tmp_path):
 def test_consolidation_keeps_the_bureau_choice(tmp_path):
     from generator.consolidate import UnitInput, consolidate
 
-    own = _shanghai(item_completion=YesNo.YES, zero_wording=ZeroWording.DECIMALS)
+    own = _shanghai(item_completion=ItemCompletion.YES, zero_wording=ZeroWording.DECIMALS)
     other = make_disclosure()
     other.unit.name = "某某中心"
     other.unit.style = STYLE
     dept = consolidate(own.unit.name, [UnitInput(tmp_path / "a.xlsx", own), UnitInput(tmp_path / "b.xlsx", other)])
     unit = dept.disclosure.unit
-    assert (unit.style, unit.item_completion, unit.zero_wording) == (STYLE, YesNo.YES, ZeroWording.DECIMALS)
+    assert (unit.style, unit.item_completion, unit.zero_wording) == (STYLE, ItemCompletion.YES, ZeroWording.DECIMALS)
     # without 本级: a choice the units share, else the format's default
     dept = consolidate("某某局", [UnitInput(tmp_path / "a.xlsx", own), UnitInput(tmp_path / "b.xlsx", other)])
     unit = dept.disclosure.unit
