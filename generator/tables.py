@@ -142,8 +142,9 @@ class _Builder:
         self.d, self.f, self.yd = d, f, yd
         self.spec: TableSpec | None = None  # the shell of the table being built
 
-    def _table(self, key: str, header, body, widths, landscape=False, empty=False) -> Table:
+    def _table(self, key: str, header, body, widths, empty=False) -> Table:
         spec = self.spec_of(key)
+        widths = spec.column_widths(widths)
         if not spec.column_numbers:  # the format prints no 栏次 row: the header's last row goes
             header = [row for row in header if not _is_column_numbers(row)]
         return Table(
@@ -158,7 +159,7 @@ class _Builder:
             money_unit=spec.money_unit,
             note=self._subject(spec.note).replace(UNIT_PLACE, self.d.unit.name),
             empty_note=self._subject(spec.empty_note).replace(UNIT_PLACE, self.d.unit.name) if empty else "",
-            landscape=landscape,
+            landscape=spec.landscape,
             anchor=key,
         )
 
@@ -233,7 +234,7 @@ class _Builder:
         return self._table("t01", header, body, widths=[3.2, 1.3, 3.2, 1.3])
 
     # ------------------------------------------------------------------ 科目 tables
-    def _subject_table(self, key: str, rows, totals, widths: list[float], landscape: bool) -> Table:
+    def _subject_table(self, key: str, rows, totals, widths: list[float]) -> Table:
         """A 科目 table whose amount columns are the fields of ``totals`` (its 合计 row)."""
         columns = list(_titles(type(totals)).values())
         header = [
@@ -245,17 +246,17 @@ class _Builder:
         total = [_row(_c(LABELS["total"], colspan=2, bold=True))] + [self._a(getattr(totals, k), True) for k in fields]
         body = [[_t(r.code), _row(_t(r.name))] + [self._a(getattr(r, k)) for k in fields] for r in rows]
         body = [total, *body] if self.spec is None or self.spec.total_first else [*body, total]
-        return self._table(key, header, body, widths + [widths[-1]] * (len(columns) - 1), landscape)
+        return self._table(key, header, body, widths + [widths[-1]] * (len(columns) - 1))
 
     def t02(self) -> Table:
-        return self._subject_table("t02", self.d.t02.rows, self.d.t02.totals, [1.7, 3.4, 1.2], True)
+        return self._subject_table("t02", self.d.t02.rows, self.d.t02.totals, [1.7, 3.4, 1.2])
 
     def t03(self) -> Table:
-        return self._subject_table("t03", self.d.t03.rows, self.d.t03.totals, [1.7, 3.4, 1.2], True)
+        return self._subject_table("t03", self.d.t03.rows, self.d.t03.totals, [1.7, 3.4, 1.2])
 
     def t05(self) -> Table:
         # upright: the code column just holds “功能分类科目编码” on one line
-        return self._subject_table("t05", self.d.t05.rows, self.d.t05.totals, [1.9, 4.0, 1.2], False)
+        return self._subject_table("t05", self.d.t05.rows, self.d.t05.totals, [1.9, 4.0, 1.2])
 
     def _fund_table(self, key: str, table: FundTable) -> Table:
         ti = _titles(FundTotals)
@@ -285,7 +286,7 @@ class _Builder:
             body = [[total] + [self._a(getattr(table.totals, k), True) for k in fields]]
             for r in table.rows:
                 body.append([_t(r.code), _row(_t(r.name))] + [self._a(getattr(r, k)) for k in fields])
-        return self._table(key, header, body, [1.7, 3.4] + [1.2] * 6, landscape=True, empty=empty)
+        return self._table(key, header, body, [1.7, 3.4] + [1.2] * 6, empty=empty)
 
     def t07(self) -> Table:
         return self._fund_table("t07", self.d.t07)
@@ -337,7 +338,7 @@ class _Builder:
             [_row(_c(grand, bold=True)), self._a(t.income_grand_total, True), _row(_c(grand, bold=True))]
             + split(t.expense_grand_total, True)
         )
-        return self._table("t04", header, body, [3.0, 1.2, 3.0, 1.2, 1.4, 1.4, 1.4], landscape=True)
+        return self._table("t04", header, body, [3.0, 1.2, 3.0, 1.2, 1.4, 1.4, 1.4])
 
     # ------------------------------------------------------------------ 06
     def t06(self) -> Table:
@@ -425,7 +426,7 @@ class _Builder:
         for k in keys:
             row += [self._a(getattr(self.d.t09.budget, k)), self._a(getattr(self.d.t09.actual, k))]
         empty = all(not q2(getattr(side, k)) for side in (self.d.t09.budget, self.d.t09.actual) for k in keys)
-        return self._table("t09", header, [row], [1.0] * 12, landscape=True, empty=empty)
+        return self._table("t09", header, [row], [1.0] * 12, empty=empty)
 
     # ------------------------------------------------------------------ 部门决算单位构成
     def members(self) -> Table:

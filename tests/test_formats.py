@@ -263,3 +263,98 @@ def test_a_malformed_tables_toml_is_refused_in_chinese(formats_root):
         build_tables(d)
     message = str(info.value)
     assert "表样文件" in message and "[t10]" in message and "{单位}" in message and "column_number" in message
+
+
+# ---------------------------------------------------------------------------- page orientation, column widths
+
+
+def _t05_columns(d) -> int:
+    from generator.tables import build_tables
+
+    return len(build_tables(d)["t05"].widths)
+
+
+def test_the_shipped_formats_print_the_wide_tables_landscape():
+    from generator.tables import build_tables
+
+    wide = {"t02", "t03", "t04", "t07", "t08", "t09"}
+    for style in known_styles():
+        d = load_sample(SAMPLE)
+        d.unit.style = style
+        tables = build_tables(d)
+        assert {k for k, t in tables.items() if k.startswith("t0") and t.landscape} == wide, style
+
+
+def test_a_table_turned_landscape_changes_only_that_table_and_its_pages(formats_root, tmp_path: Path):
+    from docx import Document as Docx
+    from docx.enum.section import WD_ORIENT
+    from pypdf import PdfReader
+
+    from generator.render.docx import write_docx
+    from generator.render.pdf import PdfRenderer
+    from generator.tables import build_tables
+
+    _shell_format(formats_root, "横向05", "\n[t05]\nlandscape = true\n")
+    d = load_sample(SAMPLE)
+    before = build_tables(d)
+    d.unit.style = "横向05"
+    after = build_tables(d)
+    assert {k for k in before if before[k].landscape != after[k].landscape} == {"t05"}
+    assert after["t05"].landscape and not before["t05"].landscape
+    # the DOCX puts 05表 in a landscape section; the PDF page that holds it is wider than high
+    doc = build_document(d)
+    path = tmp_path / "横向05.docx"
+    write_docx(doc, path)
+    sections = Docx(str(path)).sections
+    texts_by_section = []
+    body = Docx(str(path)).element.body
+    current: list[str] = []
+    for child in body.iterchildren():
+        current.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+        if child.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr") is not None:
+            texts_by_section.append("".join(current))
+            current = []
+    texts_by_section.append("".join(current))
+    title = after["t05"].title
+    holding = [i for i, text in enumerate(texts_by_section) if title in text and "科目编码" in text]
+    assert holding and all(sections[i].orientation == WD_ORIENT.LANDSCAPE for i in holding)
+    pdf = tmp_path / "横向05.pdf"
+    PdfRenderer().write(doc, pdf)
+    texts = [(p, (p.extract_text() or "").replace(" ", "")) for p in PdfReader(str(pdf)).pages]
+    pages = [p for p, text in texts if title in text and "科目编码" in text]  # not the 目录's lines
+    assert pages and all(float(p.mediabox.width) > float(p.mediabox.height) for p in pages)
+
+
+def test_a_format_sets_the_column_widths_of_a_table(formats_root):
+    from generator.tables import build_tables
+
+    d = load_sample(SAMPLE)
+    n = _t05_columns(d)
+    widths = [2.0] + [1.0] * (n - 1)
+    _shell_format(formats_root, "栏宽", f"\n[t05]\nwidths = {widths}\n")
+    before = build_tables(d)
+    d.unit.style = "栏宽"
+    after = build_tables(d)
+    assert after["t05"].widths == widths
+    assert {k for k in before if before[k].widths != after[k].widths} == {"t05"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ("\n[t05]\nwidths = [1.0, 2.0]\n", "[t05] 的 widths 有 2 个数"),
+        ('\n[t05]\nwidths = ["宽", 1]\n', "[t05] widths 应为正数的列表"),
+        ("\n[t05]\nwidths = [1, 0, 1, 1, 1]\n", "[t05] widths 应为正数的列表"),
+        ('\n[t05]\nlandscape = "横向"\n', "[t05] landscape 应为 true 或 false"),
+    ],
+)
+def test_wrong_widths_or_orientation_are_refused_in_chinese(formats_root, extra, words):
+    from generator.errors import RenderError
+    from generator.tables import build_tables
+
+    _shell_format(formats_root, "坏栏宽", extra)
+    d = load_sample(SAMPLE)
+    d.unit.style = "坏栏宽"
+    with pytest.raises(RenderError) as info:
+        build_tables(d)
+    assert words in str(info.value)
