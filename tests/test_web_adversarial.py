@@ -56,6 +56,9 @@ EVIL_DEPT = '=1+2<b onmouseover="alert(3)">x</b>{{ 6*6 }}部门'
 #   admin-page  as "page", the bureau's administrator only
 #   api         cookie (with X-CSRF-Token when changing) or Bearer token
 #   admin-api   as "api", the administrator only
+#   admin-or-local-api  as "admin-api", and without signing in from this machine (a loopback address,
+#               not forwarded from outside by a proxy) or from anyone under `serve --metrics-public`
+#               (tests/test_web_metrics.py); TestClient's client "testclient" is not this machine
 # The ids a route takes are filled from the world's objects of unit A (see _url).
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/openapi.json"): "public",
@@ -66,7 +69,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/login"): "signin",
     ("GET", "/signin/once"): "public",
     ("GET", "/api/health"): "public",
-    ("GET", "/metrics"): "public",
+    ("GET", "/metrics"): "admin-or-local-api",
     ("GET", "/docs"): "public",
     ("POST", "/logout"): "page",
     ("GET", "/account"): "page",

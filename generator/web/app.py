@@ -47,6 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from generator.templates_path import packaged_templates
 from generator.web import security
 from generator.web.accounts import create_account
+from generator.web.clients import TrustedProxy, from_this_machine
 from generator.web.config import Settings
 from generator.web.db import (
     Account,
@@ -1093,9 +1094,15 @@ def create_app(settings: Settings) -> FastAPI:
 
     # ------------------------------------------------------------------ operations
     @app.get("/metrics", include_in_schema=False)
-    def metrics_page():
+    def metrics_page(request: Request, db: Db):
+        """The operational figures: for this machine (a scraper beside the server), an administrator
+        (API token or session), or anyone when the operator opened them (``serve --metrics-public``)."""
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+        if not settings.metrics_public and not from_this_machine(request.scope, settings.trusted_proxies):
+            who = api_user(request, db)
+            if not who.account.is_admin:
+                raise ApiError(403, "运行指标只对管理员账户和本机开放")
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/docs", include_in_schema=False)
@@ -1105,6 +1112,8 @@ def create_app(settings: Settings) -> FastAPI:
                                    swagger_css_url="/swagger-ui/swagger-ui.css",
                                    swagger_favicon_url="/static/favicon.svg")
 
+    if settings.trusted_proxies:  # outermost: every part sees the client the proxy forwards for
+        app.add_middleware(TrustedProxy, proxies=settings.trusted_proxies)
     return app
 
 

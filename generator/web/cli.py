@@ -1,6 +1,7 @@
 """``juesuan-gen serve``: run the web server, or add an account and exit.
 
-    juesuan-gen serve --data DIR [--host 127.0.0.1] [--port 8000] [--database URL]
+    juesuan-gen serve --data DIR [--host 127.0.0.1] [--port 8000] [--database URL] [--proxy ADDR]
+                      [--metrics-public]
     juesuan-gen serve --data DIR --add-account NAME (--admin | --unit 单位名称)
 """
 
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-files", type=int, default=100, metavar="N", help="一次上传的文件数上限（默认 100）")
     p.add_argument("--proxy", default="", metavar="地址",
                    help="可信反向代理的地址（逗号分隔）：接受其 X-Forwarded-Proto/For，HTTPS 下 Cookie 加 Secure")
+    p.add_argument("--metrics-public", action="store_true",
+                   help="任何能连到本服务的人都可读取运行指标 /metrics（默认只对本机访问和带管理员 API 令牌的请求开放，"
+                   "其他请求得到 401/403）")
     p.add_argument("--add-account", metavar="账户名", help="新建账户，输出其 API 令牌后退出")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--admin", action="store_true", help="与 --add-account 同用：管理员账户")
@@ -54,6 +58,7 @@ def main(argv: list[str]) -> int:
         data_dir=args.data, database_url=args.database, host=args.host, port=args.port,
         queue_limit=args.queue_limit, max_upload_bytes=args.max_upload_mb * 1024 * 1024, max_files=args.max_files,
         trusted_proxies=[a.strip() for a in args.proxy.split(",") if a.strip()],
+        metrics_public=args.metrics_public,
     )
     if args.workers:
         settings.workers = args.workers
@@ -115,8 +120,7 @@ def serve(settings, link: str | None) -> int:
         print(f"管理员一次性登录链接（只能用一次，登录后请设置密码）：{base}/signin/once?token={link}", flush=True)
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level="warning", access_log=False,
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or "127.0.0.1",
+        proxy_headers=False,  # the app takes X-Forwarded-* of --proxy itself (generator.web.clients)
         server_header=False,
     )
     server = uvicorn.Server(config)

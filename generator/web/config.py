@@ -24,7 +24,8 @@ class Settings:
     login_limit_account: int = 5  # failed sign-ins per account in login_window
     login_limit_address: int = 20  # failed sign-ins per address in login_window
     login_window_seconds: int = 15 * 60
-    trusted_proxies: list[str] = field(default_factory=list)  # honour X-Forwarded-Proto from these
+    trusted_proxies: list[str] = field(default_factory=list)  # honour X-Forwarded-Proto/-For from these
+    metrics_public: bool = False  # /metrics for anyone, not only this machine and administrators
     formats: tuple[str, ...] | None = None  # default: every registered format
 
     def __post_init__(self) -> None:
