@@ -39,25 +39,47 @@
 
   function say(el, text, kind) { if (!el) return; el.textContent = text; el.className = "upload-status" + (kind ? " " + kind : ""); }
 
-  function dropzone(form, onFiles) {
+  // A drop zone with its file input.  `start(files)` sends them and returns the upload's promise
+  // (nothing when it refused the files before sending).  While an upload runs, the zone and its
+  // input are disabled and say so; a file dropped meanwhile is not sent.  The promise resolving to
+  // true keeps the zone disabled (the page is leaving); otherwise it works again, the upload's
+  // outcome (or error) shown.
+  function dropzone(form, start) {
     var input = form.querySelector("input[type=file]");
+    var status = form.querySelector(".upload-status");
+    var busy = "";  // what the running upload says; "" when none runs
+    function setBusy(text) {
+      busy = text;
+      input.disabled = !!text;
+      form.classList.toggle("busy", !!text);
+      form.setAttribute("aria-busy", text ? "true" : "false");
+      form.querySelectorAll("label[for]").forEach(function (l) {
+        if (text) l.setAttribute("aria-disabled", "true"); else l.removeAttribute("aria-disabled");
+      });
+      if (text) { form.classList.remove("over"); say(status, text, "busy"); }
+    }
+    function take(files) {
+      if (busy) { say(status, busy + "（完成前不能再上传，刚放入的文件未上传）", "busy refused"); return; }
+      var sending = start(files, function (text) { setBusy(text); });
+      if (!sending) return;
+      sending.then(function (leaving) { if (!leaving) setBusy(""); }, function () { setBusy(""); });
+    }
     ["dragenter", "dragover"].forEach(function (ev) {
-      form.addEventListener(ev, function (e) { e.preventDefault(); form.classList.add("over"); });
+      form.addEventListener(ev, function (e) { e.preventDefault(); if (!busy) form.classList.add("over"); });
     });
     ["dragleave", "drop"].forEach(function (ev) {
+      // the drop is always taken here, busy or not: otherwise the browser would open the file
       form.addEventListener(ev, function (e) { e.preventDefault(); form.classList.remove("over"); });
     });
-    form.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) onFiles(e.dataTransfer.files); });
-    input.addEventListener("change", function () { if (input.files.length) onFiles(input.files); input.value = ""; });
+    form.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) take(e.dataTransfer.files); });
+    input.addEventListener("change", function () { var files = input.files; if (files.length) take(files); input.value = ""; });
   }
 
   // ---- the clerk: one workbook → findings page
   var clerk = document.getElementById("clerk-upload");
   if (clerk) {
-    var uploading = false;
-    dropzone(clerk, function (files) {
+    dropzone(clerk, function (files, uploading) {
       var status = clerk.querySelector(".upload-status");
-      if (uploading) { say(status, "上一个工作簿还在上传和检查，请等它完成后再上传。", "error"); return; }
       if (files.length > 1) { say(status, "一次只能上传一个工作簿", "error"); return; }
       var most = Number(clerk.dataset.maxBytes || 0);
       if (most && files[0].size > most) {
@@ -69,12 +91,12 @@
       var body = new FormData();
       body.append("file", files[0]);
       body.append("generate", "false");
-      say(status, "正在上传并检查“" + files[0].name + "”…");
-      uploading = true;
-      api("POST", "/api/submissions", body).then(function (data) {
+      uploading("正在上传并检查“" + files[0].name + "”……");
+      return api("POST", "/api/submissions", body).then(function (data) {
         say(status, "检查完成，正在打开结果…", "ok");
         window.location.href = "/submissions/" + data.id;
-      }).catch(function (e) { uploading = false; say(status, e.message, "error"); });
+        return true;  // stays disabled: the findings page opens
+      }).catch(function (e) { say(status, e.message, "error"); });
     });
   }
 
@@ -129,8 +151,11 @@
     var fill = progress.querySelector(".fill");
     var tbody = progress.querySelector("tbody");
     var cell = function (tr, value, cls) { var td = document.createElement("td"); td.textContent = value; if (cls) td.className = cls; tr.appendChild(td); return td; };
+    var watching = null;  // the batch shown: a later batch replaces an earlier one's progress
     var watch = function (bid) {
+      if (bid !== watching) return;
       api("GET", "/api/batches/" + bid).then(function (d) {
+        if (bid !== watching) return;
         fill.style.width = (d.total ? Math.round(100 * d.finished / d.total) : 100) + "%";
         text.textContent = "已完成 " + d.finished + " / " + d.total + "：生成 " + d.generated + " 个，未生成 " + d.failed + " 个" + (d.done ? "。全部完成。" : "，处理中…");
         tbody.innerHTML = "";
@@ -157,16 +182,16 @@
         }
       }).catch(function (e) { text.textContent = e.message; setTimeout(function () { watch(bid); }, 3000); });
     };
-    dropzone(batch, function (files) {
+    dropzone(batch, function (files, uploading) {
       var status = batch.querySelector(".upload-status");
       var body = new FormData();
       for (var i = 0; i < files.length; i++) body.append("files", files[i]);
       var pick = document.getElementById("batch-style");
       if (pick) body.append("style", pick.value);
-      say(status, "正在上传 " + files.length + " 个文件…");
-      api("POST", "/api/batches", body).then(function (d) {
+      uploading("正在上传 " + files.length + " 个文件……");
+      return api("POST", "/api/batches", body).then(function (d) {
         say(status, "已收到 " + d.total + " 个工作簿，正在后台检查和生成。", "ok");
-        progress.hidden = false; watch(d.id);
+        progress.hidden = false; watching = d.id; watch(d.id);
       }).catch(function (e) { say(status, e.message, "error"); });
     });
   }

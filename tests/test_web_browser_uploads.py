@@ -1,0 +1,250 @@
+"""One upload at a time, in a real browser (Debian's Chromium, headless, Playwright).
+
+While a batch (or a clerk's workbook) uploads, its drop zone and file input are disabled and say
+“正在上传……”; files dropped or chosen meanwhile are not sent, with a short message; when the
+upload ends, well or not, the zone works again.  A double click on 生成 sends one request.
+The uploads are held in the browser (Playwright's routing) for as long as the test looks at the
+uploading page, then let through to the server (``juesuan-gen serve`` on 127.0.0.1) or broken.
+
+With ``JUESUAN_SCREENSHOTS=DIR`` the uploading pages are saved there (they are saved to the test's
+own folder anyway, and their size checked).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("playwright.sync_api")
+
+from tests.browser import launched_chromium, require_chromium  # noqa: E402
+from tests.web_support import PASSWORD, SAMPLE_12345, UNIT_12345, free_port  # noqa: E402
+
+SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
+
+# drops files made in the page on a drop zone, as a user dragging them from the desktop would;
+# several drops in one go arrive within one turn of the page's event loop
+DROP = """([selector, batches]) => {
+  const zone = document.querySelector(selector);
+  for (const names of batches) {
+    const dt = new DataTransfer();
+    for (const name of names) dt.items.add(new File(["PK\\u0003\\u0004 not a workbook"], name));
+    zone.dispatchEvent(new DragEvent("dragenter", {dataTransfer: dt, bubbles: true, cancelable: true}));
+    zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+  }
+}"""
+
+
+def _cli(data: Path, *args: str) -> str:
+    r = subprocess.run([sys.executable, "-m", "generator", "serve", "--data", str(data), *args],
+                       capture_output=True, text=True, check=True, timeout=120)
+    return r.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The server with a clerk of unit 12345, whose sample is checked (not generated), and the bureau."""
+    import httpx
+
+    require_chromium()
+    data = tmp_path_factory.mktemp("serve-uploads")
+    clerk = _cli(data, "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
+    _cli(data, "--add-account", "bureau", "--admin", "--password", PASSWORD)
+    port = free_port()
+    log = open(data / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
+                             "--workers", "1"], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError((data / "server.log").read_text())
+            time.sleep(0.2)
+        r = httpx.post(f"{base}/api/submissions", files={"file": (SAMPLE_12345.name, SAMPLE_12345.read_bytes())},
+                       data={"generate": "false"}, headers={"Authorization": f"Bearer {clerk}"}, timeout=120)
+        assert r.status_code == 202, r.text
+        yield base, r.json()["id"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launched_chromium() as b:
+        yield b
+
+
+class Held:
+    """The page's POSTs to one address, held until the test lets them through (or breaks them)."""
+
+    def __init__(self, page, url: str):
+        self.routes: list = []
+        self.posts: list[str] = []
+        page.on("request", lambda r: self.posts.append(r.url) if r.method == "POST" and r.url.endswith(url) else None)
+        page.route(f"**{url}", lambda route: self.routes.append(route) if route.request.method == "POST"
+                   else route.continue_())
+
+    def wait(self, page, n: int = 1) -> None:
+        for _ in range(200):
+            if len(self.routes) >= n:
+                return
+            page.wait_for_timeout(50)
+        raise AssertionError(f"{n} request(s) expected, {len(self.routes)} arrived")
+
+
+def _signed_in(browser, base: str, name: str):
+    # bypass_csp: lets wait_for_function evaluate its expression in pages whose policy forbids eval
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_load_state()
+    return context, page
+
+
+def _state(page, zone: str) -> dict:
+    return page.evaluate("""(zone) => {
+      const form = document.querySelector(zone), input = form.querySelector("input[type=file]");
+      return {busy: form.classList.contains("busy"), ariaBusy: form.getAttribute("aria-busy"),
+              disabled: input.disabled, status: form.querySelector(".upload-status").textContent,
+              statusClass: form.querySelector(".upload-status").className};
+    }""", zone)
+
+
+def _shot(page, tmp_path: Path, name: str) -> Path:
+    target = (Path(SHOTS) if SHOTS else tmp_path) / name
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000  # a real picture of the page, not an empty one
+    return target
+
+
+def _label_opens_no_chooser(page, zone: str) -> bool:
+    """Whether clicking the zone's “选择文件” opens no file chooser (the input is disabled)."""
+    chosen: list = []
+
+    def seen(chooser) -> None:
+        chosen.append(chooser)
+
+    page.on("filechooser", seen)
+    page.evaluate("(zone) => document.querySelector(zone + ' label[for]').click()", zone)
+    page.wait_for_timeout(300)
+    page.remove_listener("filechooser", seen)
+    return chosen == []
+
+
+def test_a_second_batch_during_an_upload_is_not_sent_and_the_zone_works_after(site, browser, tmp_path):
+    base, _ = site
+    context, page = _signed_in(browser, base, "bureau")
+    held = Held(page, "/api/batches")
+    # two batches dropped in one go, then a third chosen: one upload
+    page.evaluate(DROP, ["#batch-upload", [["甲单位.xlsx", "乙单位.xlsx"], ["丙单位.xlsx"]]])
+    held.wait(page)
+    state = _state(page, "#batch-upload")
+    assert state["busy"] and state["ariaBusy"] == "true" and state["disabled"], state
+    assert state["status"].startswith("正在上传 2 个文件……")
+    assert "刚放入的文件未上传" in state["status"] and "refused" in state["statusClass"]
+    assert page.is_disabled("#batch-files")
+    assert _label_opens_no_chooser(page, "#batch-upload")
+    page.evaluate(DROP, ["#batch-upload", [["丁单位.xlsx"]]])
+    page.wait_for_timeout(300)
+    assert len(held.posts) == 1 and len(held.routes) == 1, held.posts
+    # the uploading state as the user sees it, the second drop refused
+    _shot(page, tmp_path, "web-bureau-uploading.png")
+    # the upload goes through: the zone works again, the batch's progress shows
+    held.routes[0].continue_()
+    page.wait_for_function("!document.querySelector('#batch-upload').classList.contains('busy')")
+    state = _state(page, "#batch-upload")
+    assert not state["disabled"] and state["ariaBusy"] == "false"
+    assert state["status"] == "已收到 2 个工作簿，正在后台检查和生成。"
+    page.wait_for_function("document.querySelector('#batch-progress .progress-text').textContent.includes('全部完成')",
+                           timeout=120_000)
+    assert "已完成 2 / 2" in page.inner_text("#batch-progress .progress-text")
+    assert {r.split("\t")[0] for r in page.inner_text("#batch-progress tbody").splitlines()} == {
+        "甲单位.xlsx", "乙单位.xlsx"}
+    # a next batch is taken (the zone was re-enabled), and its progress replaces the first's
+    page.set_input_files("#batch-files", [{"name": "戊单位.xlsx", "mimeType": "application/octet-stream",
+                                           "buffer": b"PK\x03\x04 not a workbook"}])
+    held.wait(page, 2)
+    assert len(held.posts) == 2
+    held.routes[1].continue_()
+    page.wait_for_function("document.querySelector('#batch-progress .progress-text').textContent.includes('1 / 1')",
+                           timeout=120_000)
+    page.wait_for_timeout(1500)  # the first batch's watcher would have written again by now
+    assert page.inner_text("#batch-progress tbody").split("\t")[0] == "戊单位.xlsx"
+    assert "已完成 1 / 1" in page.inner_text("#batch-progress .progress-text")
+    context.close()
+
+
+def test_a_failed_batch_upload_shows_its_error_and_frees_the_zone(site, browser):
+    base, _ = site
+    context, page = _signed_in(browser, base, "bureau")
+    held = Held(page, "/api/batches")
+    page.set_input_files("#batch-files", [{"name": "甲单位.xlsx", "mimeType": "application/octet-stream",
+                                           "buffer": b"PK\x03\x04 not a workbook"}])
+    held.wait(page)
+    assert _state(page, "#batch-upload")["disabled"]
+    held.routes[0].abort("connectionreset")
+    page.wait_for_function("!document.querySelector('#batch-upload').classList.contains('busy')")
+    state = _state(page, "#batch-upload")
+    assert not state["disabled"] and "未能连接服务器，操作未完成" in state["status"] and "error" in state["statusClass"]
+    assert not _label_opens_no_chooser(page, "#batch-upload")  # the picker opens again
+    context.close()
+
+
+def test_the_clerks_upload_is_one_at_a_time_and_free_again_after_an_error(site, browser, tmp_path):
+    base, _ = site
+    context, page = _signed_in(browser, base, "clerk")
+    held = Held(page, "/api/submissions")
+    page.evaluate(DROP, ["#clerk-upload", [["第一次.xlsx"], ["第二次.xlsx"]]])
+    held.wait(page)
+    state = _state(page, "#clerk-upload")
+    assert state["busy"] and state["disabled"] and state["status"].startswith("正在上传并检查“第一次.xlsx”……")
+    assert "刚放入的文件未上传" in state["status"]
+    assert _label_opens_no_chooser(page, "#clerk-upload")
+    page.wait_for_timeout(300)
+    assert len(held.posts) == 1
+    _shot(page, tmp_path, "web-clerk-uploading.png")
+    held.routes[0].abort("connectionreset")
+    page.wait_for_function("!document.querySelector('#clerk-upload').classList.contains('busy')")
+    state = _state(page, "#clerk-upload")
+    assert not state["disabled"] and "未能连接服务器" in state["status"]
+    # the next upload goes through and opens its findings
+    page.set_input_files("#clerk-file", [{"name": "第三次.xlsx", "mimeType": "application/octet-stream",
+                                          "buffer": b"PK\x03\x04 not a workbook"}])
+    held.wait(page, 2)
+    held.routes[1].continue_()
+    page.wait_for_url("**/submissions/*", timeout=60_000)
+    assert len(held.posts) == 2
+    context.close()
+
+
+def test_a_double_click_on_generate_sends_once(site, browser):
+    base, sid = site
+    context, page = _signed_in(browser, base, "clerk")
+    page.goto(f"{base}/submissions/{sid}")
+    page.wait_for_selector("#generate:not([disabled])", timeout=120_000)  # checked, not yet generated
+    held = Held(page, f"/api/submissions/{sid}/generate")
+    page.dblclick("#generate")
+    held.wait(page)
+    page.wait_for_timeout(300)
+    assert len(held.posts) == 1
+    assert page.is_disabled("#generate")
+    held.routes[0].abort("connectionreset")  # nothing generated: the machine stays quiet
+    page.wait_for_function("!document.querySelector('#generate').disabled")
+    assert "未能连接服务器" in page.inner_text("#generate-status")
+    context.close()
