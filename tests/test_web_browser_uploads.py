@@ -176,7 +176,7 @@ def test_a_second_batch_during_an_upload_is_not_sent_and_the_zone_works_after(si
     assert "已完成 2 / 2" in page.inner_text("#batch-progress .progress-text")
     assert {r.split("\t")[0] for r in page.inner_text("#batch-progress tbody").splitlines()} == {
         "甲单位.xlsx", "乙单位.xlsx"}
-    # a next batch is taken (the zone was re-enabled), and its progress replaces the first's
+    # a next batch is taken: the zone was re-enabled
     page.set_input_files("#batch-files", [{"name": "戊单位.xlsx", "mimeType": "application/octet-stream",
                                            "buffer": b"PK\x03\x04 not a workbook"}])
     held.wait(page, 2)
@@ -184,9 +184,44 @@ def test_a_second_batch_during_an_upload_is_not_sent_and_the_zone_works_after(si
     held.routes[1].continue_()
     page.wait_for_function("document.querySelector('#batch-progress .progress-text').textContent.includes('1 / 1')",
                            timeout=120_000)
-    page.wait_for_timeout(1500)  # the first batch's watcher would have written again by now
     assert page.inner_text("#batch-progress tbody").split("\t")[0] == "戊单位.xlsx"
-    assert "已完成 1 / 1" in page.inner_text("#batch-progress .progress-text")
+    context.close()
+
+
+def test_a_later_batchs_progress_replaces_one_still_running(site, browser):
+    """The first batch never finishes (its progress answers are held at 0 done): once a second
+    batch is uploaded, the box shows the second's progress only, and the first is no longer asked."""
+    base, _ = site
+    context, page = _signed_in(browser, base, "bureau")
+    running: list[int] = []  # the first batch's id
+    asked: list[int] = []
+
+    def progress(route) -> None:
+        answer = route.fetch()
+        data = answer.json()
+        running[:] = running or [data["id"]]
+        asked.append(data["id"])
+        if data["id"] == running[0]:
+            data.update(done=False, finished=0, generated=0, failed=0)
+        route.fulfill(response=answer, json=data)
+
+    page.route("**/api/batches/*", progress)
+    page.set_input_files("#batch-files", [{"name": "甲单位.xlsx", "mimeType": "application/octet-stream",
+                                           "buffer": b"PK\x03\x04 not a workbook"}])
+    page.wait_for_function("document.querySelector('#batch-progress .progress-text').textContent.includes('处理中')",
+                           timeout=60_000)
+    assert not _state(page, "#batch-upload")["disabled"]
+    page.set_input_files("#batch-files", [
+        {"name": name, "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not a workbook"}
+        for name in ("乙单位.xlsx", "丙单位.xlsx")])
+    page.wait_for_function("document.querySelector('#batch-progress .progress-text').textContent.includes('全部完成')",
+                           timeout=120_000)
+    first_asked = asked.count(running[0])
+    page.wait_for_timeout(3500)  # the first batch was asked every second while shown
+    assert asked.count(running[0]) <= first_asked + 1  # one answer may have been on its way
+    assert "已完成 2 / 2" in page.inner_text("#batch-progress .progress-text")
+    rows = {r.split("\t")[0] for r in page.inner_text("#batch-progress tbody").splitlines()}
+    assert rows == {"乙单位.xlsx", "丙单位.xlsx"}
     context.close()
 
 
