@@ -28,6 +28,7 @@ from rich.progress import (
 
 from generator.atomic import remove_stale_temporaries
 from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, build_unit, output_stem
+from generator.written import RECORDS
 
 if TYPE_CHECKING:
     from generator.cluster import Cluster
@@ -126,6 +127,7 @@ def run_batch(
     if cluster is not None:
         jobs = 1  # stems are assigned here; the units go to the cluster
     remove_stale_temporaries(options.out_dir)
+    remove_stale_temporaries(options.out_dir / RECORDS)  # a record's temporary left by a killed run
     duplicates: dict[Path, Path] = {}
     if len(files) == 1:
         stems: dict[Path, str | None] = {files[0]: None}

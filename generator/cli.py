@@ -1,6 +1,9 @@
 """The command line: parse arguments, call the pipeline, print results, map them to exit codes.
 
-    juesuan-gen WORKBOOK_OR_FOLDER... [-o DIR]           DOCX and PDF of each unit
+    juesuan-gen WORKBOOK_OR_FOLDER... [-o DIR] [--overwrite]
+                                                         DOCX and PDF of each unit (a file in DIR
+                                                         changed since written, or not written by
+                                                         this program, is kept unless --overwrite)
     juesuan-gen --template OUT.xlsx [--from DATA.json | --previous LAST] [--overwrite]
                                                          the standard workbook: blank, filled, or
                                                          next year's prefilled from last year's
@@ -441,8 +444,16 @@ def _summarize(results: list[UnitResult], options: BuildOptions, skipped: list[t
     duplicates = sum(1 for r in results if r.duplicate_of is not None)
     also = f"，其中 {duplicates} 个与其他工作簿是同一单位" if duplicates else ""
     line = f"共 {len(results)} 个工作簿{also}：成功 {ok} 个，失败 {failed} 个。"
+    from generator.written import FileKept, replacing
+
+    path = options.out_dir / SUMMARY_NAME
     try:
-        path = write_summary(results, options.out_dir / SUMMARY_NAME)
+        with replacing(path, options.overwrite) as staged:  # an edited 汇总表 is kept like any output
+            write_summary(results, staged)
+    except FileKept as exc:
+        (err if failed else out).print(line)
+        err.print(f"[red]✗[/red] 未写出汇总表：{escape(str(exc))}")
+        return
     except OSError as exc:
         from generator.failures import environment_message
 
@@ -508,8 +519,9 @@ _CONFLICTING_MODES = (
         help="与 --template 同用：按此 JSON 或工作簿的数据填写")
 @option("--previous", type=PathText(), metavar="上年数据", section=S_DATA, modes={"template", "check"},
         help="上年的工作簿或 JSON：与 --template 同用时按它预填下一年的工作簿，与 --check 同用时核对上年决算数")
-@option("--overwrite", is_flag=True, section=S_DATA, modes={"template", "check", "consolidate"},
-        help="与 --template、--check --report 或 --consolidate 同用：目标文件已存在时替换它（不加则不写）")
+@option("--overwrite", is_flag=True, section=S_DATA, modes={"template", "check", "consolidate", "build"},
+        help="替换已有的文件：--template、--check --report、--consolidate 的目标文件已存在时不加则不写；"
+             "生成时，输出文件夹中上次生成后被修改过（或不是本程序生成）的同名文件不加则不替换")
 @option("--year-data", type=PathText(), metavar="文件夹", section=S_DATA,
         help="年度分类科目数据文件夹（其中的 <年度>.toml 优先于内置数据）")
 @option("--dump-json", is_flag=True, section=S_DATA, modes={"dump"}, help="以 JSON 打印工作簿中的全部数据")
@@ -628,6 +640,7 @@ def app(
             font_dir=font_dir,
             pdf_variant=pdf_variant,
             skip_existing=skip_existing,
+            overwrite=overwrite,
             reason_threshold=threshold,
             strict=strict,
             style=style,

@@ -116,7 +116,8 @@ def unit_on_worker(
         out.mkdir()
         for name in existing:  # stand-ins, so that build_unit decides to skip as it does locally
             (out / name).touch()
-        local = dataclasses.replace(options, out_dir=out)
+        # the client decides whether OUT's files may be replaced; this folder is the worker's own
+        local = dataclasses.replace(options, out_dir=out, overwrite=True)
         result = build_unit(src, local, _worker_renderers(local), stem=stem)
         files: dict[str, bytes] = {}
         if result.status != Status.SKIPPED:
@@ -237,23 +238,41 @@ class Cluster:
             return failed_result(path, exc)
         finally:
             fut.release()
+        from generator.written import FileKept, refusal
+
+        if not options.overwrite:  # every file checked before any is written: never half a unit
+            kept = refusal(options.out_dir / name for name in files)
+            if kept:
+                return _kept(result, kept)
         written: list[Path] = []
         try:
             for name, data in files.items():
                 target = options.out_dir / name
-                _write(target, data)
+                _write(target, data, options.overwrite)
                 written.append(target)
+        except FileKept as exc:  # changed while the unit was being made
+            return _kept(result, str(exc), written)
         except Exception as exc:  # noqa: BLE001 - OUT is full or not writable: this unit fails
             result.outputs = written
             return failed_result(path, exc, result)
         return result
 
 
-def _write(target: Path, data: bytes) -> None:
-    from generator.atomic import atomic_target
+def _kept(result: UnitResult, message: str, written: list[Path] | None = None) -> UnitResult:
+    """``result`` of a unit whose files in OUT must not be replaced (:mod:`generator.written`)."""
+    result.status = Status.KEPT
+    result.outputs = list(written or [])
+    result.documents = [d for d in result.documents if d.path in result.outputs]
+    names = "、".join(p.name for p in result.outputs)
+    result.message = message + (f"（已写出：{names}）" if names else "")
+    return result
 
-    with atomic_target(target) as tmp:
-        tmp.write_bytes(data)
+
+def _write(target: Path, data: bytes, overwrite: bool = False) -> None:
+    """One file into OUT: temporary name, record, rename (:func:`generator.written.put`)."""
+    from generator.written import write_bytes
+
+    write_bytes(target, data, overwrite)
 
 
 def _existing_names(options: BuildOptions) -> tuple[str, ...]:

@@ -30,12 +30,14 @@ class Status:
     RENDER_FAILED = "生成失败"
     INTERNAL_ERROR = "程序内部错误"
     SKIPPED = "已存在，跳过"
+    KEPT = "未替换已有文件"  # an output file changed since written (or not ours): kept, unit not written
 
 
 EXIT_OF_STATUS = {
     Status.OK: 0,
     Status.WARNINGS: 0,
     Status.SKIPPED: 0,
+    Status.KEPT: 1,
     Status.CHECKS_FAILED: 1,
     Status.RENDER_FAILED: 1,
     Status.INTERNAL_ERROR: 1,
@@ -237,6 +239,7 @@ class BuildOptions:
     templates_dir: Path | None = None
     font_dir: Path | None = None
     skip_existing: bool = False
+    overwrite: bool = False  # replace output files changed since this program wrote them (generator.written)
     reason_threshold: Decimal = Decimal(0)
     strict: bool = False  # 警告 block like 错误
     pdf_variant: str | None = None
@@ -406,7 +409,16 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
         result.status = Status.SKIPPED
         result.outputs = targets
         return result
+    from generator import written
+
+    if not options.overwrite:  # every target checked before any is written: never half a unit
+        kept = written.refusal(targets)
+        if kept:
+            result.status = Status.KEPT
+            result.message = kept
+            return result
     renderers = renderers or Renderers(options)
+    staged: dict[Path, Path] = {}
     try:
         options.out_dir.mkdir(parents=True, exist_ok=True)
         document = build_document(d, templates_dir=options.templates_dir, draft=draft)
@@ -417,14 +429,26 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
         ]
         from generator.render.outputs import write_documents
 
+        # each file is rendered under a temporary name, then put in place with its record
+        staged = {written.new_staging(t): t for t in targets}
         # the PDF is laid out first: the DOCX's 目录 then shows its real page numbers
-        for fmt, target, notes in write_documents(document, list(zip(options.formats, targets, strict=True)),
-                                                  renderers.get):
+        for fmt, tmp, notes in write_documents(document, list(zip(options.formats, staged, strict=True)),
+                                               renderers.get):
+            target = staged[tmp]
+            written.put(tmp, target, options.overwrite)
+            notes = [n.replace(str(tmp), str(target)).replace(tmp.name, target.name) for n in notes]
             result.documents.append(RenderedFile(fmt, target, notes))
             result.outputs.append(target)
             result.render_notes += [n for n in notes if n not in result.render_notes]
+    except written.FileKept as exc:  # changed while this unit was being rendered
+        result.status = Status.KEPT
+        names = "、".join(p.name for p in result.outputs)
+        result.message = str(exc) + (f"（已写出：{names}）" if names else "")
     except Exception as exc:  # noqa: BLE001 - reported with what was already written
         from generator.failures import failed_result
 
         failed_result(path, exc, result)
+    finally:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
     return result

@@ -88,7 +88,8 @@ EXPLANATION = [
     ("单位、年度", "工作簿“单位信息”中的单位名称和年度（文件无法读取时为空）。"),
     ("状态", f"{Status.OK}、{Status.WARNINGS}：已生成文件；{Status.CHECKS_FAILED}：勾稽检查有错误，未生成"
      f"（或按 --force 生成了草稿）；{Status.UNREADABLE}：文件损坏或不是工作簿；{Status.RENDER_FAILED}：生成文件时失败"
-     f"（原因见“主要问题”）；{Status.INTERNAL_ERROR}：本程序的缺陷，请报告维护人员；{Status.SKIPPED}：续跑时已有输出。"),
+     f"（原因见“主要问题”）；{Status.INTERNAL_ERROR}：本程序的缺陷，请报告维护人员；{Status.SKIPPED}：续跑时已有输出；"
+     f"{Status.KEPT}：输出文件夹中的同名文件在上次生成后被修改过（或不是本程序生成的），未替换，该单位未生成（确认可以替换时加 --overwrite）。"),
     ("错误（条）、警告（条）", "勾稽检查发现的错误和警告条数；错误必须改正，警告请核对。"),
     ("主要问题", "未成功的原因和前几条问题；全部问题用 juesuan-gen --check 工作簿 查看。"),
     ("输出文件", "写到本汇总表所在文件夹中的文件。"),

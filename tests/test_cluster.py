@@ -26,6 +26,7 @@ from generator.cluster import WORKER_DIED
 from generator.inputs import dump_json
 from generator.pipeline import Status
 from generator.synthetic import synthetic_disclosure
+from generator.written import RECORDS
 from tests.clirun import invoke
 
 pytest.importorskip("distributed")
@@ -145,8 +146,10 @@ def test_a_batch_on_the_cluster_matches_the_local_pool(tmp_path: Path, folder: P
     assert status["u3.json"] == Status.RENDER_FAILED
     assert all(status[f"u{i}.json"] in (Status.OK, Status.WARNINGS) for i in range(3))
 
-    made = sorted(p.name for p in on_cluster.iterdir())
-    assert made == sorted(p.name for p in local.iterdir())
+    made = sorted(p.name for p in on_cluster.iterdir() if p.name != RECORDS)
+    assert made == sorted(p.name for p in local.iterdir() if p.name != RECORDS)
+    # every file written is recorded, on the cluster by the client that writes it
+    assert sorted(p.name for p in (on_cluster / RECORDS).iterdir()) == sorted(p.name for p in (local / RECORDS).iterdir())
     assert len([n for n in made if n.endswith(".pdf")]) == 3 and len([n for n in made if n.endswith(".docx")]) == 3
     assert not [n for n in made if n.startswith(".")]  # no temporary left in OUT
     for pdf in on_cluster.glob("*.pdf"):
@@ -175,6 +178,31 @@ def test_skip_existing_on_the_cluster(tmp_path: Path, scheduler):
     assert len(skipped) == 1
     assert first.exists()
     assert all(p.stat().st_mtime_ns == t for p, t in kept.items())
+
+
+def test_the_cluster_replaces_its_own_files_and_keeps_edited_ones(tmp_path: Path, scheduler):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(2):
+        _write(folder / f"u{i}.json", synthetic_disclosure(85 + i, rows=5))
+    out = tmp_path / "out"
+    assert invoke(folder, "-o", out, "--format", "docx,html", "--scheduler", scheduler).exit_code == 0
+    again = invoke(folder, "-o", out, "--format", "docx,html", "--scheduler", scheduler)
+    assert again.exit_code == 0, again.output  # its own files: replaced without a word
+    edited = sorted(out.glob("*.docx"))[0]
+    edited.write_bytes(edited.read_bytes() + b"edited in Word")
+    html = edited.with_suffix(".html")
+    html_inode = html.stat().st_ino
+    others = {p: p.stat().st_ino for p in out.iterdir() if not p.name.startswith(".") and p not in (edited, html)}
+    kept = invoke(folder, "-o", out, "--format", "docx,html", "--scheduler", scheduler)
+    assert kept.exit_code == 1
+    assert f"{edited} 在上次生成后被修改过" in " ".join(kept.stderr.split())
+    assert edited.read_bytes().endswith(b"edited in Word")
+    assert html.stat().st_ino == html_inode  # the unit is not half replaced
+    assert all(p.stat().st_ino != ino for p, ino in others.items())  # the other unit is, and the summary
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert invoke(folder, "-o", out, "--format", "docx,html", "--overwrite", "--scheduler", scheduler).exit_code == 0
+    assert not edited.read_bytes().endswith(b"edited in Word")
 
 
 @pytest.mark.parametrize("address", ["8786", "http://host:8786", "tcp://host", "tcp://host:99999", "a b:1"])

@@ -28,6 +28,7 @@ from generator.inputs import dump_json, load_input
 from generator.pipeline import DRAFT_SUFFIX, BuildOptions, _refuse_unmarked, build_unit, output_stem
 from generator.report import build_document
 from generator.synthetic import synthetic_disclosure
+from generator.written import RECORDS
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -112,7 +113,7 @@ def _assert_nothing_derived(text: str) -> None:
 
 def test_file_names_carry_the_draft_mark(draft):
     assert draft["result"].exit_code == 1  # still reported as failing its checks
-    names = sorted(p.name for p in draft["out"].iterdir())
+    names = sorted(p.name for p in draft["out"].iterdir() if p.name != RECORDS)
     assert names == [f"{STEM}{DRAFT_SUFFIX}.docx", f"{STEM}{DRAFT_SUFFIX}.pdf"]
     assert DRAFT_SUFFIX == "（草稿）"
 
@@ -193,7 +194,7 @@ def test_a_document_made_without_force_never_carries_the_mark(tmp_path: Path):
     assert "草稿" not in result.output
     d = load_input(source).disclosure
     stem = output_stem(d.unit.name, d.unit.year)
-    assert sorted(p.name for p in out.iterdir()) == [f"{stem}.docx", f"{stem}.pdf"]
+    assert sorted(p.name for p in out.iterdir() if p.name != RECORDS) == [f"{stem}.docx", f"{stem}.pdf"]
     import docx
 
     doc = docx.Document(str(out / f"{stem}.docx"))

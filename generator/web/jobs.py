@@ -59,7 +59,8 @@ def _generate(source: str, out_dir: str, formats: tuple[str, ...], stem: str | N
     """One unit in a warm worker; ``style``: the 公开格式 chosen instead of the workbook's own."""
     from generator.batch import _work
 
-    options = BuildOptions(out_dir=Path(out_dir), formats=formats, style=style or None)
+    # the server's own storage: its files are replaced when a submission is generated again
+    options = BuildOptions(out_dir=Path(out_dir), formats=formats, style=style or None, overwrite=True)
     return _work(Path(source), stem, options)
 
 
