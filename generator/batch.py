@@ -109,6 +109,18 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def alone(options: BuildOptions, files: int, jobs: int | None, cluster: Cluster | None = None) -> BuildOptions:
+    """``options`` for a run that makes ``files`` units with ``jobs`` processes (None: as
+    many as cores): when this process makes them one at a time itself, a long PDF's parts
+    may be laid out on all the cores (``pdf_part_workers``); in a pool or on a cluster each
+    unit keeps to one core, as the other units use the rest."""
+    from dataclasses import replace
+
+    if cluster is not None or max(1, min(jobs or default_jobs(), files)) > 1:
+        return options
+    return replace(options, pdf_part_workers=default_jobs())
+
+
 def run_batch(
     files: list[Path],
     options: BuildOptions,

@@ -403,9 +403,10 @@ def _do_build(
 def _build_here(files, skipped, options: BuildOptions, jobs: int | None, debug: bool, verbose: bool,
                 cluster=None) -> int:
     """Build ``files`` in this process, its pool, or on ``cluster``; print results and the summary."""
-    from generator.batch import run_batch
+    from generator.batch import alone, run_batch
 
     said: set[str] = set()
+    options = alone(options, len(files), jobs, cluster)
     renderers = Renderers(options)  # used in this process when one job renders everything
     error, notes = renderers.preflight() if cluster is None else cluster.preflight(options)
     if error:  # before any rendering: never a PDF of boxes

@@ -244,10 +244,14 @@ class BuildOptions:
     strict: bool = False  # 警告 block like 错误
     pdf_variant: str | None = None
     style: str | None = None  # --style: the format that replaces the one the workbook names
+    # processes laying out a long PDF's parts at once: more than 1 only when this process makes
+    # its units one at a time and nothing else here uses the other cores (batch.part_workers)
+    pdf_part_workers: int = 1
 
     def render_settings(self) -> RenderSettings:
         return RenderSettings(
-            templates_dir=self.templates_dir, font_dir=self.font_dir, pdf_variant=self.pdf_variant
+            templates_dir=self.templates_dir, font_dir=self.font_dir, pdf_variant=self.pdf_variant,
+            pdf_part_workers=self.pdf_part_workers,
         )
 
 

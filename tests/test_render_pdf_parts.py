@@ -196,3 +196,175 @@ def test_page_number_rules_start_at_the_part_offset():
     assert len(part) == 3
     for n, rule in enumerate(part, start=1):
         assert rule.startswith(f"@page :nth({n}) ") and svg(40 + n) in rule
+
+
+# -- the parts laid out by several processes at once (generator/render/pdf_parallel.py) --------
+
+WORKERS = 3
+
+
+def _parallel(tmp: Path, name: str, doc=None, **patches):
+    """Lay the synthetic unit out in parts by :data:`WORKERS` processes (runs made short enough
+    for this document) and write it; ``patches`` replace names of the module meanwhile."""
+    from generator.render import pdf_parallel
+
+    renderer = shared_renderer()
+    doc = doc or _document(mark="草稿")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pdf_parallel, "MIN_RUN_PAGES", 5)
+        for attr, value in patches.items():
+            mp.setattr(pdf_parallel, attr, value)
+        layout = renderer.lay_out(doc, split=True, part_pages=PART_PAGES, workers=WORKERS)
+    path = tmp / f"{name}.pdf"
+    renderer.write(doc, path, layout)
+    return path, layout
+
+
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory):
+    return _parallel(tmp_path_factory.mktemp("parallel"), "parallel")
+
+
+def _page_images(path: Path, tmp: Path, pages: list[int] | None = None) -> list[bytes]:
+    tmp.mkdir()
+    if pages is None:
+        subprocess.run(["pdftoppm", "-r", "24", str(path), str(tmp / "p")], check=True)
+    else:
+        for n in pages:
+            subprocess.run(["pdftoppm", "-r", "40", "-f", str(n), "-l", str(n), str(path), str(tmp / f"p{n:04d}")],
+                           check=True)
+    return [p.read_bytes() for p in sorted(tmp.iterdir())]
+
+
+def _same_document(path: Path, layout, sequential, tmp: Path, pages: list[int] | None = None) -> None:
+    """``path``/``layout`` is the same document as the one laid out part after part."""
+    seq_path, seq_layout = sequential
+    texts = pdf_page_texts(path)
+    assert len(PdfReader(str(path)).pages) == len(PdfReader(str(seq_path)).pages) == layout.pages
+    assert layout.pages == seq_layout.pages
+    for number, (a, b) in enumerate(zip(texts, pdf_page_texts(seq_path), strict=True), start=1):
+        assert a == b, f"page {number}"
+    assert layout.anchor_pages == seq_layout.anchor_pages
+    assert _toc_numbers(path) == _toc_numbers(seq_path)
+    assert _outline(path) == _outline(seq_path)
+    assert _links(path) == _links(seq_path)
+    assert PdfReader(str(path)).metadata == PdfReader(str(seq_path)).metadata
+    mine = _page_images(path, tmp / "mine", pages)
+    theirs = _page_images(seq_path, tmp / "theirs", pages)
+    assert len(mine) == len(theirs) == (len(pages) if pages else layout.pages)
+    for number, (x, y) in enumerate(zip(mine, theirs, strict=True), start=1):
+        assert x == y, f"page image {number} differs"
+
+
+def test_parallel_parts_were_laid_out_by_several_processes(parallel, pair):
+    layout = parallel[1]
+    assert layout.document is None and layout.parts is not None
+    assert layout.parts.processes == WORKERS
+    assert pair["parts"][1].parts.processes == 1
+
+
+def test_parallel_parts_make_the_same_document_as_sequential_parts(parallel, pair, tmp_path):
+    """Text, page count, 目录 numbers, bookmarks, links, information and every page's image
+    (the page numbers of the later runs were drawn from estimates and swapped)."""
+    _same_document(*parallel, pair["parts"], tmp_path)
+    assert max(parallel[1].anchor_pages.values()) > 2 * PART_PAGES
+
+
+def test_a_run_whose_page_numbers_cannot_be_swapped_is_laid_out_again(pair, tmp_path):
+    from generator.render import pdf_parallel
+
+    swaps: list[tuple[int, int]] = []
+
+    def refuse(self, page, old, new):
+        swaps.append((old, new))
+        raise pdf_parallel._Mismatch(f"{old} → {new}")
+
+    path, layout = _parallel(tmp_path, "again", _Numbers=type("_Refusing", (pdf_parallel._Numbers,), {"swap": refuse}))
+    assert swaps  # a later run was numbered from an estimate, and laid out again (here)
+    assert layout.parts.processes < WORKERS
+    _same_document(path, layout, pair["parts"], tmp_path, pages=[1, 2, layout.pages // 2, layout.pages])
+
+
+def test_a_process_that_dies_leaves_the_parts_to_this_process(pair, tmp_path, caplog):
+    import os
+
+    def die(*_args):
+        os._exit(3)
+
+    with caplog.at_level("WARNING", logger="generator.render.pdf_parallel"):
+        path, layout = _parallel(tmp_path, "died", _run_in_child=die)
+    assert layout.parts.processes == 1
+    assert any("改为逐段排版" in r.getMessage() for r in caplog.records)
+    assert pdf_page_texts(path) == pdf_page_texts(pair["parts"][0])
+    assert layout.anchor_pages == pair["parts"][1].anchor_pages
+
+
+def test_a_document_error_in_a_process_is_the_units_error(tmp_path):
+    import os
+
+    from generator.errors import RenderError
+    from generator.render import pdf_parallel
+
+    parent = os.getpid()
+
+    def broken(*args):
+        if os.getpid() != parent:
+            raise RenderError("无法生成 PDF：字体中没有这些字符，会显示为方框：“?”")
+        return original(*args)
+
+    original = pdf_parallel._run
+    with pytest.raises(RenderError, match="会显示为方框"):
+        _parallel(tmp_path, "broken", _run=broken)
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_swapped_page_number_is_drawn_as_weasyprint_draws_it(tmp_path):
+    """A page numbered 12, renumbered 13, looks exactly as the page WeasyPrint numbered 13."""
+    import io
+
+    from generator.render import pdf_parallel
+
+    renderer = shared_renderer()
+    renderer._load()
+    html = renderer._html_class()(string="<html><body>" + '<div style="break-before: page"></div>' * 4
+                                  + "</body></html>", base_url=renderer.base_url, url_fetcher=renderer._fetcher)
+    numbering = renderer._page_number_sheet(4, offset=10)  # 11…14
+    buffer = io.BytesIO()
+    html.render(stylesheets=[renderer._css, *numbering], font_config=renderer._font_config).write_pdf(buffer)
+    numbers = pdf_parallel._Numbers(renderer)
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as pdf:
+        before = pdf.pages[1].Contents.read_bytes()
+        numbers.swap(pdf.pages[1], 12, 13)
+        assert pdf.pages[1].Contents.read_bytes() != before
+        with pytest.raises(pdf_parallel._Mismatch):
+            numbers.swap(pdf.pages[2], 12, 14)  # page 13 does not show 12
+        with pytest.raises(pdf_parallel._Mismatch):
+            numbers.swap(pdf.pages[2], 13, 130)  # another count of digits
+        pdf.save(tmp_path / "swapped.pdf")
+    (tmp_path / "reference.pdf").write_bytes(buffer.getvalue())
+    images = {}
+    for name in ("swapped", "reference"):
+        subprocess.run(["pdftoppm", "-r", "60", "-f", "2", "-l", "3", str(tmp_path / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True)
+        images[name] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.ppm"))]
+    assert len(images["swapped"]) == 2
+    assert images["swapped"][0] == images["reference"][1]  # page 2 now shows 13, as page 3 does
+    assert images["swapped"][0] != images["reference"][0]
+
+
+def test_only_a_unit_made_alone_lays_its_parts_out_on_all_cores():
+    from generator.batch import alone, default_jobs
+    from generator.pipeline import BuildOptions
+    from generator.render.pdf import PdfFormatRenderer
+
+    options = BuildOptions()
+    assert options.pdf_part_workers == 1  # batch workers, the web server's workers, the cluster
+    assert alone(options, 1, None).pdf_part_workers == default_jobs()
+    assert alone(options, 5, 1).pdf_part_workers == default_jobs()  # one unit at a time, here
+    assert alone(options, 5, 2).pdf_part_workers == 1  # a pool: the units use the cores
+    assert alone(options, 5, None).pdf_part_workers == (default_jobs() if default_jobs() == 1 else 1)
+    assert alone(options, 1, None, cluster=object()).pdf_part_workers == 1  # type: ignore[arg-type]
+    settings = alone(options, 1, None).render_settings()
+    assert settings.pdf_part_workers == default_jobs()
+    assert PdfFormatRenderer(settings).part_workers == default_jobs()
+    assert PdfFormatRenderer(options.render_settings()).part_workers == 1

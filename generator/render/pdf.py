@@ -43,6 +43,7 @@ from generator.render.lean import lean_call
 from generator.render.page_numbers import SVG_URL_PREFIX, page_number_css
 from generator.render.paginate import estimate_pages
 from generator.render.pdf_html import flate_level, parse_xhtml
+from generator.render.pdf_parallel import lay_out_parallel
 from generator.render.pdf_parts import PART_PAGES, SPLIT_PAGES, PartsLayout, join_parts, lay_out_parts
 from generator.render.result import RenderResult
 from generator.render.style import TYPOGRAPHY, Typography
@@ -181,6 +182,9 @@ class PdfRenderer:
         templates_dir: a directory overriding the packaged templates (``pdf/report.html.j2``,
             ``pdf/report.css.j2``, or the same names directly in it).
         typography: the typographic standard (default :data:`generator.render.style.TYPOGRAPHY`).
+        part_workers: how many processes may lay out the parts of a long PDF at once
+            (:mod:`generator.render.pdf_parallel`); 1 (the default) lays them out one after
+            another, as a batch worker must, whose neighbours already use the other cores.
 
     Attributes:
         warnings: Chinese messages about the renderer itself (fonts stood in by fallbacks,
@@ -198,7 +202,9 @@ class PdfRenderer:
         font_dir: Path | None = None,
         templates_dir: Path | None = None,
         typography: Typography = TYPOGRAPHY,
+        part_workers: int = 1,
     ):
+        self.part_workers = max(1, part_workers)
         self.font_dir = Path(font_dir).expanduser() if font_dir else None
         self.templates_dir = Path(templates_dir).expanduser() if templates_dir else None
         self.typography = typography
@@ -510,21 +516,24 @@ class PdfRenderer:
         """Lay ``doc`` out in one piece; returns WeasyPrint's rendered document (pages, metadata)."""
         return self.lay_out(doc, split=False).document
 
-    def lay_out(self, doc: Document, *, split: bool | None = None, part_pages: int = PART_PAGES) -> PdfLayout:
+    def lay_out(self, doc: Document, *, split: bool | None = None, part_pages: int = PART_PAGES,
+                workers: int | None = None) -> PdfLayout:
         """Lay ``doc`` out: the pages, the page of every anchor, and this document's notes.
 
         A document estimated longer than :data:`generator.render.pdf_parts.SPLIT_PAGES`
         pages is laid out in parts of about ``part_pages`` pages, each written and released
         before the next, so memory stays bounded (:mod:`generator.render.pdf_parts`);
         ``split`` forces one way or the other.  Tagged PDF (PDF/UA) and a document without
-        the Latin face (text page numbers) are always laid out in one piece.
+        the Latin face (text page numbers) are always laid out in one piece.  The parts are
+        laid out by up to ``workers`` processes at once (default :attr:`part_workers`).
 
         Raises :class:`RenderError` (fonts missing, a character no font has, a template
         error) before anything is written.  Runs through :func:`generator.render.lean.lean_call`
         (no frame-stack chunk churn while WeasyPrint works)."""
-        return lean_call(self._lay_out, doc, split=split, part_pages=part_pages)
+        workers = self.part_workers if workers is None else workers
+        return lean_call(self._lay_out, doc, split=split, part_pages=part_pages, workers=workers)
 
-    def _lay_out(self, doc: Document, *, split: bool | None, part_pages: int) -> PdfLayout:
+    def _lay_out(self, doc: Document, *, split: bool | None, part_pages: int, workers: int = 1) -> PdfLayout:
         if self._font_error:
             raise RenderError(self._font_error)
         self._load()
@@ -541,8 +550,13 @@ class PdfRenderer:
         if split is None:
             split = estimate.total > SPLIT_PAGES
         if split and can_split:
-            parts = lay_out_parts(self, prepared, estimate.pages, part_pages=part_pages,
-                                  write_options=pdf_variant_options(variant))
+            parts = None
+            if workers > 1:
+                parts = lay_out_parallel(self, prepared, estimate.pages, workers=workers, part_pages=part_pages,
+                                         write_options=pdf_variant_options(variant))
+            if parts is None:
+                parts = lay_out_parts(self, prepared, estimate.pages, part_pages=part_pages,
+                                      write_options=pdf_variant_options(variant))
             return PdfLayout(None, notes, dict(parts.anchor_pages), parts)
         html = self._html_class()(
             string=self.html(doc, prepared), base_url=str(PACKAGED_TEMPLATES / "pdf") + "/", url_fetcher=self._fetcher
@@ -724,7 +738,8 @@ class PdfFormatRenderer(PdfRenderer):
     made from the run's settings whose ``write`` returns the notes for the document."""
 
     def __init__(self, settings):
-        super().__init__(font_dir=settings.font_dir, templates_dir=settings.templates_dir)
+        super().__init__(font_dir=settings.font_dir, templates_dir=settings.templates_dir,
+                         part_workers=settings.pdf_part_workers)
         self.settings = settings
         self.pdf_variant = settings.pdf_variant
 

@@ -67,6 +67,7 @@ class PartsLayout:
         bookmarks: per page (0-based), WeasyPrint's bookmarks ``(level, label, (x, y), state)``
             with PDF coordinates.
         links: ``(page index, anchor, rect)`` of each internal link (the 目录's entries).
+        processes: how many processes laid the parts out (:mod:`generator.render.pdf_parallel`).
     """
 
     parts: list[bytes] = field(default_factory=list)
@@ -75,6 +76,7 @@ class PartsLayout:
     anchors: list[tuple[str, int, float, float]] = field(default_factory=list)
     bookmarks: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
     links: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
+    processes: int = 1
 
 
 @dataclass(frozen=True)
@@ -240,31 +242,40 @@ class _PageIndex:
         return first, items, rows
 
 
+def _page_start(contents: list[tuple[Any, set[int], set[tuple[int, int]]]], k: int, index: _PageIndex,
+                prepared: Prepared) -> _Pos | None:
+    """Where a new part could start so that its first page is page ``k`` (> 0) of a layout
+    (``contents``: :meth:`_PageIndex.contents` of each page): the paragraph, heading or table
+    that begins the page and was not on the page before (its top margin kept), or the first
+    table row of the page when it is not continued from the page before; None otherwise."""
+    first, items, rows = contents[k]
+    _, before_items, before_rows = contents[k - 1]
+    if first is None:
+        return None
+    item = index.item_of.get(id(getattr(first, "element", None)))
+    if item is None:
+        return None
+    if item not in before_items:
+        return _Pos(item) if _margin_kept(first) else None
+    table = prepared.items[item]
+    if not isinstance(table, PreparedTable):
+        return None
+    mine = sorted(r for i, r in rows if i == item)
+    if not mine or (item, mine[0]) in before_rows:
+        return None
+    if any(slot.continued for slot in table.body.rows[mine[0]]):
+        return None
+    return _Pos(item, mine[0])
+
+
 def _cut(pages: list[Any], index: _PageIndex, prepared: Prepared) -> tuple[int, _Pos] | None:
     """The last page (0-based, leaving :data:`KEEP_BACK` pages after it) that a new part can
     start with, and the position it starts at; None when there is none."""
     contents = [index.contents(p) for p in pages]
     for k in range(len(pages) - 1 - KEEP_BACK, 0, -1):
-        first, items, rows = contents[k]
-        _, before_items, before_rows = contents[k - 1]
-        if first is None:
-            continue
-        item = index.item_of.get(id(getattr(first, "element", None)))
-        if item is None:
-            continue
-        if item not in before_items:
-            if _margin_kept(first):
-                return k, _Pos(item)
-            continue
-        table = prepared.items[item]
-        if not isinstance(table, PreparedTable):
-            continue
-        mine = sorted(r for i, r in rows if i == item)
-        if not mine or (item, mine[0]) in before_rows:
-            continue
-        if any(slot.continued for slot in table.body.rows[mine[0]]):
-            continue
-        return k, _Pos(item, mine[0])
+        start = _page_start(contents, k, index, prepared)
+        if start is not None:
+            return k, start
     return None
 
 
@@ -352,8 +363,11 @@ def lay_out_parts(renderer: Any, prepared: Prepared, estimate: dict[str, int], *
 
 def _lay_out_part(renderer: Any, prepared: Prepared, start: _Pos, end: _Pos, offset: int,
                   toc_numbers: dict[str, int] | None, final: bool, budget: float,
-                  write_options: dict, table_rows: dict[int, list[float]]) -> _Part | None:
-    """Lay out and write one part; None when it has no page to cut at (and is not final)."""
+                  write_options: dict, table_rows: dict[int, list[float]],
+                  starts: list[_Pos | None] | None = None) -> _Part | None:
+    """Lay out and write one part; None when it has no page to cut at (and is not final).
+    ``starts``, when given, receives where a part could start for each kept page (its first
+    page: ``start``; see :func:`_page_start`)."""
     from weasyprint import CSS
 
     tagged = _tagged(prepared, start, end)
@@ -378,13 +392,19 @@ def _lay_out_part(renderer: Any, prepared: Prepared, start: _Pos, end: _Pos, off
         del rendered
     pages = rendered.pages
     first_rows = {i: (start.row if i == start.item else 0) for i in table_rows}
+    index = _PageIndex(html, start.item, first_rows) if (starts is not None or not final) else None
     if final:
         kept, next_start = len(pages), None
     else:
-        cut = _cut(pages, _PageIndex(html, start.item, first_rows), prepared)
+        assert index is not None
+        cut = _cut(pages, index, prepared)
         if cut is None:
             return None
         kept, next_start = cut
+    if starts is not None:
+        assert index is not None
+        contents = [index.contents(p) for p in pages[:kept]]
+        starts[:] = [start] + [_page_start(contents, k, index, prepared) for k in range(1, kept)]
     result = _Part(b"", kept, next_start, [], {}, [])
     _collect(pages[:kept], offset, result)
     buffer = io.BytesIO()

@@ -62,6 +62,8 @@ class RenderSettings:
     templates_dir: Path | None = None
     font_dir: Path | None = None
     pdf_variant: str | None = None
+    #: processes that may lay out the parts of a long PDF at once (1: one after another)
+    pdf_part_workers: int = 1
 
 
 class UnknownFormat(ValueError):
