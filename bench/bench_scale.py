@@ -1,6 +1,7 @@
 """Benchmark how cost grows with the size of a unit: N and k×N 项 rows, and many 绩效 projects.
 
     .venv/bin/python bench/bench_scale.py [--rows 1000] [--factor 5] [--runs 3] [--projects 300]
+    .venv/bin/python bench/bench_scale.py --only-projects --projects 300 --projects-cores 3
 
 For N and k×N 项 rows (synthetic units, :mod:`generator.synthetic`, written as workbooks)
 it times, alternately in one run (the machine is shared: the *ratio* of the two sizes is the
@@ -98,6 +99,101 @@ def run_cli(args: list[str]) -> tuple[float, float]:
     return elapsed, int(peak_kb) / 1024
 
 
+# the command line with the parts of a long PDF laid out by at most N processes (0: as the command
+# line decides, i.e. on every core for a unit made alone; 1: one after another, as before)
+_CLI_CORES = (
+    "import sys\n"
+    "import generator.batch as batch\n"
+    "cores = int(sys.argv.pop(1))\n"
+    "if cores:\n"
+    "    batch.default_jobs = lambda: cores\n"
+    "from generator.cli import main\n"
+    "sys.argv[0] = 'juesuan-gen'\n"
+    "main()\n"
+)
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants (from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(resident, proportional) set size of ``pid`` in kB; shared pages count once in the
+    proportional size, split among the processes sharing them."""
+    rss = pss = 0
+    try:
+        for line in (Path("/proc") / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return rss, pss
+
+
+def run_cli_tree(args: list[str], cores: int) -> dict[str, float]:
+    """One command line in a new process (parts on at most ``cores`` processes, 0: as it
+    decides): seconds, CPU seconds of the whole process tree, and its peak memory summed over
+    the processes alive at once (resident: shared pages counted in each; proportional: once),
+    sampled every 50 ms."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", _CLI_CORES, str(cores), *args], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_rss = peak_pss = processes = 0
+    while proc.poll() is None:
+        pids = _tree(proc.pid)
+        sizes = [_memory_kb(pid) for pid in pids]
+        peak_rss = max(peak_rss, sum(r for r, _ in sizes))
+        peak_pss = max(peak_pss, sum(p for _, p in sizes))
+        processes = max(processes, len(pids))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1, 2):
+        sys.stderr.write(stderr)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": elapsed, "cpu": cpu, "rss_mb": peak_rss / 1024, "pss_mb": peak_pss / 1024,
+            "processes": processes, "load": os.getloadavg()[0]}
+
+
+def projects_cores(book: Path, out: Path, runs: int, figures: dict[str, object]) -> None:
+    """The unit with many 绩效 projects through the command line, its PDF's parts laid out one
+    after another (1 process) and on every core, alternately ``runs`` times each."""
+    results: dict[str, list[dict[str, float]]] = {"sequential": [], "parallel": []}
+    for i in range(runs):
+        for name, cores in (("sequential", 1), ("parallel", 0)):
+            r = run_cli_tree([str(book), "-o", str(out / f"{name}{i}")], cores)
+            results[name].append(r)
+            print(f"  {name}: {r['seconds']:.1f} s，CPU {r['cpu']:.1f} s，进程树峰值 {r['rss_mb']:.0f} MB（RSS 之和）"
+                  f" / {r['pss_mb']:.0f} MB（PSS 之和），最多 {r['processes']} 个进程，负载均值 {r['load']:.1f}")
+    for name, rs in results.items():
+        print(f"{name}: 中位数 {_median([r['seconds'] for r in rs]):.1f} s，"
+              f"CPU {_median([r['cpu'] for r in rs]):.1f} s，峰值 {max(r['rss_mb'] for r in rs):.0f} MB RSS / "
+              f"{max(r['pss_mb'] for r in rs):.0f} MB PSS")
+    pairs = [p["seconds"] / s["seconds"] for s, p in zip(results["sequential"], results["parallel"], strict=True)]
+    print(f"逐轮比值（并行 / 逐段）中位数 {_median(pairs):.2f}（{min(pairs):.2f}–{max(pairs):.2f}）")
+    figures["projects_cores"] = {**results, "ratios": pairs}
+
+
 def pdf_stage(data: Path, split: str) -> dict[str, float]:
     """Run in a new process: the PDF of the unit in ``data`` (JSON), in parts or whole."""
     code = (
@@ -178,11 +274,17 @@ def main() -> int:
     parser.add_argument("--pdf-whole", action="store_true", help="also lay the long PDFs out in one piece (before)")
     parser.add_argument("--skip-scale", action="store_true", help="only the long PDFs and the projects unit")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--projects-cores", type=int, default=0, metavar="RUNS",
+                        help="also run the projects unit RUNS times each with its PDF's parts laid out one after "
+                             "another and on every core, alternately (time, CPU, peak memory of the process tree)")
+    parser.add_argument("--only-projects", action="store_true", help="only the projects unit (no scale, no cold runs)")
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     figures: dict[str, object] = {}
     try:
-        pdf_rows = [int(x) for x in args.pdf_rows.split(",") if x.strip()]
+        pdf_rows = [int(x) for x in args.pdf_rows.split(",") if x.strip()] if not args.only_projects else []
+        if args.only_projects:
+            args.skip_scale = True
         if pdf_rows:
             long_pdfs(out, pdf_rows, args.pdf_runs, args.pdf_whole, figures)
         if not args.skip_scale:
@@ -193,6 +295,12 @@ def main() -> int:
             secs, peak = run_cli([str(book), "-o", str(out / "projects")])
             figures["projects"] = {"projects": args.projects, "seconds": secs, "peak_mb": peak}
             print(f"{args.projects} 个绩效项目的单位（命令行，读取 → DOCX + PDF）：{secs:.1f} s，峰值内存 {peak:.0f} MB")
+            if args.projects_cores:
+                projects_cores(book, out, args.projects_cores, figures)
+        if args.only_projects:
+            if args.json:
+                args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+            return 0
 
         # as installed from a wheel: the package's bytecode is compiled (pip does it on install;
         # with PYTHONDONTWRITEBYTECODE set, every run would compile the sources anew)

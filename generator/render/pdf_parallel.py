@@ -3,13 +3,13 @@
 :mod:`generator.render.pdf_parts` lays a long document out a part at a time; every part
 starts where the one before was cut, so the parts follow one another.  When one unit is
 made alone the other cores are idle.  Here the body (everything after the 目录) is divided
-into *runs*, one per core, each starting at a heading; the runs are laid out at the same
+into *runs*, one per core, each starting at a heading or table; the runs are laid out at the same
 time, each part by part as in :mod:`generator.render.pdf_parts`, in processes forked from
 this one (they share the loaded fonts, templates and the prepared document).
 
 The document stays the same as the one laid out part after part:
 
-* A run that does not start the body begins with its heading on a fresh page, which the
+* A run that does not start the body begins with its block on a fresh page, which the
   whole layout need not do.  So the run before it is laid out a few pages past that heading
   (its last part, the *tail*), and the two are joined at the first page that, in both
   layouts, starts with the same paragraph, heading, table or table row under the conditions
@@ -32,11 +32,13 @@ font has) are raised as they would be without the runs.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import multiprocessing
 import os
 import re
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,6 +106,7 @@ def _run(job: _Job, start: _Pos, offset: int, stop: _Pos | None) -> _Run:
     part (the tail) runs :data:`OVERLAP_PAGES` estimated pages past ``stop``."""
     items = job.prepared.items
     run = _Run(start, offset)
+    began = time.perf_counter()
     position, budget = start, float(job.part_pages)
     while True:
         planned = _plan_end(position, budget, job.weights, job.rows)
@@ -122,6 +125,8 @@ def _run(job: _Job, start: _Pos, offset: int, stop: _Pos | None) -> _Run:
         if final:
             run.tail_starts = starts
             run.complete = end.item >= len(items)
+            LOG.debug("run from %s: %d parts, %d pages in %.1f s", start, len(run.parts),
+                      sum(p.kept for p in run.parts), time.perf_counter() - began)
             return run
         offset += part.kept
         assert part.next_start is not None
@@ -140,7 +145,8 @@ def _run_starts(prepared: Prepared, first: int, weights: list[float], count: int
     """``count - 1`` places (item index, estimated pages before it from ``first``) where the
     runs after the first start, about evenly spread by estimated pages: preferably where the
     document starts a new page anyway (a heading or table that opens its page, what follows a
-    page break), where the runs always meet; else headings that do not follow a heading."""
+    page break), where the runs always meet; else a heading or table that does not follow a
+    heading (which keeps with what follows it)."""
     items = prepared.items
     total = sum(weights[first:])
     before = [0.0]
@@ -153,9 +159,10 @@ def _run_starts(prepared: Prepared, first: int, weights: list[float], count: int
             isinstance(item, PreparedTable) and item.new_page and not item.led)
 
     pages = [i for i in range(first + 1, len(items)) if opens_page(i)]
-    headings = [
+    blocks = [
         i for i in range(first + 1, len(items))
-        if isinstance(items[i], PreparedHeading) and not isinstance(items[i - 1], (PreparedHeading, PageBreak))
+        if isinstance(items[i], (PreparedHeading, PreparedTable))
+        and not isinstance(items[i - 1], (PreparedHeading, PageBreak))
     ]
     chosen: list[tuple[int, float]] = []
     for n in range(1, count):
@@ -165,8 +172,8 @@ def _run_starts(prepared: Prepared, first: int, weights: list[float], count: int
             return abs(before[i - first] - target)
 
         best = min(pages, key=off, default=None)
-        if best is None or off(best) > total / count / 4:  # a page start too far off: a heading
-            best = min(headings + pages, key=off, default=None)
+        if best is None or off(best) > total / count / 4:  # a page start too far off: another block
+            best = min(blocks + pages, key=off, default=None)
         if best is None or (chosen and best <= chosen[-1][0]):
             continue
         chosen.append((best, before[best - first]))
@@ -199,6 +206,9 @@ def lay_out_parallel(renderer: Any, prepared: Prepared, estimate: dict[str, int]
     _JOB = job
     runs: list[_Run] = []
     head: _Part | None = None
+    # the objects made so far (fonts, the document) are shared with the forked processes until
+    # written to: kept out of the garbage collector's passes, which would write to every one
+    gc.freeze()
     try:
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=len(places), mp_context=ctx) as pool:
@@ -218,6 +228,7 @@ def lay_out_parallel(renderer: Any, prepared: Prepared, estimate: dict[str, int]
         return None
     finally:
         _JOB = None
+        gc.unfreeze()
     return _join_runs(job, runs, head, head_kept, head_end)
 
 
