@@ -65,6 +65,12 @@ LOG = logging.getLogger(__name__)
 OVERLAP_PAGES = KEEP_BACK + 5
 #: A run is given at least this many estimated pages (shorter runs are not worth a process).
 MIN_RUN_PAGES = 30
+#: Pages of a part when the runs are laid out at once: each process holds one part's layout,
+#: so parts are shorter than :data:`generator.render.pdf_parts.PART_PAGES`.  The 300-project
+#: unit, two processes, proportional set sizes summed (shared pages counted once): 40 pages
+#: 519–550 MB, 24 pages 450–517 MB, 16 pages 491 MB, 12 pages 467 MB but 1–2 s slower;
+#: the target is 500 MB.
+RUN_PART_PAGES = 16
 
 
 @dataclass
@@ -197,6 +203,7 @@ def lay_out_parallel(renderer: Any, prepared: Prepared, estimate: dict[str, int]
     places = _run_starts(prepared, head_end.item, weights, count)
     if not places:
         return None
+    part_pages = min(part_pages, RUN_PART_PAGES)
     job = _Job(renderer, prepared, weights, rows, part_pages, write_options or {})
     starts = [head_end] + [_Pos(i) for i, _ in places]
     stops: list[_Pos | None] = [*starts[1:], None]
