@@ -368,3 +368,29 @@ def test_only_a_unit_made_alone_lays_its_parts_out_on_all_cores():
     assert settings.pdf_part_workers == default_jobs()
     assert PdfFormatRenderer(settings).part_workers == default_jobs()
     assert PdfFormatRenderer(options.render_settings()).part_workers == 1
+
+
+def test_pdf_a_parallel_parts_make_the_same_pdf_a_document(tmp_path):
+    """PDF/A-3b laid out by several processes: the same pages as part after part, and still
+    PDF/A (metadata, output intent, printable annotations)."""
+    from generator.render import pdf_parallel
+
+    variant = "pdf/a-3b"
+    sequential = _pair(str(tmp_path), variant)["parts"]
+    renderer = PdfRenderer()
+    renderer.pdf_variant = variant  # type: ignore[attr-defined]
+    doc = _document()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pdf_parallel, "MIN_RUN_PAGES", 5)
+        layout = renderer.lay_out(doc, split=True, part_pages=PART_PAGES, workers=WORKERS)
+    path = tmp_path / "parallel-pdfa.pdf"
+    renderer.write(doc, path, layout)
+    assert layout.parts is not None and layout.parts.processes == WORKERS
+    _same_document(path, layout, sequential, tmp_path, pages=[1, 2, layout.pages // 2, layout.pages])
+    with pikepdf.open(path) as made:
+        assert "/OutputIntents" in made.Root
+        xmp = bytes(made.Root.Metadata.read_bytes()).decode("utf-8")
+        assert re.search(r'pdfaid:part(="|>)3', xmp) and doc.title in xmp
+        for page in made.pages:
+            for annot in page.obj.get("/Annots", []):
+                assert int(annot.F) == 4
