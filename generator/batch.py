@@ -41,7 +41,16 @@ _renderers: Renderers | None = None
 WORKER_HOOK_ENV = "JUESUAN_GEN_WORKER_HOOK"
 
 
+_hooked_pid: int | None = None  # the process the hook last ran in (a forked worker inherits the value)
+
+
 def _run_worker_hook() -> None:
+    """Run the hook once per process: keyed by the process id, not by the renderers, which a
+    worker forked from a process that already made units inherits."""
+    global _hooked_pid
+    if _hooked_pid == os.getpid():
+        return
+    _hooked_pid = os.getpid()
     spec = os.environ.get(WORKER_HOOK_ENV)
     if spec:
         module, _, name = spec.partition(":")
@@ -52,8 +61,8 @@ def _work(path: Path, stem: str | None, options: BuildOptions) -> UnitResult:
     """One unit in a worker process; the worker's renderers are made on its first unit and kept.
     Failures are caught inside :func:`build_unit`, exactly as when one process renders all."""
     global _renderers
+    _run_worker_hook()
     if _renderers is None:
-        _run_worker_hook()
         _renderers = Renderers(options)
     return build_unit(path, options, _renderers, stem=stem)
 
