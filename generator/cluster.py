@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, build_unit
+from generator.pipeline import BuildOptions, Renderers, Status, UnitResult, build_unit, kept_result
 
 #: Seconds to wait for the scheduler to answer, and for at least one worker to be there.
 CONNECT_TIMEOUT = 15.0
@@ -243,7 +243,7 @@ class Cluster:
         if not options.overwrite:  # every file checked before any is written: never half a unit
             kept = refusal(options.out_dir / name for name in files)
             if kept:
-                return _kept(result, kept)
+                return kept_result(result, kept, [])
         written: list[Path] = []
         try:
             for name, data in files.items():
@@ -251,21 +251,11 @@ class Cluster:
                 _write(target, data, options.overwrite)
                 written.append(target)
         except FileKept as exc:  # changed while the unit was being made
-            return _kept(result, str(exc), written)
+            return kept_result(result, str(exc), written)
         except Exception as exc:  # noqa: BLE001 - OUT is full or not writable: this unit fails
             result.outputs = written
             return failed_result(path, exc, result)
         return result
-
-
-def _kept(result: UnitResult, message: str, written: list[Path] | None = None) -> UnitResult:
-    """``result`` of a unit whose files in OUT must not be replaced (:mod:`generator.written`)."""
-    result.status = Status.KEPT
-    result.outputs = list(written or [])
-    result.documents = [d for d in result.documents if d.path in result.outputs]
-    names = "、".join(p.name for p in result.outputs)
-    result.message = message + (f"（已写出：{names}）" if names else "")
-    return result
 
 
 def _write(target: Path, data: bytes, overwrite: bool = False) -> None:

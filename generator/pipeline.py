@@ -245,7 +245,7 @@ class BuildOptions:
     pdf_variant: str | None = None
     style: str | None = None  # --style: the format that replaces the one the workbook names
     # processes laying out a long PDF's parts at once: more than 1 only when this process makes
-    # its units one at a time and nothing else here uses the other cores (batch.part_workers)
+    # its units one at a time and nothing else here uses the other cores (batch.alone)
     pdf_part_workers: int = 1
 
     def render_settings(self) -> RenderSettings:
@@ -312,6 +312,17 @@ def _failed(path: Path, exc: JuesuanError) -> UnitResult:
     from generator.failures import failed_result
 
     return failed_result(path, exc)
+
+
+def kept_result(result: UnitResult, message: str, written: list[Path]) -> UnitResult:
+    """``result`` of a unit whose files in the output folder must not be replaced
+    (:mod:`generator.written`): only the files already ``written`` are its outputs."""
+    result.status = Status.KEPT
+    result.outputs = list(written)
+    result.documents = [d for d in result.documents if d.path in result.outputs]
+    names = "、".join(p.name for p in result.outputs)
+    result.message = message + (f"（已写出：{names}）" if names else "")
+    return result
 
 
 def _place(sources, path: tuple) -> str:
@@ -418,9 +429,7 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
     if not options.overwrite:  # every target checked before any is written: never half a unit
         kept = written.refusal(targets)
         if kept:
-            result.status = Status.KEPT
-            result.message = kept
-            return result
+            return kept_result(result, kept, [])
     renderers = renderers or Renderers(options)
     staged: dict[Path, Path] = {}
     try:
@@ -445,9 +454,7 @@ def _build_unit(path: Path, options: BuildOptions, renderers: Renderers | None,
             result.outputs.append(target)
             result.render_notes += [n for n in notes if n not in result.render_notes]
     except written.FileKept as exc:  # changed while this unit was being rendered
-        result.status = Status.KEPT
-        names = "、".join(p.name for p in result.outputs)
-        result.message = str(exc) + (f"（已写出：{names}）" if names else "")
+        kept_result(result, str(exc), result.outputs)
     except Exception as exc:  # noqa: BLE001 - reported with what was already written
         from generator.failures import failed_result
 

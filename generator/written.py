@@ -92,20 +92,25 @@ def recorded(target: Path) -> list[str] | None:
     return hashes
 
 
+def _examine(target: Path) -> tuple[Kept | None, str | None]:
+    """Why the existing ``target`` must not be replaced (None when it may be: missing, or still
+    exactly what this program wrote), and its SHA-256 when it exists and is ours."""
+    if not os.path.lexists(target):
+        return None, None
+    hashes = recorded(target)
+    if hashes is None:
+        return Kept(target, FOREIGN), None
+    try:
+        current = digest(target) if target.is_file() else None
+    except OSError:
+        current = None
+    return (None, current) if current in hashes else (Kept(target, CHANGED), None)
+
+
 def check(target: Path) -> Kept | None:
     """Why the existing ``target`` must not be replaced, or None when it may be (missing, or
     still exactly what this program wrote)."""
-    target = Path(target)
-    if not os.path.lexists(target):
-        return None
-    hashes = recorded(target)
-    if hashes is None:
-        return Kept(target, FOREIGN)
-    try:
-        ours = target.is_file() and digest(target) in hashes
-    except OSError:
-        ours = False
-    return None if ours else Kept(target, CHANGED)
+    return _examine(Path(target))[0]
 
 
 def kept_files(targets: Iterable[Path]) -> list[Kept]:
@@ -154,16 +159,10 @@ def put(staged: Path, target: Path, overwrite: bool = False) -> None:
     staged, target = Path(staged), Path(target)
     new = digest(staged)
     size = staged.stat().st_size
-    old: list[str] = []
-    if os.path.lexists(target):
-        kept = check(target)
-        if kept is None:
-            with contextlib.suppress(OSError):
-                current = digest(target)
-                if current != new:
-                    old = [current]
-        elif not overwrite:
-            raise FileKept(message([kept]))
+    kept, current = _examine(target)
+    if kept is not None and not overwrite:
+        raise FileKept(message([kept]))
+    old = [current] if current is not None and current != new else []
     _write_record(target, [new, *old], size)
     os.chmod(staged, 0o666 & ~_umask())
     os.replace(staged, target)

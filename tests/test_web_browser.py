@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -31,7 +29,8 @@ from tests.web_support import (  # noqa: E402
     SAMPLE_CENTRE,
     UNIT_12345,
     UNIT_CENTRE,
-    free_port,
+    serve_cli,
+    serving,
 )
 
 SAMPLE_SH = SAMPLE_12345.parent / "上海市普陀区财政局.xlsx"
@@ -40,39 +39,15 @@ SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
 SLOW = 300_000  # ms: generation on a busy machine
 
 
-def _cli(*args: str) -> str:
-    r = subprocess.run([sys.executable, "-m", "generator", "serve", *args], capture_output=True, text=True,
-                       check=True, timeout=120)
-    return r.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     require_chromium()
     data = tmp_path_factory.mktemp("serve")
-    _cli("--data", str(data), "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
-    _cli("--data", str(data), "--add-account", "bureau", "--admin", "--password", PASSWORD)
-    _cli("--data", str(data), "--add-account", "clerk-sh", "--unit", UNIT_SH, "--password", PASSWORD)
-    port = free_port()
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
-                             "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    import httpx
-
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError((data / "server.log").read_text())
-        time.sleep(0.2)
-    yield base, data
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    serve_cli(data, "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
+    serve_cli(data, "--add-account", "bureau", "--admin", "--password", PASSWORD)
+    serve_cli(data, "--add-account", "clerk-sh", "--unit", UNIT_SH, "--password", PASSWORD)
+    with serving(data, "--workers", "2") as base:
+        yield base, data
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +167,8 @@ def test_bureau_generates_the_department_workbook_of_a_year(server, browser, tmp
     from generator.model import DocumentKind
 
     base, data = server
-    token = _cli("--data", str(data), "--add-account", "bureau-dept", "--admin")
-    _cli("--data", str(data), "--add-account", "clerk-silent", "--unit", "乌鲁木齐市未提交单位")
+    token = serve_cli(data, "--add-account", "bureau-dept", "--admin")
+    serve_cli(data, "--add-account", "clerk-silent", "--unit", "乌鲁木齐市未提交单位")
     for sample in (SAMPLE_12345, SAMPLE_CENTRE):  # current versions of both units, checked clean
         r = httpx.post(f"{base}/api/submissions", files={"file": (sample.name, sample.read_bytes())},
                        data={"generate": "false"}, headers={"Authorization": f"Bearer {token}"}, timeout=120)

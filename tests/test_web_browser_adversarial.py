@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,19 +27,14 @@ from tests.web_support import (  # noqa: E402
     SAMPLE_12345,
     SAMPLE_CENTRE,
     UNIT_12345,
-    free_port,
+    serve_cli,
+    serving,
 )
 
 SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
 DATA_12345 = SAMPLE_12345.parent / "data" / f"{UNIT_12345}.json"
 EVIL_UNIT = '"><script>alert(1)</script><img src=x onerror=alert(2)>{{ 7*7 }}\'单位'
 SLOW = 300_000  # ms: generation on a busy machine
-
-
-def _cli(data: Path, *args: str) -> str:
-    r = subprocess.run([sys.executable, "-m", "generator", "serve", "--data", str(data), *args],
-                       capture_output=True, text=True, check=True, timeout=120)
-    return r.stdout.strip()
 
 
 @pytest.fixture(scope="module")
@@ -52,24 +45,9 @@ def site(tmp_path_factory):
 
     require_chromium()
     data = tmp_path_factory.mktemp("serve-adversarial")
-    clerk = _cli(data, "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
-    admin = _cli(data, "--add-account", "bureau", "--admin", "--password", PASSWORD)
-    port = free_port()
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
-                             "--max-upload-mb", "1"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError((data / "server.log").read_text())
-            time.sleep(0.2)
-
+    clerk = serve_cli(data, "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
+    admin = serve_cli(data, "--add-account", "bureau", "--admin", "--password", PASSWORD)
+    with serving(data, "--max-upload-mb", "1") as base:
         def send(token: str, name: str, content: bytes, generate: bool) -> int:
             r = httpx.post(f"{base}/api/submissions", files={"file": (name, content)},
                            data={"generate": str(generate).lower()},
@@ -93,10 +71,6 @@ def site(tmp_path_factory):
             time.sleep(0.5)
         assert got["status"] == "generated", got
         yield base, {"generated": generated, "errors": with_errors, "hostile": hostile}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="module")

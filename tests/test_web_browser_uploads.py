@@ -13,9 +13,6 @@ own folder anyway, and their size checked).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +21,7 @@ pytest.importorskip("fastapi")
 pytest.importorskip("playwright.sync_api")
 
 from tests.browser import launched_chromium, require_chromium  # noqa: E402
-from tests.web_support import PASSWORD, SAMPLE_12345, UNIT_12345, free_port  # noqa: E402
+from tests.web_support import PASSWORD, SAMPLE_12345, UNIT_12345, serve_cli, serving  # noqa: E402
 
 SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
 
@@ -41,12 +38,6 @@ DROP = """([selector, batches]) => {
 }"""
 
 
-def _cli(data: Path, *args: str) -> str:
-    r = subprocess.run([sys.executable, "-m", "generator", "serve", "--data", str(data), *args],
-                       capture_output=True, text=True, check=True, timeout=120)
-    return r.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The server with a clerk of unit 12345, whose sample is checked (not generated), and the bureau."""
@@ -54,31 +45,13 @@ def site(tmp_path_factory):
 
     require_chromium()
     data = tmp_path_factory.mktemp("serve-uploads")
-    clerk = _cli(data, "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
-    _cli(data, "--add-account", "bureau", "--admin", "--password", PASSWORD)
-    port = free_port()
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
-                             "--workers", "1"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError((data / "server.log").read_text())
-            time.sleep(0.2)
+    clerk = serve_cli(data, "--add-account", "clerk", "--unit", UNIT_12345, "--password", PASSWORD)
+    serve_cli(data, "--add-account", "bureau", "--admin", "--password", PASSWORD)
+    with serving(data, "--workers", "1") as base:
         r = httpx.post(f"{base}/api/submissions", files={"file": (SAMPLE_12345.name, SAMPLE_12345.read_bytes())},
                        data={"generate": "false"}, headers={"Authorization": f"Bearer {clerk}"}, timeout=120)
         assert r.status_code == 202, r.text
         yield base, r.json()["id"]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,6 @@ address counts as this machine, so nobody outside reads the figures through the 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 
 import pytest
 
@@ -20,7 +17,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from generator.web.clients import from_this_machine, is_loopback_address, trusted  # noqa: E402
-from tests.web_support import UNIT_12345, add_account, bearer, free_port, make_settings, sign_in  # noqa: E402
+from tests.web_support import UNIT_12345, add_account, bearer, make_settings, serving, sign_in  # noqa: E402
 
 FIGURES = "juesuan_jobs"  # a family every answer with the figures has
 OUTSIDE = "203.0.113.9"
@@ -208,20 +205,8 @@ def test_through_uvicorn(tmp_path, options, asks):
     """``juesuan-gen serve`` as started by the operator: uvicorn and the app see the same connection."""
     import httpx
 
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(tmp_path), "--port",
-                             str(port), *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with serving(tmp_path, *options) as base:
         for headers, status in asks:
-            r = httpx.get(f"http://127.0.0.1:{port}/metrics", headers=headers, timeout=10)
+            r = httpx.get(f"{base}/metrics", headers=headers, timeout=10)
             assert r.status_code == status, (headers, r.status_code, r.text[:200])
             assert (FIGURES in r.text) is (status == 200)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,6 +27,40 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def serve_cli(data: Path, *args: str) -> str:
+    """``juesuan-gen serve --data DATA ARGS…`` that exits (e.g. ``--add-account``): its output."""
+    r = subprocess.run([sys.executable, "-m", "generator", "serve", "--data", str(data), *args],
+                       capture_output=True, text=True, check=True, timeout=120)
+    return r.stdout.strip()
+
+
+@contextlib.contextmanager
+def serving(data: Path, *options: str) -> Iterator[str]:
+    """``juesuan-gen serve --data DATA OPTIONS…`` on a free loopback port, its output in
+    DATA/server.log: yields the base URL once /api/health answers, and stops the server on leaving."""
+    import httpx
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with open(data / "server.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--port", str(port),
+                                 *options], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None:
+                    raise RuntimeError((data / "server.log").read_text())
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def pg_bin() -> Path | None:
