@@ -26,7 +26,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from typing import Any, get_args
@@ -550,6 +550,151 @@ def _keep(findings: Iterable[Finding | None]) -> Iterator[Finding]:
     return (f for f in findings if f is not None)
 
 
+# ---------------------------------------------------------------------------- declared rules
+#
+# A rule that compares figures at fixed places of the model is declared, not written out: its
+# id, severity, statement (a key of TEXT), figures and description are data, and one function
+# (:func:`_declared_check`) runs every such rule.  The placeholders of a declared statement are
+# filled alike for every rule: ``{table}`` is the code of the rule's own table (the id's prefix),
+# ``{t01}``…``{t09}`` the code of each table, ``{total}``, ``{small}`` and ``{big}`` the field
+# titles of those figures, ``{column}`` the title of the column the rule is applied to (``over``).
+
+_COLUMN = "*"
+"""In a declared figure's path: the column of ``over`` the rule is being applied to."""
+
+_TABLE_KEYS = tuple(f"t{n:02}" for n in range(1, 10))
+
+
+@dataclass(frozen=True)
+class _Fig:
+    """A figure of a declared rule: its place in the model, dotted (``t04.carry_in.total``;
+    ``*`` for the column of ``over``), and its label in the message — the field title of that
+    place (or of ``title``), or ``TEXT[text]`` — after the code of ``table`` if given."""
+
+    at: str
+    text: str = ""
+    title: str = ""
+    table: str = ""
+
+    def term(self, ctx: CheckContext, column: str) -> Term:
+        label = TEXT[self.text] if self.text else _path_title(_dotted(self.title or self.at, column))
+        return Term.at(ctx, _dotted(self.at, column), (_table(ctx, self.table) if self.table else "") + label)
+
+
+def _figs(base: str, *names: str, text: str = "") -> tuple[_Fig, ...]:
+    """The figures ``base.name``, each labelled ``TEXT[text + name]`` when ``text`` is given."""
+    return tuple(_Fig(f"{base}.{n}", text=f"{text}{n}" if text else "") for n in names)
+
+
+def _dotted(at: str, column: str) -> Path:
+    """The model path of a dotted place, in ``column``."""
+    return tuple(column if part == _COLUMN else part for part in at.split("."))
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """What every declared rule states: its id, the key of its statement in TEXT, and — by
+    keyword — ``doc`` and ``basis`` (依据), its description in docs/checks.md; ``unit``, a key
+    of TEXT (万元 unless told); ``exact`` for counts."""
+
+    rule_id: str
+    statement: str
+    _: KW_ONLY
+    doc: str
+    basis: str
+    severity: str = ERR_TOL
+    over: tuple[str, ...] = ()
+    unit: str = ""
+    exact: bool = False
+
+    def figures(self) -> dict[str, _Fig]:
+        """The figures, by their name in the statement (``{total}``, ``{small}``, ``{big}``; the
+        addends by their place)."""
+        raise NotImplementedError
+
+    def judge(self, ctx: CheckContext, column: str, statement: str) -> Finding | None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _SumRule(_Declared):
+    """``total = Σ addends``; with ``nonzero`` the message names only the nonzero addends (the
+    first one when all are 0)."""
+
+    total: _Fig
+    addends: tuple[_Fig, ...]
+    nonzero: bool = False
+
+    def figures(self) -> dict[str, _Fig]:
+        return {"total": self.total, **{str(i): f for i, f in enumerate(self.addends)}}
+
+    def judge(self, ctx: CheckContext, column: str, statement: str) -> Finding | None:
+        addends = [f.term(ctx, column) for f in self.addends]
+        if self.nonzero:
+            addends = [t for t in addends if t.value] or addends[:1]
+        return _sum_rule(
+            ctx, self.rule_id, statement, self.total.term(ctx, column), addends,
+            unit=TEXT[self.unit] if self.unit else "", exact=self.exact,
+        )
+
+
+@dataclass(frozen=True)
+class _BoundRule(_Declared):
+    """``small ≤ big``."""
+
+    small: _Fig
+    big: _Fig
+
+    def figures(self) -> dict[str, _Fig]:
+        return {"small": self.small, "big": self.big}
+
+    def judge(self, ctx: CheckContext, column: str, statement: str) -> Finding | None:
+        return _at_most(
+            ctx, self.rule_id, statement, self.small.term(ctx, column), self.big.term(ctx, column),
+            unit=TEXT[self.unit] if self.unit else "", exact=self.exact,
+        )
+
+
+def _stated(obj: Any, path: Path) -> bool:
+    """Whether the model states the figure at ``path`` (nothing along the path is left empty)."""
+    for part in path:
+        if obj is None:
+            return False
+        obj = _step(obj, part)
+    return obj is not None
+
+
+def _declare(*rules: _Declared) -> None:
+    """Register the declared ``rules`` as checks, in this order."""
+    for rule in rules:
+        _rule(rule.rule_id, rule.severity)(_declared_check(rule))
+
+
+def _declared_check(rule: _Declared) -> Check:
+    """The check of ``rule``, applied in each column of ``over``; it does not apply where one of
+    its figures is left empty."""
+
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        figures = rule.figures()
+        for column in rule.over or ("",):
+            paths = {name: _dotted(f.at, column) for name, f in figures.items()}
+            if not all(_stated(ctx.d, p) for p in paths.values()):
+                continue
+            values = {key: _table(ctx, key) for key in _TABLE_KEYS}
+            values["table"] = _table(ctx, rule.rule_id.split(".")[0])
+            values |= {name: _path_title(p) for name, p in paths.items()}
+            if column:
+                first = next(iter(figures.values())).at
+                values["column"] = _path_title(_dotted(first[: first.index(_COLUMN) + 1], column))
+            finding = rule.judge(ctx, column, _say(rule.statement, **values))
+            if finding is not None:
+                yield finding
+
+    check.__name__ = f"check_{rule.rule_id.replace('.', '_')}"
+    check.__doc__ = f"{rule.doc}\n\n{TEXT['doc_source']}：{rule.basis}"
+    return check
+
+
 # The amount columns of the 科目 tables, and each table's row type (for the column titles).
 _SUBJECT_TABLES: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
     "t02": (IncomeRow, ("total", "fiscal", "superior", "business", "operating", "affiliated", "other")),
@@ -955,95 +1100,33 @@ def check_scale_budget(ctx: CheckContext) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------- 公开01表
 
 
-def _t01_income_terms(ctx: CheckContext) -> list[Term]:
-    t = ctx.d.t01
-    names = (
-        "gpb_income",
-        "fund_income",
-        "soe_income",
-        "superior_income",
-        "business_income",
-        "operating_income",
-        "affiliated_income",
-        "other_income",
-    )
-    return [Term.at(ctx, ("t01", n)) for n in names]
-
-
-@_rule("t01.income_total", ERR_TOL)
-def check_t01_income_total(ctx: CheckContext) -> Iterator[Finding]:
-    """01表：本年收入合计 = 收入栏一至八项之和。
-
-    依据：official-tables.md §4 #1（D）。
-    """
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t01.income_total",
-                _say("t01_income_total", table=_table(ctx, "t01")),
-                Term.at(ctx, ("t01", "income_total")),
-                [x for x in _t01_income_terms(ctx) if x.value] or _t01_income_terms(ctx)[:1],
-            )
-        ]
-    )
-
-
-@_rule("t01.income_grand_total", ERR_TOL)
-def check_t01_income_grand_total(ctx: CheckContext) -> Iterator[Finding]:
-    """01表：收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余。
-
-    依据：official-tables.md §4 #2（D）。
-    """
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t01.income_grand_total",
-                _say("t01_income_grand_total", table=_table(ctx, "t01")),
-                Term.at(ctx, ("t01", "income_grand_total")),
-                [Term.at(ctx, ("t01", n)) for n in ("income_total", "use_nonfiscal_balance", "carry_in")],
-            )
-        ]
-    )
-
-
-@_rule("t01.expense_grand_total", ERR_TOL)
-def check_t01_expense_grand_total(ctx: CheckContext) -> Iterator[Finding]:
-    """01表：支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余。
-
-    依据：official-tables.md §4 #3（D）。
-    """
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t01.expense_grand_total",
-                _say("t01_expense_grand_total", table=_table(ctx, "t01")),
-                Term.at(ctx, ("t01", "expense_grand_total")),
-                [Term.at(ctx, ("t01", n)) for n in ("expense_total", "balance_distribution", "carry_out")],
-            )
-        ]
-    )
-
-
-@_rule("t01.balance", ERR_TOL)
-def check_t01_balance(ctx: CheckContext) -> Iterator[Finding]:
-    """01表：收入总计 = 支出总计。
-
-    依据：official-tables.md §4 #4（D）。
-    """
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t01.balance",
-                _say("balance", table=_table(ctx, "t01")),
-                Term.at(ctx, ("t01", "income_grand_total")),
-                [Term.at(ctx, ("t01", "expense_grand_total"))],
-            )
-        ]
-    )
+_declare(
+    _SumRule(
+        "t01.income_total", "t01_income_total", _Fig("t01.income_total"),
+        _figs("t01", *(f"{n}_income" for n in ("gpb", "fund", "soe", "superior", "business", "operating",
+                                                "affiliated", "other"))),
+        nonzero=True,
+        doc="01表：本年收入合计 = 收入栏一至八项之和。",
+        basis="official-tables.md §4 #1（D）。",
+    ),
+    _SumRule(
+        "t01.income_grand_total", "t01_income_grand_total", _Fig("t01.income_grand_total"),
+        _figs("t01", "income_total", "use_nonfiscal_balance", "carry_in"),
+        doc="01表：收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余。",
+        basis="official-tables.md §4 #2（D）。",
+    ),
+    _SumRule(
+        "t01.expense_grand_total", "t01_expense_grand_total", _Fig("t01.expense_grand_total"),
+        _figs("t01", "expense_total", "balance_distribution", "carry_out"),
+        doc="01表：支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余。",
+        basis="official-tables.md §4 #3（D）。",
+    ),
+    _SumRule(
+        "t01.balance", "balance", _Fig("t01.income_grand_total"), _figs("t01", "expense_grand_total"),
+        doc="01表：收入总计 = 支出总计。",
+        basis="official-tables.md §4 #4（D）。",
+    ),
+)
 
 
 @_rule("t01.expense_total", ERR_TOL)
@@ -1214,23 +1297,14 @@ check_t02_hierarchy = _make_hierarchy_check("t02")
 # ---------------------------------------------------------------------------- 公开03表
 
 
-@_rule("t03.vs_t01", ERR_TOL)
-def check_t03_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
-    """03表合计行的本年支出合计 = 01表本年支出合计。
-
-    依据：official-tables.md §4 #9（D）。
-    """
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t03.vs_t01",
-                _say("t03_total_vs_t01", t03=_table(ctx, "t03"), t01=_table(ctx, "t01")),
-                Term.at(ctx, ("t03", "totals", "total"), _table(ctx, "t03") + _title(ExpenseRow, "total")),
-                [Term.at(ctx, ("t01", "expense_total"), _table(ctx, "t01") + _title(ctx.d.t01, "expense_total"))],
-            )
-        ]
-    )
+_declare(
+    _SumRule(
+        "t03.vs_t01", "t03_total_vs_t01",
+        _Fig("t03.totals.total", table="t03"), (_Fig("t01.expense_total", table="t01"),),
+        doc="03表合计行的本年支出合计 = 01表本年支出合计。",
+        basis="official-tables.md §4 #9（D）。",
+    ),
+)
 
 
 @_rule("t03.row_sum", ERR_TOL)
@@ -1343,50 +1417,20 @@ def check_t04_income_vs_t01(ctx: CheckContext) -> Iterator[Finding]:
     yield from _keep(out)
 
 
-@_rule("t04.income_total", ERR_TOL)
-def check_t04_income_total(ctx: CheckContext) -> Iterator[Finding]:
-    """04表：本年收入合计 = 一般公共预算 + 政府性基金预算 + 国有资本经营预算财政拨款。
-
-    依据：official-tables.md §4 #11（D）。
-    """
-    t = ctx.d.t04
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t04.income_total",
-                _say("t04_income_total", table=_table(ctx, "t04")),
-                Term.at(ctx, ("t04", "income_total")),
-                [
-                    Term.at(ctx, ("t04", f"{f}_income"))
-                    for f in _FUNDS
-                ],
-            )
-        ]
-    )
-
-
-@_rule("t04.income_grand_total", ERR_TOL)
-def check_t04_income_grand_total(ctx: CheckContext) -> Iterator[Finding]:
-    """04表：收入总计 = 本年收入合计 + 年初财政拨款结转和结余。
-
-    依据：official-tables.md §4 #12（D）。
-    """
-    t = ctx.d.t04
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t04.income_grand_total",
-                _say("t04_income_grand_total", table=_table(ctx, "t04")),
-                Term.at(ctx, ("t04", "income_grand_total")),
-                [
-                    Term.at(ctx, ("t04", "income_total")),
-                    Term.at(ctx, ("t04", "carry_in", "total"), _title(t, "carry_in")),
-                ],
-            )
-        ]
-    )
+_declare(
+    _SumRule(
+        "t04.income_total", "t04_income_total", _Fig("t04.income_total"),
+        _figs("t04", *(f"{f}_income" for f in _FUNDS)),
+        doc="04表：本年收入合计 = 一般公共预算 + 政府性基金预算 + 国有资本经营预算财政拨款。",
+        basis="official-tables.md §4 #11（D）。",
+    ),
+    _SumRule(
+        "t04.income_grand_total", "t04_income_grand_total", _Fig("t04.income_grand_total"),
+        (_Fig("t04.income_total"), _Fig("t04.carry_in.total", title="t04.carry_in")),
+        doc="04表：收入总计 = 本年收入合计 + 年初财政拨款结转和结余。",
+        basis="official-tables.md §4 #12（D）。",
+    ),
+)
 
 
 @_rule("t04.expense_grand_total", ERR_TOL)
@@ -1414,24 +1458,14 @@ def check_t04_expense_grand_total(ctx: CheckContext) -> Iterator[Finding]:
     yield from _keep(out)
 
 
-@_rule("t04.balance", ERR_TOL)
-def check_t04_balance(ctx: CheckContext) -> Iterator[Finding]:
-    """04表：收入总计 = 支出总计。
-
-    依据：official-tables.md §4 #12（D）。
-    """
-    t = ctx.d.t04
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t04.balance",
-                _say("balance", table=_table(ctx, "t04")),
-                Term.at(ctx, ("t04", "income_grand_total")),
-                [Term.at(ctx, ("t04", "expense_grand_total", "total"), _title(t, "expense_grand_total"))],
-            )
-        ]
-    )
+_declare(
+    _SumRule(
+        "t04.balance", "balance",
+        _Fig("t04.income_grand_total"), (_Fig("t04.expense_grand_total.total", title="t04.expense_grand_total"),),
+        doc="04表：收入总计 = 支出总计。",
+        basis="official-tables.md §4 #12（D）。",
+    ),
+)
 
 
 @_rule("t04.fund_balance", ERR_TOL)
@@ -1622,23 +1656,14 @@ def check_t05_row_sum(ctx: CheckContext) -> Iterator[Finding]:
 check_t05_hierarchy = _make_hierarchy_check("t05")
 
 
-@_rule("t05.basic_vs_t06", ERR_TOL)
-def check_t05_basic_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
-    """05表基本支出合计 = 06表人员经费合计 + 公用经费合计。
-
-    依据：official-tables.md §4 #17（D）。
-    """
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "t05.basic_vs_t06",
-                _say("t05_basic_vs_t06", t05=_table(ctx, "t05"), t06=_table(ctx, "t06")),
-                Term.at(ctx, ("t05", "totals", "basic"), _table(ctx, "t05") + _title(GpbRow, "basic")),
-                [Term.at(ctx, ("t06", "personnel_total")), Term.at(ctx, ("t06", "public_total"))],
-            )
-        ]
-    )
+_declare(
+    _SumRule(
+        "t05.basic_vs_t06", "t05_basic_vs_t06",
+        _Fig("t05.totals.basic", table="t05"), _figs("t06", "personnel_total", "public_total"),
+        doc="05表基本支出合计 = 06表人员经费合计 + 公用经费合计。",
+        basis="official-tables.md §4 #17（D）。",
+    ),
+)
 
 
 # ---------------------------------------------------------------------------- 公开06表
@@ -1881,42 +1906,21 @@ check_t08_vs_t04 = _make_fund_vs_t04("t08", "soe")
 _SANGONG_COLUMNS = ("budget", "actual")
 
 
-@_rule("t09.total", ERR_TOL)
-def check_t09_total(ctx: CheckContext) -> Iterator[Finding]:
-    """09表（预算数、决算数分别）：合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费。
-
-    依据：official-tables.md §4 #24（D）。
-    """
-    for col in _SANGONG_COLUMNS:
-        base: Path = ("t09", col)
-        f = _sum_rule(
-            ctx,
-            "t09.total",
-            _say("t09_total", table=_table(ctx, "t09"), column=_title(T09, col)),
-            Term.at(ctx, (*base, "total")),
-            [Term.at(ctx, (*base, part)) for part in ("abroad", "car_total", "reception")],
-        )
-        if f:
-            yield f
-
-
-@_rule("t09.car_total", ERR_TOL)
-def check_t09_car_total(ctx: CheckContext) -> Iterator[Finding]:
-    """09表（预算数、决算数分别）：公务用车购置及运行维护费小计 = 公务用车购置费 + 公务用车运行维护费。
-
-    依据：official-tables.md §4 #24（D）。
-    """
-    for col in _SANGONG_COLUMNS:
-        base: Path = ("t09", col)
-        f = _sum_rule(
-            ctx,
-            "t09.car_total",
-            _say("t09_car_total", table=_table(ctx, "t09"), column=_title(T09, col)),
-            Term.at(ctx, (*base, "car_total"), TEXT["subtotal"]),
-            [Term.at(ctx, (*base, "car_purchase")), Term.at(ctx, (*base, "car_operation"))],
-        )
-        if f:
-            yield f
+_declare(
+    _SumRule(
+        "t09.total", "t09_total", _Fig("t09.*.total"), _figs("t09.*", "abroad", "car_total", "reception"),
+        over=_SANGONG_COLUMNS,
+        doc="09表（预算数、决算数分别）：合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费。",
+        basis="official-tables.md §4 #24（D）。",
+    ),
+    _SumRule(
+        "t09.car_total", "t09_car_total",
+        _Fig("t09.*.car_total", text="subtotal"), _figs("t09.*", "car_purchase", "car_operation"),
+        over=_SANGONG_COLUMNS,
+        doc="09表（预算数、决算数分别）：公务用车购置及运行维护费小计 = 公务用车购置费 + 公务用车运行维护费。",
+        basis="official-tables.md §4 #24（D）。",
+    ),
+)
 
 
 @_rule("t09.vs_t06", ERR_TOL)
@@ -1955,101 +1959,42 @@ def check_t09_vs_t06(ctx: CheckContext) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------- 人员、采购、资产
 
 
-def _staff_rule(ctx: CheckContext, rule: str, suffix: str) -> Iterator[Finding]:
-    if ctx.d.unit.staff is None:  # 人员情况未填：公开说明不写人员情况
-        return
-    total = Term.at(ctx, ("unit", "staff", f"total{suffix}"))
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                rule,
-                _say("staff_change" if suffix else "staff", total=total.label),
-                total,
-                [Term.at(ctx, ("unit", "staff", f"{n}{suffix}")) for n in ("active", "retired_cadres", "retirees")],
-                unit=TEXT["persons"],
-                exact=True,
-            )
-        ]
-    )
-
-
-@_rule("staff.total", ERR)
-def check_staff_total(ctx: CheckContext) -> Iterator[Finding]:
-    """人员情况：实有人数 = 在职人员 + 离休人员 + 退休人员。
-
-    依据：参考公开说明（000：11 = 10 + 0 + 1；001：35 = 32 + 0 + 3）。
-    """
-    yield from _staff_rule(ctx, "staff.total", "")
-
-
-@_rule("staff.total_change", ERR)
-def check_staff_total_change(ctx: CheckContext) -> Iterator[Finding]:
-    """人员情况：实有人数增加数 = 在职、离休、退休人员增加数之和。
-
-    依据：参考公开说明 001（“在职人员 32 人，增加 2 人；离休人员 0 人，增加 0 人；
-    退休人员 3 人，增加 0 人”）。
-    """
-    yield from _staff_rule(ctx, "staff.total_change", "_change")
-
-
-@_rule("procurement.total", ERR_TOL)
-def check_procurement_total(ctx: CheckContext) -> Iterator[Finding]:
-    """政府采购支出总额 = 货物 + 工程 + 服务支出。
-
-    依据：政府采购情况说明（参考公开说明 001 的 900.52 ≠ 6.54 + 0.00 + 893.58 = 900.12 即违反本规则）。
-    """
-    base: Path = ("procurement",)
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "procurement.total",
-                TEXT["procurement_total"],
-                Term.at(ctx, (*base, "total"), TEXT["procurement_total_label"]),
-                [Term.at(ctx, (*base, n), TEXT[f"procurement_{n}"]) for n in ("goods", "works", "services")],
-            )
-        ]
-    )
-
-
-@_rule("procurement.sme", ERR_TOL)
-def check_procurement_sme(ctx: CheckContext) -> Iterator[Finding]:
-    """授予中小企业合同金额 ≤ 政府采购支出总额。
-
-    依据：政府采购情况说明（中小企业金额为总额的一部分，占比按总额计算）。
-    """
-    p = ctx.d.procurement
-    yield from _keep(
-        [
-            _at_most(
-                ctx,
-                "procurement.sme",
-                _say("not_above", small=_title(p, "sme"), big=_title(p, "total")),
-                Term.at(ctx, ("procurement", "sme"), TEXT["procurement_sme"]),
-                Term.at(ctx, ("procurement", "total"), TEXT["procurement_total_label"]),
-            )
-        ]
-    )
-
-
-@_rule("procurement.small_micro", ERR_TOL)
-def check_procurement_small_micro(ctx: CheckContext) -> Iterator[Finding]:
-    """授予小微企业合同金额 ≤ 授予中小企业合同金额。
-
-    依据：政府采购情况说明（“其中：授予小微企业合同金额”）。
-    """
-    yield from _keep(
-        [
-            _at_most(
-                ctx,
-                "procurement.small_micro",
-                TEXT["procurement_small_micro_bound"],
-                Term.at(ctx, ("procurement", "small_micro"), TEXT["procurement_small_micro"]),
-                Term.at(ctx, ("procurement", "sme"), TEXT["procurement_sme"]),
-            )
-        ]
-    )
+_declare(
+    _SumRule(
+        "staff.total", "staff", _Fig("unit.staff.total"), _figs("unit.staff", "active", "retired_cadres", "retirees"),
+        severity=ERR, unit="persons", exact=True,
+        doc="人员情况：实有人数 = 在职人员 + 离休人员 + 退休人员。",
+        basis="参考公开说明（000：11 = 10 + 0 + 1；001：35 = 32 + 0 + 3）。",
+    ),
+    _SumRule(
+        "staff.total_change", "staff_change",
+        _Fig("unit.staff.total_change"),
+        _figs("unit.staff", "active_change", "retired_cadres_change", "retirees_change"),
+        severity=ERR, unit="persons", exact=True,
+        doc="人员情况：实有人数增加数 = 在职、离休、退休人员增加数之和。",
+        basis="参考公开说明 001（“在职人员 32 人，增加 2 人；离休人员 0 人，增加 0 人；"
+        "退休人员 3 人，增加 0 人”）。",
+    ),
+    _SumRule(
+        "procurement.total", "procurement_total",
+        _Fig("procurement.total", text="procurement_total_label"),
+        _figs("procurement", "goods", "works", "services", text="procurement_"),
+        doc="政府采购支出总额 = 货物 + 工程 + 服务支出。",
+        basis="政府采购情况说明（参考公开说明 001 的 900.52 ≠ 6.54 + 0.00 + 893.58 = 900.12 即违反本规则）。",
+    ),
+    _BoundRule(
+        "procurement.sme", "not_above",
+        _Fig("procurement.sme", text="procurement_sme"), _Fig("procurement.total", text="procurement_total_label"),
+        doc="授予中小企业合同金额 ≤ 政府采购支出总额。",
+        basis="政府采购情况说明（中小企业金额为总额的一部分，占比按总额计算）。",
+    ),
+    _BoundRule(
+        "procurement.small_micro", "procurement_small_micro_bound",
+        _Fig("procurement.small_micro", text="procurement_small_micro"), _Fig("procurement.sme", text="procurement_sme"),
+        doc="授予小微企业合同金额 ≤ 授予中小企业合同金额。",
+        basis="政府采购情况说明（“其中：授予小微企业合同金额”）。",
+    ),
+)
 
 
 # ---------------------------------------------------------------------------- 部门决算、机关运行经费
@@ -2072,25 +2017,13 @@ def check_operating_costs_stated(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-@_rule("operating_costs.within_public", ERR_TOL)
-def check_operating_costs_within_public(ctx: CheckContext) -> Iterator[Finding]:
-    """机关运行经费 ≤ 公开06表公用经费合计。
-
-    依据：机关运行经费是财政拨款基本支出中公用经费的一部分（行政单位和参公单位的部分）。
-    """
-    if ctx.d.operating_costs is None:
-        return
-    yield from _keep(
-        [
-            _at_most(
-                ctx,
-                "operating_costs.within_public",
-                _say("not_above", small=_title(ctx.d, "operating_costs"), big=_title(ctx.d.t06, "public_total")),
-                Term.at(ctx, ("operating_costs",)),
-                Term.at(ctx, ("t06", "public_total")),
-            )
-        ]
-    )
+_declare(
+    _BoundRule(
+        "operating_costs.within_public", "not_above", _Fig("operating_costs"), _Fig("t06.public_total"),
+        doc="机关运行经费 ≤ 公开06表公用经费合计。",
+        basis="机关运行经费是财政拨款基本支出中公用经费的一部分（行政单位和参公单位的部分）。",
+    ),
+)
 
 
 @_rule("unit.members", WARN)
@@ -2544,8 +2477,12 @@ def _as_stated(item: _Compared, declared) -> _Compared:
 
 def _get(obj: Any, path: Path) -> Any:
     for part in path:
-        obj = obj[part] if isinstance(part, int) or isinstance(obj, dict) else getattr(obj, part)
+        obj = _step(obj, part)
     return obj
+
+
+def _step(obj: Any, part: str | int) -> Any:
+    return obj[part] if isinstance(part, int) or isinstance(obj, dict) else getattr(obj, part)
 
 
 @_rule("comparisons.reason", WARN)
@@ -2800,25 +2737,15 @@ def check_gpb_items_full_budget(ctx: CheckContext) -> Iterator[Finding]:
     yield from _items_budget_rule(ctx, "full_budget")
 
 
-@_rule("sangong.foreign_reception", ERR_TOL)
-def check_sangong_foreign_reception(ctx: CheckContext) -> Iterator[Finding]:
-    """外宾接待支出 ≤ 公开09表公务接待费决算数（外宾接待是公务接待的一部分）。
-
-    依据：上海部门决算“国内公务接待支出 0.39 万（含外宾接待支出 0.00 万元）”（参考 02）。
-    """
-    if ctx.d.sangong.foreign_reception is None:
-        return
-    yield from _keep(
-        [
-            _at_most(
-                ctx,
-                "sangong.foreign_reception",
-                TEXT["foreign_reception"],
-                Term.at(ctx, ("sangong", "foreign_reception"), TEXT["foreign_reception_label"]),
-                Term.at(ctx, ("t09", "actual", "reception"), TEXT["reception_actual_label"]),
-            )
-        ]
-    )
+_declare(
+    _BoundRule(
+        "sangong.foreign_reception", "foreign_reception",
+        _Fig("sangong.foreign_reception", text="foreign_reception_label"),
+        _Fig("t09.actual.reception", text="reception_actual_label"),
+        doc="外宾接待支出 ≤ 公开09表公务接待费决算数（外宾接待是公务接待的一部分）。",
+        basis="上海部门决算“国内公务接待支出 0.39 万（含外宾接待支出 0.00 万元）”（参考 02）。",
+    ),
+)
 
 
 @_rule("sangong.foreign_reception_count", ERR)
@@ -2849,52 +2776,22 @@ def check_sangong_foreign_reception_count(ctx: CheckContext) -> Iterator[Finding
     yield from _keep(out)
 
 
-@_rule("procurement.reserved_small_micro_budget", ERR_TOL)
-def check_procurement_reserved_small_micro_budget(ctx: CheckContext) -> Iterator[Finding]:
-    """面向小微企业预留的政府采购项目预算金额 ≤ 面向中小企业预留的项目预算金额（小微企业是中小企业的一部分）。
-
-    依据：上海部门决算政府采购情况（参考 01：0 ≤ 246.47；02：164.87 ≤ 225.10；03：21.07 ≤ 21.07）。
-    """
-    p = ctx.d.procurement
-    if p.reserved_small_micro_budget is None or p.reserved_sme_budget is None:
-        return
-    yield from _keep(
-        [
-            _at_most(
-                ctx,
-                "procurement.reserved_small_micro_budget",
-                TEXT["procurement_reserved_small_micro_budget"],
-                Term.at(ctx, ("procurement", "reserved_small_micro_budget"), TEXT["procurement_reserved_small_micro"]),
-                Term.at(ctx, ("procurement", "reserved_sme_budget"), TEXT["procurement_reserved_sme"]),
-            )
-        ]
-    )
-
-
-@_rule("procurement.reserved_small_micro_awarded", ERR_TOL)
-def check_procurement_reserved_small_micro_awarded(ctx: CheckContext) -> Iterator[Finding]:
-    """预留项目中由小微企业中标或成交的金额 ≤ 预留项目中由中小企业中标或成交的金额。
-
-    依据：上海部门决算政府采购情况（参考 01：0 ≤ 246.47；02：164.87 ≤ 225.10；03：21.07 ≤ 21.07）。
-    """
-    p = ctx.d.procurement
-    if p.reserved_small_micro_awarded is None or p.reserved_sme_awarded is None:
-        return
-    yield from _keep(
-        [
-            _at_most(
-                ctx,
-                "procurement.reserved_small_micro_awarded",
-                TEXT["procurement_reserved_small_micro_awarded"],
-                Term.at(
-                    ctx,
-                    ("procurement", "reserved_small_micro_awarded"),
-                    TEXT["procurement_reserved_small_micro_awarded_label"],
-                ),
-                Term.at(ctx, ("procurement", "reserved_sme_awarded"), TEXT["procurement_reserved_sme_awarded"]),
-            )
-        ]
-    )
+_declare(
+    _BoundRule(
+        "procurement.reserved_small_micro_budget", "procurement_reserved_small_micro_budget",
+        _Fig("procurement.reserved_small_micro_budget", text="procurement_reserved_small_micro"),
+        _Fig("procurement.reserved_sme_budget", text="procurement_reserved_sme"),
+        doc="面向小微企业预留的政府采购项目预算金额 ≤ 面向中小企业预留的项目预算金额（小微企业是中小企业的一部分）。",
+        basis="上海部门决算政府采购情况（参考 01：0 ≤ 246.47；02：164.87 ≤ 225.10；03：21.07 ≤ 21.07）。",
+    ),
+    _BoundRule(
+        "procurement.reserved_small_micro_awarded", "procurement_reserved_small_micro_awarded",
+        _Fig("procurement.reserved_small_micro_awarded", text="procurement_reserved_small_micro_awarded_label"),
+        _Fig("procurement.reserved_sme_awarded", text="procurement_reserved_sme_awarded"),
+        doc="预留项目中由小微企业中标或成交的金额 ≤ 预留项目中由中小企业中标或成交的金额。",
+        basis="上海部门决算政府采购情况（参考 01：0 ≤ 246.47；02：164.87 ≤ 225.10；03：21.07 ≤ 21.07）。",
+    ),
+)
 
 
 @_rule("procurement.sme_awarded", ERR_TOL)
@@ -2943,29 +2840,16 @@ def check_procurement_sme_awarded(ctx: CheckContext) -> Iterator[Finding]:
     yield from out
 
 
-@_rule("performance.grades", ERR)
-def check_performance_grades(ctx: CheckContext) -> Iterator[Finding]:
-    """绩效自评的项目个数 = 评级为优、良、合格、不合格的项目个数之和（都填写时）。
-
-    依据：上海部门决算预算绩效管理情况（参考 01：4 = 4 + 0 + 0 + 0；02：39；03：1）。
-    """
-    perf = ctx.d.performance
-    grades = ("grade_excellent", "grade_good", "grade_pass", "grade_fail")
-    if perf.self_count is None or any(getattr(perf, g) is None for g in grades):
-        return
-    yield from _keep(
-        [
-            _sum_rule(
-                ctx,
-                "performance.grades",
-                TEXT["perf_grades"],
-                Term.at(ctx, ("performance", "self_count"), TEXT["perf_grades_total"]),
-                [Term.at(ctx, ("performance", g), TEXT[f"perf_{g}"]) for g in grades],
-                unit=TEXT["items_unit"],
-                exact=True,
-            )
-        ]
-    )
+_declare(
+    _SumRule(
+        "performance.grades", "perf_grades",
+        _Fig("performance.self_count", text="perf_grades_total"),
+        _figs("performance", "grade_excellent", "grade_good", "grade_pass", "grade_fail", text="perf_"),
+        severity=ERR, unit="items_unit", exact=True,
+        doc="绩效自评的项目个数 = 评级为优、良、合格、不合格的项目个数之和（都填写时）。",
+        basis="上海部门决算预算绩效管理情况（参考 01：4 = 4 + 0 + 0 + 0；02：39；03：1）。",
+    ),
+)
 
 
 @_rule("performance.issues", ERR)

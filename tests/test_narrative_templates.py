@@ -267,8 +267,8 @@ def test_no_wording_in_python_sources():
 def test_no_wording_in_the_checks():
     """The checks hold no wording either: every message is a format string of the one table
     ``TEXT`` in generator/checks.py.  Documentation is exempt — docstrings (of functions,
-    classes and attributes) and the rule descriptions assigned to ``__doc__``, which
-    docs/checks.md is generated from."""
+    classes and attributes) and the rule descriptions assigned to ``__doc__`` or declared as
+    ``doc=`` and ``basis=`` (依据), which docs/checks.md is generated from."""
     import ast
 
     tree = ast.parse((Path(__file__).resolve().parents[1] / "generator" / "checks.py").read_text(encoding="utf-8"))
@@ -280,6 +280,8 @@ def test_no_wording_in_the_checks():
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(getattr(t, "id", "") == "TEXT" or getattr(t, "attr", "") == "__doc__" for t in targets):
                 skip |= {id(n) for n in ast.walk(node)}
+        if isinstance(node, ast.keyword) and node.arg in ("doc", "basis"):
+            skip |= {id(n) for n in ast.walk(node)}
     assert _cjk_literals(tree, skip) == []
 
 
@@ -300,7 +302,7 @@ def test_check_terms_come_from_one_model_path():
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "Term"
     ]
-    assert set(made) == {"at", "absent"} and made.count("at") > 100
+    assert set(made) == {"at", "absent"} and made.count("at") > 50
 
 
 def test_all_amount_arguments_are_decimal():
