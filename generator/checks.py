@@ -546,6 +546,35 @@ def _at_most(
     return _judge(ctx, rule, text, diff, 1, ctx.cells(small.path, big.path), unit=unit, exact=exact)
 
 
+def _sum_at_most(
+    ctx: CheckContext,
+    rule: str,
+    statement: str,
+    parts: Sequence[Term],
+    big: Term,
+    *,
+    unit: str = "",
+    exact: bool = False,
+) -> Finding | None:
+    """``Σ parts ≤ big``; ``None`` when it holds.  ``unit``: 万元 unless told."""
+    small = sum((t.value for t in parts), ZERO)
+    if small <= big.value:
+        return None
+    unit = unit or TEXT["wan"]
+    diff = small - big.value
+    fmt = _fmt_count if exact else fmt_money
+    text = _say(
+        "bound_broken",
+        statement=statement,
+        small=_say("sum", expr=_expr(parts, fmt), value=fmt(small), unit=unit),
+        big=_say("figure_unit", label=big.label, value=fmt(big.value), unit=unit),
+        diff=_fmt_count(diff) if exact else _fmt_diff(diff),
+        unit=unit,
+    )
+    cells = ctx.cells(*(t.path for t in parts), big.path)
+    return _judge(ctx, rule, text, diff, len(parts), cells, unit=unit, exact=exact)
+
+
 def _keep(findings: Iterable[Finding | None]) -> Iterator[Finding]:
     return (f for f in findings if f is not None)
 
@@ -1202,19 +1231,23 @@ def _make_hierarchy_check(key: str) -> Check:
     return _rule(rule, ERR_TOL)(check)
 
 
+def _rows_and_total(ctx: CheckContext, key: str) -> list[tuple[str, Path]]:
+    """Every row of 科目 table ``key`` and its 合计 row, as (label in a message, model path)."""
+    tname = _table(ctx, key)
+    out: list[tuple[str, Path]] = [
+        (_say("table_row", table=tname, row=_row_label(r)), (key, "rows", i)) for i, r in _rows(ctx, key)
+    ]
+    out.append((_say("table_total_row", table=tname), (key, "totals")))
+    return out
+
+
 def _row_sum_findings(
     ctx: CheckContext, key: str, rule: str, total_col: str, parts: Sequence[str], what: str
 ) -> Iterator[Finding]:
     """``row.total_col = Σ row.parts`` for every row and the 合计 row of a 科目 table; ``what``
     is the key of the addends' wording in :data:`TEXT`."""
     row_type, _ = _SUBJECT_TABLES[key]
-    tname = _table(ctx, key)
-    table = getattr(ctx.d, key)
-    targets: list[tuple[str, Path]] = [
-        (_say("table_row", table=tname, row=_row_label(r)), (key, "rows", i)) for i, r in enumerate(table.rows)
-    ]
-    targets.append((_say("table_total_row", table=tname), (key, "totals")))
-    for label, base in targets:
+    for label, base in _rows_and_total(ctx, key):
         f = _sum_rule(
             ctx,
             rule,
@@ -1433,6 +1466,11 @@ _declare(
 )
 
 
+def _column_note(col: str) -> str:
+    """“（一般公共预算财政拨款列）” after a statement about a column of 04 other than 合计."""
+    return "" if col == "total" else _say("column", column=_title(FundSplit, col))
+
+
 @_rule("t04.expense_grand_total", ERR_TOL)
 def check_t04_expense_grand_total(ctx: CheckContext) -> Iterator[Finding]:
     """04表每一列：支出总计 = 本年支出合计 + 年末财政拨款结转和结余。
@@ -1442,7 +1480,7 @@ def check_t04_expense_grand_total(ctx: CheckContext) -> Iterator[Finding]:
     t = ctx.d.t04
     out = []
     for col in ("total", *_FUNDS):
-        label = "" if col == "total" else _say("column", column=_title(FundSplit, col))
+        label = _column_note(col)
         out.append(
             _sum_rule(
                 ctx,
@@ -1528,7 +1566,7 @@ def check_t04_expense_total(ctx: CheckContext) -> Iterator[Finding]:
     t = ctx.d.t04
     out = []
     for col in ("total", *_FUNDS):
-        label = "" if col == "total" else _say("column", column=_title(FundSplit, col))
+        label = _column_note(col)
         out.append(
             _sum_rule(
                 ctx,
@@ -1612,9 +1650,7 @@ def check_t04_vs_t05(ctx: CheckContext) -> Iterator[Finding]:
 
     依据：official-tables.md §4 #15（D）。
     """
-    t4 = ctx.d.t04
     n4, n5 = _table(ctx, "t04"), _table(ctx, "t05")
-    classes5 = {c: v for c, v in ctx.row_index("t05").items() if len(c) == 3}
     out = [
         _sum_rule(
             ctx,
@@ -1622,21 +1658,33 @@ def check_t04_vs_t05(ctx: CheckContext) -> Iterator[Finding]:
             _say("t05_vs_t04", t05=n5, t04=n4),
             Term.at(ctx, ("t05", "totals", "total"), n5),
             [Term.at(ctx, ("t04", "expense_total", "gpb"), n4)],
-        )
+        ),
+        *_classes_vs_t04(
+            ctx, "t04.vs_t05", "t05", "total", "gpb",
+            lambda row: _say("t05_class_vs_t04", row=row, t05=n5, t04=n4),
+        ),
     ]
-    for code in sorted(set(classes5) | {c for c, s in t4.expense_by_class.items() if s.gpb}):
-        i, row = classes5.get(code, (None, None))
-        split = t4.expense_by_class.get(code)
-        out.append(
-            _sum_rule(
-                ctx,
-                "t04.vs_t05",
-                _say("t05_class_vs_t04", row=_class_label(ctx, code), t05=n5, t04=n4),
-                Term.at(ctx, ("t05", "rows", i, "total"), n5) if i is not None else Term.absent(n5),
-                [Term.at(ctx, ("t04", "expense_by_class", code, "gpb"), n4) if split else Term.absent(n4)],
-            )
-        )
     yield from _keep(out)
+
+
+def _classes_vs_t04(
+    ctx: CheckContext, rule: str, key: str, amount: str, fund: str, statement: Callable[[str], str]
+) -> Iterator[Finding | None]:
+    """Each 类 of table ``key`` (its column ``amount``) = the same 类 in column ``fund`` of 04's
+    支出栏; a 类 one side lacks counts as 0 there.  ``statement`` words it for a 类's label."""
+    t4 = ctx.d.t04
+    nk, n4 = _table(ctx, key), _table(ctx, "t04")
+    classes = {c: v for c, v in ctx.row_index(key).items() if len(c) == 3}
+    for code in sorted(set(classes) | {c for c, s in t4.expense_by_class.items() if getattr(s, fund)}):
+        i, _ = classes.get(code, (None, None))
+        split = t4.expense_by_class.get(code)
+        yield _sum_rule(
+            ctx,
+            rule,
+            statement(_class_label(ctx, code)),
+            Term.at(ctx, (key, "rows", i, amount), nk) if i is not None else Term.absent(nk),
+            [Term.at(ctx, ("t04", "expense_by_class", code, fund), n4) if split else Term.absent(n4)],
+        )
 
 
 # ---------------------------------------------------------------------------- 公开05表
@@ -1766,13 +1814,7 @@ def _make_fund_row_balance(key: str) -> Check:
     rule = f"{key}.row_balance"
 
     def check(ctx: CheckContext) -> Iterator[Finding]:
-        table = getattr(ctx.d, key)
-        tname = _table(ctx, key)
-        targets: list[tuple[str, Path]] = [
-            (_say("table_row", table=tname, row=_row_label(r)), (key, "rows", i)) for i, r in enumerate(table.rows)
-        ]
-        targets.append((_say("table_total_row", table=tname), (key, "totals")))
-        for label, base in targets:
+        for label, base in _rows_and_total(ctx, key):
             f = _sum_rule(
                 ctx,
                 rule,
@@ -1817,8 +1859,7 @@ def _make_fund_vs_t04(key: str, fund: str) -> Check:
     rule = f"{key}.vs_t04"
 
     def check(ctx: CheckContext) -> Iterator[Finding]:
-        table, t1, t4 = getattr(ctx.d, key), ctx.d.t01, ctx.d.t04
-        tot = table.totals
+        t1, t4 = ctx.d.t01, ctx.d.t04
         nk, n1, n4 = _table(ctx, key), _table(ctx, "t01"), _table(ctx, "t04")
         col = _title(FundSplit, fund)
         income = f"{fund}_income"
@@ -1861,19 +1902,10 @@ def _make_fund_vs_t04(key: str, fund: str) -> Check:
                 [Term.at(ctx, ("t04", "carry_out", fund), n4)],
             ),
         ]
-        classes = {c: v for c, v in ctx.row_index(key).items() if len(c) == 3}
-        for code in sorted(set(classes) | {c for c, s in t4.expense_by_class.items() if getattr(s, fund)}):
-            i, row = classes.get(code, (None, None))
-            split = t4.expense_by_class.get(code)
-            out.append(
-                _sum_rule(
-                    ctx,
-                    rule,
-                    _say("fund_class_vs_t04", row=_class_label(ctx, code), table=nk, t04=n4, column=col),
-                    Term.at(ctx, (key, "rows", i, "expense"), nk) if i is not None else Term.absent(nk),
-                    [Term.at(ctx, ("t04", "expense_by_class", code, fund), n4) if split else Term.absent(n4)],
-                )
-            )
+        out += _classes_vs_t04(
+            ctx, rule, key, "expense", fund,
+            lambda row: _say("fund_class_vs_t04", row=row, table=nk, t04=n4, column=col),
+        )
         yield from _keep(out)
 
     number = key[1:]
@@ -2812,32 +2844,18 @@ def check_procurement_sme_awarded(ctx: CheckContext) -> Iterator[Finding]:
         if getattr(p, n) is not None
     ]
     bounds = [("total", TEXT["procurement_total_label"])] + ([("sme", TEXT["procurement_sme"])] if p.sme else [])
-    out = []
-    for field_name, label in bounds:
-        big = Term.at(ctx, ("procurement", field_name), label)
-        small = sum((t.value for t in parts), ZERO)
-        if small <= big.value:
-            continue
-        out.append(
-            _judge(
+    yield from _keep(
+        [
+            _sum_at_most(
                 ctx,
                 "procurement.sme_awarded",
-                _say(
-                    "bound_broken",
-                    statement=_say("procurement_sme_awarded", big=_title(p, field_name)),
-                    small=_say("sum", expr=_expr(parts, fmt_money), value=fmt_money(small), unit=TEXT["wan"]),
-                    big=_say("figure_unit", label=big.label, value=fmt_money(big.value), unit=TEXT["wan"]),
-                    diff=_fmt_diff(small - big.value),
-                    unit=TEXT["wan"],
-                ),
-                small - big.value,
-                len(parts),
-                ctx.cells(*(t.path for t in parts), big.path),
-                unit=TEXT["wan"],
-                exact=False,
+                _say("procurement_sme_awarded", big=_title(p, field_name)),
+                parts,
+                Term.at(ctx, ("procurement", field_name), label),
             )
-        )
-    yield from out
+            for field_name, label in bounds
+        ]
+    )
 
 
 _declare(
@@ -2867,26 +2885,8 @@ def check_performance_issues(ctx: CheckContext) -> Iterator[Finding]:
         if getattr(perf, n) is not None
     ]
     found = Term.at(ctx, ("performance", "issues_found"), TEXT["perf_issues_found"])
-    small = sum((t.value for t in parts), ZERO)
-    if small <= found.value:
-        return
-    unit = TEXT["items_unit"]
-    yield _judge(
-        ctx,
-        "performance.issues",
-        _say(
-            "bound_broken",
-            statement=TEXT["perf_issues"],
-            small=_say("sum", expr=_expr(parts, _fmt_count), value=_fmt_count(small), unit=unit),
-            big=_say("figure_unit", label=found.label, value=_fmt_count(found.value), unit=unit),
-            diff=_fmt_count(small - found.value),
-            unit=unit,
-        ),
-        small - found.value,
-        1,
-        ctx.cells(*(t.path for t in parts), found.path),
-        unit=unit,
-        exact=True,
+    yield from _keep(
+        [_sum_at_most(ctx, "performance.issues", TEXT["perf_issues"], parts, found, unit=TEXT["items_unit"], exact=True)]
     )
 
 
