@@ -46,6 +46,21 @@ COUNT_FMT = "0"
 UNLOCKED = Protection(locked=False)
 LOCKED = Protection(locked=True)
 
+_RIGHT = Alignment(horizontal="right", vertical="center")
+
+
+def _input(alignment: Alignment, number_format: str) -> dict[str, Any]:
+    """The style of a cell the clerk fills in (yellow, unlocked)."""
+    return {
+        "font": Font(name=FONT, size=10),
+        "alignment": alignment,
+        "border": BORDER,
+        "fill": FILL_INPUT,
+        "protection": UNLOCKED,
+        "number_format": number_format,
+    }
+
+
 STYLES: dict[str, dict[str, Any]] = {
     "title": {
         "font": Font(name=FONT, size=16, bold=True),
@@ -81,54 +96,12 @@ STYLES: dict[str, dict[str, Any]] = {
         "alignment": Alignment(horizontal="center", vertical="center"),
         "border": BORDER,
     },
-    "money": {
-        "font": Font(name=FONT, size=10),
-        "alignment": Alignment(horizontal="right", vertical="center"),
-        "border": BORDER,
-        "fill": FILL_INPUT,
-        "protection": UNLOCKED,
-        "number_format": MONEY_FMT,
-    },
-    "count": {
-        "font": Font(name=FONT, size=10),
-        "alignment": Alignment(horizontal="right", vertical="center"),
-        "border": BORDER,
-        "fill": FILL_INPUT,
-        "protection": UNLOCKED,
-        "number_format": COUNT_FMT,
-    },
-    "number": {
-        "font": Font(name=FONT, size=10),
-        "alignment": Alignment(horizontal="right", vertical="center"),
-        "border": BORDER,
-        "fill": FILL_INPUT,
-        "protection": UNLOCKED,
-        "number_format": "General",
-    },
-    "text": {
-        "font": Font(name=FONT, size=10),
-        "alignment": Alignment(horizontal="left", vertical="center", wrap_text=True),
-        "border": BORDER,
-        "fill": FILL_INPUT,
-        "protection": UNLOCKED,
-        "number_format": "@",
-    },
-    "longtext": {
-        "font": Font(name=FONT, size=10),
-        "alignment": Alignment(horizontal="left", vertical="top", wrap_text=True),
-        "border": BORDER,
-        "fill": FILL_INPUT,
-        "protection": UNLOCKED,
-        "number_format": "@",
-    },
-    "codecell": {
-        "font": Font(name=FONT, size=10),
-        "alignment": Alignment(horizontal="left", vertical="center"),
-        "border": BORDER,
-        "fill": FILL_INPUT,
-        "protection": UNLOCKED,
-        "number_format": "@",
-    },
+    "money": _input(_RIGHT, MONEY_FMT),
+    "count": _input(_RIGHT, COUNT_FMT),
+    "number": _input(_RIGHT, "General"),
+    "text": _input(Alignment(horizontal="left", vertical="center", wrap_text=True), "@"),
+    "longtext": _input(Alignment(horizontal="left", vertical="top", wrap_text=True), "@"),
+    "codecell": _input(Alignment(horizontal="left", vertical="center"), "@"),
     "show": {
         "font": Font(name=FONT, size=10, italic=True, color="595959"),
         "alignment": Alignment(horizontal="right", vertical="center"),
