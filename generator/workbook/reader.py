@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from dataclasses import dataclass, field
 
@@ -1153,34 +1154,54 @@ class WorkbookReader:
             out.append(r)
         return out
 
-    def read_t01(self, region: Region) -> None:
-        sheet, info = region.sheet, self.yd.tables["t01"]
+    def _two_sided(
+        self, region: Region, key: str
+    ) -> tuple[int, dict[int, list[str]], list[int], list[tuple[int, int]]] | None:
+        """The header of a table of two sides (收入 | 支出: 公开01表, 公开04表): its top row,
+        column paths, body rows and sides (first and last column); None, reported, without one."""
+        sheet, info = region.sheet, self.yd.tables[key]
         found = self._sides(region)
         if found is None:
             self.error(
                 "input.header", f"{sheet.name}：{info.code}找不到表头“项目”", sheet.addr(region.top, 1)
             )
-            return
+            return None
         top, hrows, sides = found
         paths = self.header_paths(sheet, hrows, sides[0][0], sides[-1][1])
+        body = self._body_rows(region, top)
+        self._expect(region, body, sides)
+        return top, paths, body, sides
+
+    def _labelled_rows(self, sheet: Sheet, body: list[int], col: int) -> Iterator[tuple[int, str, str]]:
+        """The body rows with a label in column ``col``: (row, label as typed, its normal form)."""
+        for r in body:
+            v = sheet.get(r, col)
+            if self.errors_in(sheet, r, [col]) or not isinstance(v, str) or not v.strip():
+                continue
+            yield r, v, spec.norm(v)
+
+    def _unknown_row(self, sheet: Sheet, r: int, col: int, table: str, text: str) -> None:
+        addr = sheet.addr(r, col)
+        self.warn("input.unknown_row", f"{addr}：{table}中不认识的项目“{text.strip()}”，已忽略", addr)
+
+    def read_t01(self, region: Region) -> None:
+        sheet, info = region.sheet, self.yd.tables["t01"]
+        found = self._two_sided(region, "t01")
+        if found is None:
+            return
+        top, paths, body, sides = found
         unit = region.unit or self.unit
         income = {spec.norm(a): f for f, aliases in spec.T01_INCOME for a in aliases}
         income.update(
             {spec.norm(x): f for f, label, aliases in spec.T01_INCOME_FOOT for x in (label, *aliases)}
         )
         expense = {spec.norm(x): f for f, label, aliases in spec.T01_EXPENSE_FOOT for x in (label, *aliases)}
-        body = self._body_rows(region, top)
-        self._expect(region, body, sides)
         for side, (first, last) in enumerate(sides[:2]):
             amount = self._amount_col(paths, first, last)
             if amount is None:
                 self.error("input.column", f"{sheet.name}：{info.code}找不到金额列", sheet.addr(top, first))
                 continue
-            for r in body:
-                v = sheet.get(r, first)
-                if self.errors_in(sheet, r, [first]) or not isinstance(v, str) or not v.strip():
-                    continue
-                label = spec.norm(v)
+            for r, v, label in self._labelled_rows(sheet, body, first):
                 path: Path_ | None = None
                 if label == "总计":
                     path = ("t01", "income_grand_total" if side == 0 else "expense_grand_total")
@@ -1194,12 +1215,7 @@ class WorkbookReader:
                         path = ("t01", "expense_by_class", code)
                 if path is None:
                     if sheet.get(r, amount) is not None:
-                        addr = sheet.addr(r, first)
-                        self.warn(
-                            "input.unknown_row",
-                            f"{addr}：{info.code}中不认识的项目“{v.strip()}”，已忽略",
-                            addr,
-                        )
+                        self._unknown_row(sheet, r, first, info.code, v)
                     continue
                 if path[1] == "expense_by_class":
                     value = self.number(sheet, r, amount, "money", unit, label=f"“{v.strip()}”")
@@ -1211,17 +1227,11 @@ class WorkbookReader:
 
     def read_t04(self, region: Region) -> None:
         sheet, info = region.sheet, self.yd.tables["t04"]
-        found = self._sides(region)
+        found = self._two_sided(region, "t04")
         if found is None:
-            self.error(
-                "input.header", f"{sheet.name}：{info.code}找不到表头“项目”", sheet.addr(region.top, 1)
-            )
             return
-        top, hrows, sides = found
-        paths = self.header_paths(sheet, hrows, sides[0][0], sides[-1][1])
+        top, paths, body, sides = found
         unit = region.unit or self.unit
-        body = self._body_rows(region, top)
-        self._expect(region, body, sides)
         income = {}
         for f, label, aliases in spec.T04_INCOME:
             for x in (label, *aliases):
@@ -1234,11 +1244,7 @@ class WorkbookReader:
         if amount is None:
             self.error("input.column", f"{sheet.name}：{info.code}收入栏找不到金额列", sheet.addr(top, first))
         else:
-            for r in body:
-                v = sheet.get(r, first)
-                if self.errors_in(sheet, r, [first]) or not isinstance(v, str) or not v.strip():
-                    continue
-                label = spec.norm(v)
+            for r, v, label in self._labelled_rows(sheet, body, first):
                 if label in ("本年收入合计", "收入合计"):
                     path: Path_ | None = ("t04", "income_total")
                 elif label in ("年初财政拨款结转和结余", "年初结转和结余"):
@@ -1253,12 +1259,7 @@ class WorkbookReader:
                     path = None
                 if path is None:
                     if sheet.get(r, amount) is not None:
-                        addr = sheet.addr(r, first)
-                        self.warn(
-                            "input.unknown_row",
-                            f"{addr}：{info.code}中不认识的项目“{v.strip()}”，已忽略",
-                            addr,
-                        )
+                        self._unknown_row(sheet, r, first, info.code, v)
                     continue
                 self.read_field(path, sheet, r, amount, unit)
         if len(sides) < 2:
@@ -1286,11 +1287,7 @@ class WorkbookReader:
             "总计": "expense_grand_total",
             "支出总计": "expense_grand_total",
         }
-        for r in body:
-            v = sheet.get(r, first)
-            if self.errors_in(sheet, r, [first]) or not isinstance(v, str) or not v.strip():
-                continue
-            label = spec.norm(v)
+        for r, v, label in self._labelled_rows(sheet, body, first):
             if label in foot:
                 for fname, c in split_cols.items():
                     self.read_field(("t04", foot[label], fname), sheet, r, c, unit)
@@ -1298,10 +1295,7 @@ class WorkbookReader:
             code = self._class_code(label)
             if code is None:
                 if any(sheet.get(r, c) is not None for c in split_cols.values()):
-                    addr = sheet.addr(r, first)
-                    self.warn(
-                        "input.unknown_row", f"{addr}：{info.code}中不认识的项目“{v.strip()}”，已忽略", addr
-                    )
+                    self._unknown_row(sheet, r, first, info.code, v)
                 continue
             base = ("t04", "expense_by_class", code)
             self.sources.record(base, sheet.addr(r, first))
