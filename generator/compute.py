@@ -102,8 +102,24 @@ class Missing:
         return f"{TAG_OPEN}{self.key}{TAG_CLOSE}"
 
 
+class _Signed:
+    """What a figure compared with a base (last year, the budget) shares: the signed
+    difference ``amount`` and ``rate``, and ``missing`` when the base is unknown."""
+
+    amount: Decimal | None
+    rate: Decimal | None
+    missing: Missing | None
+
+    @property
+    def sign(self) -> int:
+        """1 for an increase, -1 for a decrease, 0 when unchanged (or unknown)."""
+        if self.missing:
+            return 0
+        return _sign(self.amount) or _sign(self.rate)
+
+
 @dataclass(frozen=True)
-class Change:
+class Change(_Signed):
     """A figure compared with last year's 决算 (amounts 万元, rate in percent).
 
     ``sign`` is 1, 0 or -1; both ``amount`` and ``rate`` carry the sign.  ``reason`` is the
@@ -117,13 +133,6 @@ class Change:
     rate: Decimal | None
     reason: str = ""
     missing: Missing | None = None
-
-    @property
-    def sign(self) -> int:
-        """1 for an increase, -1 for a decrease, 0 when unchanged (or unknown)."""
-        if self.missing:
-            return 0
-        return _sign(self.amount) or _sign(self.rate)
 
     @property
     def amount_abs(self) -> Decimal | None:
@@ -155,7 +164,7 @@ def change(current: Decimal | None, prior: Decimal | None, reason: str = "", *,
 
 
 @dataclass(frozen=True)
-class BudgetDiff:
+class BudgetDiff(_Signed):
     """决算 against 预算 (年初预算 or 全年预算): amounts 万元, ``rate`` = 预决算差异率 in percent.
 
     When the budget is missing, ``missing`` says which and ``budget``, ``amount`` and
@@ -167,12 +176,6 @@ class BudgetDiff:
     rate: Decimal | None
     reason: str = ""
     missing: Missing | None = None
-
-    @property
-    def sign(self) -> int:
-        if self.missing:
-            return 0
-        return _sign(self.amount) or _sign(self.rate)
 
     @property
     def both_zero(self) -> bool:

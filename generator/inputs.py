@@ -327,12 +327,32 @@ def _choices(expected: str) -> str:
     return "、".join(quoted[:-1]) + "或" + quoted[-1] + "之一"
 
 
+# The pydantic error kinds whose message names only the field and the value given.
+_PLAIN: dict[str, str] = {
+    "missing": "{label}必须填写",
+    "string_too_short": "{label}不能为空",
+    **dict.fromkeys(
+        ("decimal_parsing", "decimal_type", "float_parsing", "float_type", "int_parsing", "int_type", "finite_number"),
+        "{label}应为数字，实为“{value}”",
+    ),
+    "int_from_float": "{label}应为整数，实为“{value}”",
+    **dict.fromkeys(
+        ("decimal_max_places", "decimal_max_digits", "decimal_whole_digits"), "{label}数字位数过多：“{value}”"
+    ),
+    "extra_forbidden": "不认识的字段“{label}”（数据格式中没有这一项，可能拼写有误）",
+    "string_type": "{label}应为文字，实为 {value}",
+    **dict.fromkeys(("model_type", "model_attributes_type", "dict_type"), "{label}应为对象（{{…}}），实为 {value}"),
+    "list_type": "{label}应为列表（[…]），实为 {value}",
+    "bool_parsing": "{label}应为是/否，实为“{value}”",
+}
+
+
 def _message(err: Mapping[str, Any], label: str) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     value = err.get("input")
-    if kind == "missing":
-        return f"{label}必须填写"
+    if kind in _PLAIN:
+        return _PLAIN[kind].format(label=label, value=_show(value))
     if kind == "number_refused":
         return f"{label}{ctx.get('detail', '')}"
     if kind == "greater_than_equal":
@@ -345,8 +365,6 @@ def _message(err: Mapping[str, Any], label: str) -> str:
         return f"{label}应大于 {ctx.get('gt')}，实为 {_show(value)}"
     if kind == "string_too_long":
         return f"{label}太长：最多 {ctx.get('max_length')} 字，实为 {len(str(value))} 字"
-    if kind == "string_too_short":
-        return f"{label}不能为空"
     if kind == "string_pattern_mismatch":
         if "编码" in label:
             digits = {"^\\d{7}$": "7位"}.get(
@@ -356,30 +374,6 @@ def _message(err: Mapping[str, Any], label: str) -> str:
         return f"{label}“{_show(value)}”格式不对"
     if kind == "enum":
         return f"{label}应为{_choices(str(ctx.get('expected', '')))}，实为“{_show(value)}”"
-    if kind in (
-        "decimal_parsing",
-        "decimal_type",
-        "float_parsing",
-        "float_type",
-        "int_parsing",
-        "int_type",
-        "finite_number",
-    ):
-        return f"{label}应为数字，实为“{_show(value)}”"
-    if kind in ("int_from_float",):
-        return f"{label}应为整数，实为“{_show(value)}”"
-    if kind in ("decimal_max_places", "decimal_max_digits", "decimal_whole_digits"):
-        return f"{label}数字位数过多：“{_show(value)}”"
-    if kind == "extra_forbidden":
-        return f"不认识的字段“{label}”（数据格式中没有这一项，可能拼写有误）"
-    if kind in ("string_type",):
-        return f"{label}应为文字，实为 {_show(value)}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"{label}应为对象（{{…}}），实为 {_show(value)}"
-    if kind == "list_type":
-        return f"{label}应为列表（[…]），实为 {_show(value)}"
-    if kind == "bool_parsing":
-        return f"{label}应为是/否，实为“{_show(value)}”"
     return f"{label}：{err.get('msg', '')}"
 
 

@@ -198,11 +198,9 @@ def growth(current: Decimal, prior: Decimal) -> tuple[Decimal, Decimal]:
 
 
 def budget_difference(actual: Decimal, budget: Decimal) -> tuple[Decimal, Decimal]:
-    """预决算差异 (万元) and 差异率 = (决算 − 预算) ÷ 预算 (%); 100% when only the 决算 is non-zero."""
-    diff = actual - budget
-    if budget == 0:
-        return diff, HUNDRED if actual > 0 else ZERO
-    return diff, ratio_percent(diff, budget)
+    """预决算差异 (万元) and 差异率 = (决算 − 预算) ÷ 预算 (%); 100% when only the 决算 is non-zero:
+    the arithmetic of :func:`growth`, with the budget as the base."""
+    return growth(actual, budget)
 
 
 def share(part: Decimal, base: Decimal) -> tuple[None, Decimal]:
