@@ -37,6 +37,7 @@ from tests.web_support import (  # noqa: E402
     add_account,
     bearer,
     make_settings,
+    running_app,
     sign_in,
     upload,
     wait_for,
@@ -119,17 +120,10 @@ def world(tmp_path_factory):
     """A running app; unit A (clerk-a) with a generated submission, unit B (clerk-b) with a
     checked one, the administrator's upload of a unit with a hostile name (generated), a
     department workbook with a hostile name and a batch."""
-    from generator.web.app import create_app
     from generator.web.db import Batch, Submission
 
     data_dir = tmp_path_factory.mktemp("adversarial")
-    app = create_app(make_settings(data_dir))
-    with TestClient(app) as client:
-        tokens = {
-            "admin": add_account(app, "boss", admin=True),
-            "a": add_account(app, "clerk-a", unit=UNIT_12345),
-            "b": add_account(app, "clerk-b", unit=UNIT_CENTRE),
-        }
+    with running_app(data_dir) as (app, client, tokens):
         sid_a = upload(client, SAMPLE_12345, tokens["a"]).json()["id"]
         sid_b = upload(client, SAMPLE_CENTRE, tokens["b"], generate="false").json()["id"]
         data = json.loads(DATA_12345.read_text(encoding="utf-8"))

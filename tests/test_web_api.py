@@ -23,6 +23,7 @@ from tests.web_support import (  # noqa: E402
     add_account,
     bearer,
     make_settings,
+    running_app,
     sign_in,
     upload,
     wait_for,
@@ -32,16 +33,8 @@ from tests.web_support import (  # noqa: E402
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One running app (with its generation workers) and three accounts."""
-    from generator.web.app import create_app
-
-    app = create_app(make_settings(tmp_path_factory.mktemp("web")))
-    with TestClient(app) as client:
-        tokens = {
-            "admin": add_account(app, "boss", admin=True),
-            "a": add_account(app, "clerk-a", unit=UNIT_12345),
-            "b": add_account(app, "clerk-b", unit=UNIT_CENTRE),
-        }
-        yield app, client, tokens
+    with running_app(tmp_path_factory.mktemp("web")) as started:
+        yield started
 
 
 @pytest.fixture

@@ -13,16 +13,15 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from fastapi.testclient import TestClient  # noqa: E402
-
 from tests.web_support import (  # noqa: E402
     SAMPLE_12345,
     SAMPLE_CENTRE,
+    STAFF,
     UNIT_12345,
     UNIT_CENTRE,
     add_account,
     bearer,
-    make_settings,
+    running_app,
     sign_in,
     upload,
 )
@@ -47,16 +46,9 @@ def _variant(tmp_path, name: str, broken: bool):
 def server(tmp_path_factory):
     """Two units whose current versions are clean (12345 after a broken one), one whose current
     version has 错误 (after a clean one), and one that never submitted."""
-    from generator.web.app import create_app
-
     tmp = tmp_path_factory.mktemp("dept")
-    app = create_app(make_settings(tmp / "data"))
-    with TestClient(app) as client:
-        tokens = {
-            "admin": add_account(app, "boss", admin=True),
-            "a": add_account(app, "clerk-a", unit=UNIT_12345),
-            "silent": add_account(app, "clerk-x", unit=SILENT),
-        }
+    accounts = {"admin": STAFF["admin"], "a": STAFF["a"], "silent": ("clerk-x", SILENT)}
+    with running_app(tmp / "data", accounts) as (app, client, tokens):
         admin = tokens["admin"]
         for path in (_variant(tmp, UNIT_12345, broken=True), SAMPLE_12345, SAMPLE_CENTRE,
                      _variant(tmp, OTHER, broken=False), _variant(tmp, OTHER, broken=True)):
@@ -146,12 +138,9 @@ def test_the_api_is_documented(server):
 
 
 def test_the_page_prefills_the_department_and_its_form_needs_the_csrf_token(tmp_path):
-    from generator.web.app import create_app
-
-    app = create_app(make_settings(tmp_path / "data", check_workers=0))
-    with TestClient(app) as client:
-        admin = add_account(app, "boss", admin=True)
-        add_account(app, "clerk-x", unit=SILENT)
+    accounts = {"admin": STAFF["admin"], "silent": ("clerk-x", SILENT)}
+    with running_app(tmp_path / "data", accounts, check_workers=0) as (app, client, tokens):
+        admin = tokens["admin"]
         for path in (SAMPLE_12345, SAMPLE_CENTRE):
             assert upload(client, path, admin, generate="false").status_code == 202
         csrf = sign_in(client, "boss")

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from generator.web.clients import from_this_machine, is_loopback_address, trusted  # noqa: E402
-from tests.web_support import UNIT_12345, add_account, bearer, make_settings, serving, sign_in  # noqa: E402
+from tests.web_support import STAFF, UNIT_12345, add_accounts, bearer, make_settings, serving, sign_in  # noqa: E402
 
 FIGURES = "juesuan_jobs"  # a family every answer with the figures has
 OUTSIDE = "203.0.113.9"
@@ -27,7 +27,7 @@ def _app(tmp_path, **settings):
     from generator.web.app import create_app
 
     app = create_app(make_settings(tmp_path, **settings))
-    tokens = {"admin": add_account(app, "boss", admin=True), "clerk": add_account(app, "clerk", unit=UNIT_12345)}
+    tokens = add_accounts(app, {"admin": STAFF["admin"], "clerk": ("clerk", UNIT_12345)})
     return app, tokens
 
 

@@ -22,9 +22,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from fastapi.testclient import TestClient  # noqa: E402
-
-from tests.web_support import REPO, SAMPLE_12345, UNIT_12345, add_account, bearer, make_settings, upload, wait_for  # noqa: E402
+from tests.web_support import REPO, SAMPLE_12345, UNIT_12345, bearer, running_app, upload, wait_for  # noqa: E402
 
 SAMPLE_SH = REPO / "samples" / "上海市普陀区财政局.xlsx"
 UNIT_SH = "上海市普陀区财政局"
@@ -38,11 +36,8 @@ SH_PARTS = [r"第一部分 {unit}概况", r"第二部分 {unit}2024年度{kind}�
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from generator.web.app import create_app
-
-    app = create_app(make_settings(tmp_path_factory.mktemp("web-sh"), workers=2, check_workers=0))
-    with TestClient(app) as client:
-        tokens = {"sh": add_account(app, "putuo-czj", unit=UNIT_SH), "wlmq": add_account(app, "hotline", unit=UNIT_12345)}
+    accounts = {"sh": ("putuo-czj", UNIT_SH), "wlmq": ("hotline", UNIT_12345)}
+    with running_app(tmp_path_factory.mktemp("web-sh"), accounts, workers=2, check_workers=0) as (_, client, tokens):
         yield client, tokens
 
 

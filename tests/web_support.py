@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_12345 = REPO / "samples" / "乌鲁木齐市12345政务服务热线中心.xlsx"
@@ -127,6 +128,34 @@ def add_account(app, name: str, unit: str | None = None, admin: bool = False, pa
     with app.state.sessions.begin() as db:
         _, token = create_account(db, name, unit, admin, password)
     return token
+
+
+STAFF: dict[str, tuple[str, str | None]] = {
+    "admin": ("boss", None),
+    "a": ("clerk-a", UNIT_12345),
+    "b": ("clerk-b", UNIT_CENTRE),
+}
+"""The usual accounts: key → (account name, its unit; None for the administrator)."""
+
+
+def add_accounts(app, accounts: dict[str, tuple[str, str | None]]) -> dict[str, str]:
+    """Tokens of new ``accounts`` (as :data:`STAFF`), by key, made in this order."""
+    return {key: add_account(app, name, unit=unit, admin=unit is None) for key, (name, unit) in accounts.items()}
+
+
+@contextlib.contextmanager
+def running_app(
+    data_dir: Path, accounts: dict[str, tuple[str, str | None]] = STAFF, **settings
+) -> Iterator[tuple[Any, Any, dict[str, str]]]:
+    """An app on ``data_dir`` (:func:`make_settings` with ``settings``), started — its generation
+    workers run — with a client of it and the tokens of ``accounts``."""
+    from fastapi.testclient import TestClient
+
+    from generator.web.app import create_app
+
+    app = create_app(make_settings(data_dir, **settings))
+    with TestClient(app) as client:
+        yield app, client, add_accounts(app, accounts)
 
 
 def bearer(token: str) -> dict:
