@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from generator.model import (
@@ -99,15 +100,22 @@ def _name(year: int, code: str) -> str:
     return data.subject_name(code) or (f"业务事务{code[-2:]}" if len(code) == 5 else f"专项业务{code[-4:]}")
 
 
-def _tree(year: int, leaves: dict[str, dict[str, Decimal]], fields: list[str]):
-    """类/款/项 rows (in code order) with each parent the sum of its children."""
-    rows: dict[str, dict[str, Decimal]] = {}
+def rollup(leaves: Mapping[str, Mapping[str, Decimal]], fields: Iterable[str]) -> dict[str, dict[str, Decimal]]:
+    """The amounts of the 类, 款 and 项 rows, in code order, from the 项 amounts ``leaves``: each
+    parent is the sum of its children (a field a 项 lacks counts as 0)."""
+    fields = list(fields)
+    sums: dict[str, dict[str, Decimal]] = {}
     for code, values in leaves.items():
         for prefix in (code[:3], code[:5], code):
-            acc = rows.setdefault(prefix, dict.fromkeys(fields, Z))
+            acc = sums.setdefault(prefix, dict.fromkeys(fields, Z))
             for f in fields:
-                acc[f] += values[f]
-    return [(code, _name(year, code), rows[code]) for code in sorted(rows)]
+                acc[f] += values.get(f, Z)
+    return {code: sums[code] for code in sorted(sums)}
+
+
+def _tree(year: int, leaves: dict[str, dict[str, Decimal]], fields: list[str]):
+    """类/款/项 rows (in code order) with each parent the sum of its children."""
+    return [(code, _name(year, code), amounts) for code, amounts in rollup(leaves, fields).items()]
 
 
 def synthetic_disclosure(

@@ -68,6 +68,24 @@ def document_text(doc) -> str:
     return doc.title + "\n" + doc.plain_text()
 
 
+@pytest.fixture(scope="module")
+def unit():
+    """The rich test unit (test_workbook_support.rich_unit), made once per module."""
+    from test_workbook_support import rich_unit
+
+    return rich_unit()
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, unit) -> Path:
+    """The standard workbook filled with ``unit``."""
+    from generator.workbook import write_template
+
+    path = tmp_path_factory.mktemp("filled") / "unit.xlsx"
+    write_template(path, unit)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def xlsx_readers_agree():
     """Every .xlsx a test reads in this process is read by openpyxl and by the fast reader

@@ -72,6 +72,7 @@ from generator.model import (
     Vehicles,
 )
 from generator.numbers import D
+from generator.synthetic import rollup
 from generator.yeardata import load_year
 
 __all__ = [
@@ -137,14 +138,7 @@ def _name(code: str) -> str:
 
 def _rollup(items: Mapping[str, Mapping[str, Decimal]], fields: Iterable[str]) -> list[dict[str, Any]]:
     """类, 款 and 项 rows (in code order) from 项 amounts: each parent is the sum of its children."""
-    fields = list(fields)
-    sums: dict[str, dict[str, Decimal]] = {}
-    for code, values in items.items():
-        for parent in (code[:3], code[:5], code):
-            acc = sums.setdefault(parent, {f: Decimal(0) for f in fields})
-            for f in fields:
-                acc[f] += values.get(f, Decimal(0))
-    return [{"code": c, "name": _name(c), **sums[c]} for c in sorted(sums)]
+    return [{"code": c, "name": _name(c), **amounts} for c, amounts in rollup(items, fields).items()]
 
 
 def _totals(rows: list[dict[str, Any]], fields: Iterable[str]) -> dict[str, Decimal]:

@@ -15,26 +15,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_workbook_support import encrypted_ole, model_diff, rich_unit
+from test_workbook_support import encrypted_ole, model_diff
 
 from generator.errors import InputInvalid, InputUnreadable, JuesuanError, Severity
 from generator.inputs import LoadedInput, dump_json, load_input, write_json_schema
 from generator.model import Disclosure
-from generator.workbook import write_template
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def unit() -> Disclosure:
-    return rich_unit()
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory, unit) -> Path:
-    path = tmp_path_factory.mktemp("filled") / "unit.xlsx"
-    write_template(path, unit)
-    return path
 
 
 def _edit(src: Path, dst: Path, edits: dict[tuple[str, str], object]) -> Path:

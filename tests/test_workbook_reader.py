@@ -18,24 +18,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_workbook_support import Exporter, model_diff, replace_tables, rich_unit, xlsx_to_xls
+from test_workbook_support import Exporter, model_diff, replace_tables, xlsx_to_xls
 
 from generator.errors import InputInvalid
 from generator.inputs import load_input
 from generator.model import Disclosure
 from generator.workbook import read_workbook, write_template
-
-
-@pytest.fixture(scope="module")
-def unit() -> Disclosure:
-    return rich_unit()
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory, unit) -> Path:
-    path = tmp_path_factory.mktemp("filled") / "unit.xlsx"
-    write_template(path, unit)
-    return path
 
 
 def _read_equal(path: Path, unit: Disclosure):

@@ -21,7 +21,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from test_workbook_support import model_diff, rich_unit, xlsx_to_xls
+from test_workbook_support import model_diff, xlsx_to_xls
 
 from generator.inputs import dump_json, load_input
 from generator.model import Disclosure
@@ -40,11 +40,6 @@ def blank(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("blank") / "标准工作簿.xlsx"
     write_template(path)
     return path
-
-
-@pytest.fixture(scope="module")
-def unit() -> Disclosure:
-    return rich_unit()
 
 
 def _cells(ws) -> dict[str, tuple[int, int]]:
