@@ -21,7 +21,7 @@ from decimal import Decimal
 from dataclasses import dataclass, field
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import Finding, InputUnreadable, Severity
 from generator.numbers import (
@@ -149,6 +149,18 @@ def _set(raw: dict[str, Any], path: Path_, value: Any) -> None:
         while len(obj) <= last:
             obj.append(None)
     obj[last] = value
+
+
+class _TwoSides(NamedTuple):
+    """A table of two sides (收入 | 支出) found on its sheet."""
+
+    sheet: Sheet
+    table: str  # the table's code, 公开01表
+    unit: str | None  # of its amounts
+    top: int  # its header's first row
+    paths: dict[int, list[str]]  # column → header path
+    body: list[int]  # its rows
+    sides: list[tuple[int, int]]  # each side's first and last column
 
 
 class WorkbookReader:
@@ -1154,11 +1166,9 @@ class WorkbookReader:
             out.append(r)
         return out
 
-    def _two_sided(
-        self, region: Region, key: str
-    ) -> tuple[int, dict[int, list[str]], list[int], list[tuple[int, int]]] | None:
-        """The header of a table of two sides (收入 | 支出: 公开01表, 公开04表): its top row,
-        column paths, body rows and sides (first and last column); None, reported, without one."""
+    def _two_sided(self, region: Region, key: str) -> _TwoSides | None:
+        """Table ``key`` of two sides (收入 | 支出: 公开01表, 公开04表) in ``region``; None, reported,
+        when its header is not found."""
         sheet, info = region.sheet, self.yd.tables[key]
         found = self._sides(region)
         if found is None:
@@ -1168,9 +1178,10 @@ class WorkbookReader:
             return None
         top, hrows, sides = found
         paths = self.header_paths(sheet, hrows, sides[0][0], sides[-1][1])
+        unit = region.unit or self.unit
         body = self._body_rows(region, top)
         self._expect(region, body, sides)
-        return top, paths, body, sides
+        return _TwoSides(sheet, info.code, unit, top, paths, body, sides)
 
     def _labelled_rows(self, sheet: Sheet, body: list[int], col: int) -> Iterator[tuple[int, str, str]]:
         """The body rows with a label in column ``col``: (row, label as typed, its normal form)."""
@@ -1185,12 +1196,10 @@ class WorkbookReader:
         self.warn("input.unknown_row", f"{addr}：{table}中不认识的项目“{text.strip()}”，已忽略", addr)
 
     def read_t01(self, region: Region) -> None:
-        sheet, info = region.sheet, self.yd.tables["t01"]
         found = self._two_sided(region, "t01")
         if found is None:
             return
-        top, paths, body, sides = found
-        unit = region.unit or self.unit
+        sheet, table, unit, top, paths, body, sides = found
         income = {spec.norm(a): f for f, aliases in spec.T01_INCOME for a in aliases}
         income.update(
             {spec.norm(x): f for f, label, aliases in spec.T01_INCOME_FOOT for x in (label, *aliases)}
@@ -1199,7 +1208,7 @@ class WorkbookReader:
         for side, (first, last) in enumerate(sides[:2]):
             amount = self._amount_col(paths, first, last)
             if amount is None:
-                self.error("input.column", f"{sheet.name}：{info.code}找不到金额列", sheet.addr(top, first))
+                self.error("input.column", f"{sheet.name}：{table}找不到金额列", sheet.addr(top, first))
                 continue
             for r, v, label in self._labelled_rows(sheet, body, first):
                 path: Path_ | None = None
@@ -1215,7 +1224,7 @@ class WorkbookReader:
                         path = ("t01", "expense_by_class", code)
                 if path is None:
                     if sheet.get(r, amount) is not None:
-                        self._unknown_row(sheet, r, first, info.code, v)
+                        self._unknown_row(sheet, r, first, table, v)
                     continue
                 if path[1] == "expense_by_class":
                     value = self.number(sheet, r, amount, "money", unit, label=f"“{v.strip()}”")
@@ -1226,12 +1235,10 @@ class WorkbookReader:
                     self.read_field(path, sheet, r, amount, unit)
 
     def read_t04(self, region: Region) -> None:
-        sheet, info = region.sheet, self.yd.tables["t04"]
         found = self._two_sided(region, "t04")
         if found is None:
             return
-        top, paths, body, sides = found
-        unit = region.unit or self.unit
+        sheet, table, unit, top, paths, body, sides = found
         income = {}
         for f, label, aliases in spec.T04_INCOME:
             for x in (label, *aliases):
@@ -1242,7 +1249,7 @@ class WorkbookReader:
         amount = self._amount_col(paths, first, last)
         in_carry = False
         if amount is None:
-            self.error("input.column", f"{sheet.name}：{info.code}收入栏找不到金额列", sheet.addr(top, first))
+            self.error("input.column", f"{sheet.name}：{table}收入栏找不到金额列", sheet.addr(top, first))
         else:
             for r, v, label in self._labelled_rows(sheet, body, first):
                 if label in ("本年收入合计", "收入合计"):
@@ -1259,11 +1266,11 @@ class WorkbookReader:
                     path = None
                 if path is None:
                     if sheet.get(r, amount) is not None:
-                        self._unknown_row(sheet, r, first, info.code, v)
+                        self._unknown_row(sheet, r, first, table, v)
                     continue
                 self.read_field(path, sheet, r, amount, unit)
         if len(sides) < 2:
-            self.error("input.header", f"{sheet.name}：{info.code}找不到支出栏", sheet.addr(top, first))
+            self.error("input.header", f"{sheet.name}：{table}找不到支出栏", sheet.addr(top, first))
             return
         first, last = sides[1]
         split_cols: dict[str, int] = {}
@@ -1277,7 +1284,7 @@ class WorkbookReader:
                     split_cols[fname] = c
                     break
         if not split_cols:
-            self.error("input.column", f"{sheet.name}：{info.code}支出栏找不到金额列", sheet.addr(top, first))
+            self.error("input.column", f"{sheet.name}：{table}支出栏找不到金额列", sheet.addr(top, first))
             return
         foot = {
             "本年支出合计": "expense_total",
@@ -1295,7 +1302,7 @@ class WorkbookReader:
             code = self._class_code(label)
             if code is None:
                 if any(sheet.get(r, c) is not None for c in split_cols.values()):
-                    self._unknown_row(sheet, r, first, info.code, v)
+                    self._unknown_row(sheet, r, first, table, v)
                 continue
             base = ("t04", "expense_by_class", code)
             self.sources.record(base, sheet.addr(r, first))
