@@ -356,6 +356,37 @@ def test_a_copied_sheet_with_other_figures_is_an_error_naming_both_tables(tmp_pa
     assert "出现了 2 次，数字不同" in hits[0].message and "删除多余的表" in hits[0].message
 
 
+@pytest.mark.parametrize(
+    "cells, severity, rule, message, at",
+    [
+        ({"公开01表!A10": "四、奇怪的收入"}, Severity.WARNING, "input.unknown_row",
+         "公开01表!A10：公开01表中不认识的项目“四、奇怪的收入”，已忽略", "公开01表!A10"),
+        ({"公开04表!D8": "二、奇怪的支出", "公开04表!F8": 0}, Severity.WARNING, "input.unknown_row",
+         "公开04表!D8：公开04表中不认识的项目“二、奇怪的支出”，已忽略", "公开04表!D8"),
+        ({"公开01表!A5": "名目", "公开01表!D5": "名目"}, Severity.ERROR, "input.header",
+         "公开01表：公开01表找不到表头“项目”", "公开01表!A1"),
+        ({"公开04表!F5": "甲", "公开04表!G5": "乙", "公开04表!H5": "丙", "公开04表!I5": "丁"}, Severity.ERROR,
+         "input.column", "公开04表：公开04表支出栏找不到金额列", "公开04表!D5"),
+    ],
+    ids=["01-unknown-row", "04-unknown-row", "01-no-header", "04-no-amount-columns"],
+)
+def test_the_two_sided_tables_name_an_unknown_row_and_a_lost_header(tmp_path, cells, severity, rule, message, at):
+    """公开01表 and 公开04表 (收入 | 支出): a row label the reader does not know, with an amount, is
+    a warning at its cell (the row is not read); without the “项目” header or the amount columns
+    the table is an error."""
+    wb = openpyxl.load_workbook(SAMPLE)
+    for ref, value in cells.items():
+        sheet, cell = ref.split("!")
+        wb[sheet][cell] = value
+    wb.save(tmp_path / "edited.xlsx")
+    try:
+        findings = load_input(tmp_path / "edited.xlsx").findings
+    except InputInvalid as info:
+        findings = info.findings
+    hits = [f for f in findings if f.rule == rule]
+    assert [(f.severity, f.message, f.cells) for f in hits] == [(severity, message, (at,))]
+
+
 def test_an_identical_copy_of_a_sheet_is_harmless(tmp_path, sources):
     def copy(wb):
         wb.copy_worksheet(wb["公开05表"]).title = "公开05表 (2)"
