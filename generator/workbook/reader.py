@@ -860,19 +860,27 @@ class WorkbookReader:
                     return r
         return None
 
+    def _header_top(self, region: Region, keys: set[str], named: str, col: int = 1) -> int | None:
+        """The first header row (one with a cell of ``keys``) of the table in ``region``; None,
+        reported as the header ``named`` not found, when there is none."""
+        top = self._find_header_top(region, keys)
+        if top is None:
+            sheet = region.sheet
+            self.error(
+                "input.header",
+                f"{sheet.name}：{self.yd.tables[region.key].code}找不到表头（{named}）",
+                sheet.addr(region.top, col),
+            )
+        return top
+
     def read_row_table(self, region: Region) -> None:
         key = region.key
         table = spec.ROW_TABLES[key]
         sheet = region.sheet
         info = self.yd.tables[key]
         header_keys = set(spec.ITEM_HEADERS | spec.CODE_HEADERS | spec.NAME_HEADERS)
-        top = self._find_header_top(region, header_keys)
+        top = self._header_top(region, header_keys, "“项目”“科目编码”“科目名称”", region.title_col)
         if top is None:
-            self.error(
-                "input.header",
-                f"{sheet.name}：{info.code}找不到表头（“项目”“科目编码”“科目名称”）",
-                sheet.addr(region.top, region.title_col),
-            )
             return
         lab_first, lab_last = self._label_area(sheet, top, region)
         rows = self.rows_of(sheet)
@@ -1322,13 +1330,8 @@ class WorkbookReader:
     def read_t06(self, region: Region) -> None:
         sheet, info = region.sheet, self.yd.tables["t06"]
         keys = set(spec.NAME_HEADERS | spec.ECON_CODE_HEADERS)
-        top = self._find_header_top(region, keys)
+        top = self._header_top(region, keys, "“科目名称”")
         if top is None:
-            self.error(
-                "input.header",
-                f"{sheet.name}：{info.code}找不到表头（“科目名称”）",
-                sheet.addr(region.top, 1),
-            )
             return
         rows = self.rows_of(sheet)
         hrows = [top]
@@ -1458,13 +1461,8 @@ class WorkbookReader:
         keys = set(parts) | {spec.norm(spec.SANGONG_TOP)}
         keys.discard("合计")
         rows = self.rows_of(sheet)
-        top = self._find_header_top(region, keys)
+        top = self._header_top(region, keys, "“因公出国（境）费”等")
         if top is None:
-            self.error(
-                "input.header",
-                f"{sheet.name}：{info.code}找不到表头（“因公出国（境）费”等）",
-                sheet.addr(region.top, 1),
-            )
             return
         if top - 1 > region.top and any(
             isinstance(v, str) and spec.norm(v) == spec.norm(spec.SANGONG_TOP)
