@@ -44,6 +44,17 @@ def require_chromium() -> None:
         pytest.skip("Chromium is not installed (scripts/setup.sh installs the chromium package)")
 
 
+def log_in(page, base: str, name: str, password: str | None = None) -> None:
+    """Sign ``page`` in as ``name`` through the server's login form (the test password unless given)."""
+    from tests.web_support import PASSWORD
+
+    page.goto(f"{base}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("button.primary")
+    page.wait_for_load_state()
+
+
 @contextlib.contextmanager
 def launched_chromium():
     """Headless Chromium launched once, for tests that open their own contexts and pages."""

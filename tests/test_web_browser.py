@@ -22,7 +22,7 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("playwright.sync_api")
 
-from tests.browser import launched_chromium, require_chromium  # noqa: E402
+from tests.browser import launched_chromium, log_in, require_chromium  # noqa: E402
 from tests.web_support import (  # noqa: E402
     PASSWORD,
     SAMPLE_12345,
@@ -59,11 +59,7 @@ def browser():
 def _sign_in(browser, base: str, name: str):
     context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_load_state()
+    log_in(page, base, name)
     return context, page
 
 

@@ -21,7 +21,7 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("playwright.sync_api")
 
-from tests.browser import launched_chromium, require_chromium  # noqa: E402
+from tests.browser import launched_chromium, log_in, require_chromium  # noqa: E402
 from tests.web_support import (  # noqa: E402
     PASSWORD,
     SAMPLE_12345,
@@ -85,11 +85,7 @@ def _signed_in(browser, base: str, name: str, width: int = 1366, height: int = 7
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{base}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_load_state()
+    log_in(page, base, name)
     return context, page, dialogs
 
 

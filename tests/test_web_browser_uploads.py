@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("playwright.sync_api")
 
-from tests.browser import launched_chromium, require_chromium  # noqa: E402
+from tests.browser import launched_chromium, log_in, require_chromium  # noqa: E402
 from tests.web_support import PASSWORD, SAMPLE_12345, UNIT_12345, serve_cli, serving  # noqa: E402
 
 SHOTS = os.environ.get("JUESUAN_SCREENSHOTS")
@@ -82,11 +82,7 @@ def _signed_in(browser, base: str, name: str):
     # bypass_csp: lets wait_for_function evaluate its expression in pages whose policy forbids eval
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_load_state()
+    log_in(page, base, name)
     return context, page
 
 
