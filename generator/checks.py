@@ -3,7 +3,9 @@
 Each rule is one small pure function registered in :data:`CHECKS` with a stable rule id
 (``t01.income_total``); its docstring states the rule in Chinese and where it comes from
 (``official-tables.md §4 #n`` — D: holds in a real disclosure, T: stated in the official
-template, I: inferred from the layout).  :func:`run_checks` runs every rule and returns all
+template, I: inferred from the layout).  A rule that only compares figures at fixed places of
+the model is declared as data instead (:class:`_SumRule`, :class:`_BoundRule`: id, statement,
+figures, description and 依据) and registered at its place in the order by :func:`_declare`.  :func:`run_checks` runs every rule and returns all
 findings, so one run shows every problem.
 
 Severities: 错误 when the tables do not balance (generation refuses unless forced), 警告
