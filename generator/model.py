@@ -637,7 +637,7 @@ class Performance(_Model):
 class Disclosure(_Model):
     """Everything one unit's 单位决算公开说明 states."""
 
-    schema_version: int = Field(1, title="数据格式版本")
+    schema_version: Annotated[int, _number("int")] = Field(1, ge=1, title="数据格式版本")  # never true/false
     unit: Unit = Field(title="单位概况")
     t01: T01 = Field(default_factory=T01, title="收入支出决算总表")
     t02: T02 = Field(default_factory=T02, title="收入决算表")

@@ -7,19 +7,26 @@ and validation errors use :meth:`SourceMap.cell` to name that cell in their mess
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
 
+_PLAIN_KEY = re.compile(r'^[^.\[\]"\s]+$')
+
 
 def json_path(path: Path) -> str:
-    """``("t05", "rows", 3, "total")`` → ``t05.rows[3].total``."""
+    """``("t05", "rows", 3, "total")`` → ``t05.rows[3].total``; a key that is empty or holds
+    a dot, a bracket, a quote or a space is written in brackets (``unit[""]``, ``unit["a.b"]``)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.match(part):
             out += ("." if out else "") + part
+        else:
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
     return out
 
 

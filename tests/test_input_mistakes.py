@@ -723,3 +723,49 @@ def test_a_json_syntax_error_is_said_in_chinese_with_line_and_column(tmp_path, t
         load_input(_json_text(tmp_path, text))
     assert said in str(info.value)
     assert not any(word in str(info.value) for word in ("Expecting", "Extra data", "Invalid", "Unterminated"))
+
+
+@pytest.mark.parametrize(("key", "where"), [("", 'unit[""]'), ("a.b", 'unit["a.b"]'), ("备 注", 'unit["备 注"]')])
+def test_an_unknown_json_key_that_is_empty_or_dotted_is_named_in_brackets(tmp_path, key, where):
+    """Was “unit.：不认识的字段“””: a path no one can follow back to the key."""
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    data["unit"][key] = 1
+    findings = _findings(_json_text(tmp_path, json.dumps(data, ensure_ascii=False)))
+    assert [(f.cells, f.rule) for f in findings] == [((where,), "input.extra_forbidden")]
+    assert findings[0].message.startswith(f"{where}：不认识的字段")
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [(True, "数据格式版本应为数字，实为逻辑值"), (0, "数据格式版本应不小于 1，实为 0"), ("1.5", "数据格式版本应为整数")],
+)
+def test_a_json_data_format_version_that_is_no_version_is_refused(tmp_path, value, said):
+    """``"schema_version": true`` was read as version 1."""
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    data["schema_version"] = value
+    findings = _findings(_json_text(tmp_path, json.dumps(data, ensure_ascii=False)))
+    assert [f.cells for f in findings] == [("schema_version",)]
+    assert findings[0].message.startswith(f"schema_version：{said}"), findings[0].message
+
+
+@pytest.mark.parametrize("title", ["上年数", "待定", 123])
+def test_a_changed_comparison_header_is_warned_at_its_cell_and_the_missing_figures_name_their_rows(
+    tmp_path, sources, title
+):
+    """“上年决算数” over the 对比与原因 columns typed over: the whole column was dropped silently
+    and the checks named “comparisons.total.prior”, a JSON path, for a workbook."""
+    prior = sources.cell(("comparisons", "total", "prior"))  # 对比与原因!C4
+    sheet, ref = prior.split("!")
+    header = f"{sheet}!C{int(ref[1:]) - 1}"
+    path = _edit(tmp_path, sources, {}, post=lambda wb: wb[sheet].__setitem__(header.split("!")[1], title))
+    try:
+        loaded = load_input(path)
+        findings = loaded.findings + run_checks(loaded.disclosure, loaded.sources)
+    except InputInvalid as exc:
+        findings = exc.findings
+    warned = [f for f in findings if f.rule == "input.column"]
+    assert [(f.severity, f.cells) for f in warned] == [(Severity.WARNING, (header,))]
+    assert f"表头“{title}”应为“上年决算数”" in warned[0].message
+    missing = [f for f in findings if f.rule == "comparisons.missing" and "收入支出总计的上年决算数" in f.message]
+    assert missing and all("!" in c for f in findings for c in f.cells), [f.cells for f in findings]
+    assert missing[0].cells == (f"{sheet}!A{ref[1:]}",)

@@ -1521,6 +1521,35 @@ class WorkbookReader:
 
     # -- 对比与原因 ----------------------------------------------------------------------
 
+    def _compare_header_rows(self, sheet: Sheet) -> list[int]:
+        """The header rows of the 对比与原因 sheet: each row with “上年决算数”, or with at least
+        three of the sheet's column titles (one of them changed by hand).  A title no column of
+        the sheet has (“上年数”, a figure typed over it) is warned at its cell, naming the title
+        the standard workbook has there: that column is not read."""
+        heads = (spec.COMPARE_HEAD, spec.COMPARE_SANGONG_HEAD, spec.COMPARE_ITEM_HEAD)
+        known = {spec.norm(t) for head in heads for t in head}
+        out = []
+        for r, cells in sorted(self.rows_of(sheet).items()):
+            titles = [spec.norm(v) for _, v in cells if isinstance(v, str)]
+            if "上年决算数" not in titles and sum(t in known for t in titles) < 3:
+                continue
+            out.append(r)
+            # the standard head this row is (the most titles in their places)
+            head = max(heads, key=lambda h: sum(0 < c <= len(h) and spec.norm(h[c - 1]) == spec.norm(v) for c, v in cells))
+            last = max(c for c, v in cells if isinstance(v, str) and spec.norm(v) in known)
+            for c, v in cells:
+                if c > last or (isinstance(v, str) and spec.norm(v) in known) or (isinstance(v, str) and not v.strip()):
+                    continue
+                addr = sheet.addr(r, c)
+                expected = f"应为“{head[c - 1]}”" if c <= len(head) and head[c - 1] else "不是本表的列名"
+                self.warn(
+                    "input.column",
+                    f"{addr}：表头“{spec.clean_text(v)}”{expected}，这一列的数字和文字不会读取（按未填写处理）；"
+                    "请把表头改回标准工作簿中的名称",
+                    addr,
+                )
+        return out
+
     def read_compare(self) -> None:
         labels = {spec.norm(x.label) for x in spec.COMPARE_MAIN + spec.COMPARE_SANGONG}
         # the 三公 labels also head 公开09表: a comparison sheet must have 上年决算数 columns
@@ -1535,11 +1564,8 @@ class WorkbookReader:
                 )
                 return
         rows = self.rows_of(sheet)
-        header_rows = sorted(
-            r
-            for r, cells in rows.items()
-            if any(isinstance(v, str) and spec.norm(v) == "上年决算数" for _, v in cells)
-        )
+        self.sources.record(("comparisons",), sheet.name)  # a figure of no row: at least the sheet
+        header_rows = self._compare_header_rows(sheet)
 
         def columns(hr: int) -> dict[str, int]:
             out: dict[str, int] = {}
@@ -1556,12 +1582,12 @@ class WorkbookReader:
                 continue
             r = pos[0]
             hr = max((h for h in header_rows if h < r), default=None)
-            if hr is None:
-                continue
-            cols = columns(hr)
+            cols = columns(hr) if hr is not None else {}
             for fname in item.fields:
                 if fname in cols:
                     self.read_field((*item.path, fname), sheet, r, cols[fname])
+                else:  # no column for it (a changed header is warned): its row names where it belongs
+                    self.sources.record((*item.path, fname), sheet.addr(*pos))
         list_titles = {spec.norm(t) for _, t, _ in spec.COMPARE_LISTS}
         for path, title, _ in spec.COMPARE_LISTS:
             pos = self.find_label(sheet, title)
