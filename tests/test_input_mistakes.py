@@ -763,7 +763,7 @@ def test_a_changed_comparison_header_is_warned_at_its_cell_and_the_missing_figur
         findings = loaded.findings + run_checks(loaded.disclosure, loaded.sources)
     except InputInvalid as exc:
         findings = exc.findings
-    warned = [f for f in findings if f.rule == "input.column"]
+    warned = [f for f in findings if f.rule == "input.compare_header"]
     assert [(f.severity, f.cells) for f in warned] == [(Severity.WARNING, (header,))]
     assert f"表头“{title}”应为“上年决算数”" in warned[0].message
     missing = [f for f in findings if f.rule == "comparisons.missing" and "收入支出总计的上年决算数" in f.message]

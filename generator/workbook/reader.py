@@ -1543,7 +1543,7 @@ class WorkbookReader:
                 addr = sheet.addr(r, c)
                 expected = f"应为“{head[c - 1]}”" if c <= len(head) and head[c - 1] else "不是本表的列名"
                 self.warn(
-                    "input.column",
+                    "input.compare_header",
                     f"{addr}：表头“{spec.clean_text(v)}”{expected}，这一列的数字和文字不会读取（按未填写处理）；"
                     "请把表头改回标准工作簿中的名称",
                     addr,
@@ -1819,6 +1819,12 @@ READING_RULES: tuple[tuple[str, Severity, str], ...] = (
         "input.merged",
         Severity.WARNING,
         "金额单元格被合并时，只有合并区域左上角的单元格有数，其余按空白（0）读取：在被合并掉的单元格处警告一次，请取消合并逐格填写。",
+    ),
+    (
+        "input.compare_header",
+        Severity.WARNING,
+        "“对比与原因”表头中的列名被改动（如“上年决算数”改成“上年数”或被数字覆盖）时，这一列不读，在该表头单元格警告并写明"
+        "标准工作簿中的列名；因此缺少的上年决算数、年初预算数等由检查指明所在的行。",
     ),
     (
         "input.duplicate_table",
