@@ -148,6 +148,8 @@ def _text_findings(raw: Any, sources: SourceMap) -> list[Finding]:
             say(Severity.ERROR, "input.text", path, "文字中有无效的字符（不成对的 UTF-16 代理项），请改正编码后再试")
             return _escaped(text)
         if _CONTROL_RE.search(text):
+            if _is_figure(path):  # "1\x1f2" is no figure (two numbers?): the number reader refuses it
+                return text
             codes = "、".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL_RE.findall(text)}))
             say(Severity.WARNING, "input.control_chars", path, f"文字中有不可见的控制字符（{codes}），已删除")
             return _CONTROL_RE.sub("", text)
@@ -174,6 +176,16 @@ def _text_findings(raw: Any, sources: SourceMap) -> list[Finding]:
 
     visit(raw, ())
     return out
+
+
+def _is_figure(path: tuple) -> bool:
+    """Whether the model field at ``path`` holds a number (an amount, a count, a score)."""
+    from generator.workbook import spec
+
+    found = spec.resolve(path)
+    if found is None or found[1] != path[-1]:
+        return False
+    return spec.field_kind(*found).kind in ("money", "signed_money", "decimal", "count", "int")
 
 
 def _version_findings(raw: Any, sources: SourceMap) -> list[Finding]:

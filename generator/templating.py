@@ -78,9 +78,14 @@ PACKAGE_TEMPLATES = packaged_templates()
 NARRATIVE_DIR = PACKAGE_TEMPLATES / "formats" / "乌鲁木齐" / "narrative"
 """The narrative templates of the default format (:data:`generator.formats.DEFAULT_STYLE`)."""
 
-# A private-use character marks the lines of inserted values as plain text; it is removed
-# from every text once the markup has been read.
-_LITERAL = "\ue000"
+# A control character marks the lines of inserted values as plain text; it is removed from
+# every text once the markup has been read.  The input removes control characters from every
+# text (generator.inputs), so no text of the data is the mark; a private-use character (the
+# mark once was U+E000) may be a 造字 of the data and was lost.
+_LITERAL = "\x01"
+# what str.splitlines() breaks a line at: an inserted value's lines are the lines the markup
+# parser sees, so a LINE SEPARATOR (U+2028, from a web page or Word) cannot start a heading
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _MARKUP_START = ("#", "@", "*", "\\")
 _HEADING = re.compile(r"^(#{1,4})(!?)\s+(.+)$")
 _BOLD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
@@ -146,7 +151,7 @@ def _protect(value):
     """``finalize`` hook: mark every line of an inserted value as plain text."""
     if value is None:
         return ""
-    text = str(value)
+    text = _LINE_BREAKS.sub("\n", str(value).replace(_LITERAL, ""))
     if "\n" not in text and not text.lstrip().startswith(_MARKUP_START):
         return text
     lines = text.split("\n")

@@ -197,13 +197,16 @@ JUNK_TEXTS = [
 CHINESE = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
 OUTSIDE_FONTS = st.sampled_from(["😀", "🧧", "𠀀", "𪚥", "\U0010fffd", "\ue000", "ꙮ", "\u0301", "\u202e", "\ufffd"])
 CONTROL = st.text(alphabet=st.characters(max_codepoint=0x1F), min_size=1, max_size=3)
+BREAKS_AND_MARKUP = st.sampled_from(
+    ["\u2028", "\u2029", "\x85", "\r", "\r\n", "\t", "\n# 标题", "\u2028@mark 草稿", "**粗体**", "\\", "@table t01"]
+)  # line breaks of other programs, and what the wording templates read as markup
 
 
 @st.composite
 def mixed_text(draw) -> str:
     parts = draw(
         st.lists(
-            st.one_of(CHINESE, OUTSIDE_FONTS, CONTROL, st.text(max_size=8), st.sampled_from(JUNK_TEXTS)),
+            st.one_of(CHINESE, OUTSIDE_FONTS, CONTROL, BREAKS_AND_MARKUP, st.text(max_size=8), st.sampled_from(JUNK_TEXTS)),
             min_size=1,
             max_size=4,
         )
@@ -315,13 +318,28 @@ def read(path: Path) -> tuple[Any, list[Finding]]:
     return loaded, findings
 
 
+def check_report_lists(source: Path, findings: list[Finding]) -> None:
+    """``--check --report``: the copy of the input with its findings is written and lists each."""
+    from generator.check_report import write_report
+
+    target = source.with_name("检查结果.xlsx")
+    write_report(source, findings, target)
+    wb = openpyxl.load_workbook(target)
+    try:
+        rows = wb["检查结果"].iter_rows(values_only=True)
+        listed = [row for row in rows if len(row) > 1 and row[1] in ("错误", "警告", "提示")]
+        assert len(listed) == len(findings)
+    finally:
+        wb.close()
+
+
 def errors_at(findings: list[Finding], cell: str) -> list[Finding]:
     return [f for f in findings if f.severity == Severity.ERROR and cell in f.cells]
 
 
 # ---------------------------------------------------------------------------- the figure a cell means
 
-_WS = "\u00a0\u3000\u200b\ufeff\t\n\r "
+_WS = "\u00a0\u3000\u200b\ufeff\t\n\r \x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip() and the reader take as space
 _FULL = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 _PLAIN_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?$|^[+-]?\.\d+$", re.ASCII)
 _EXPONENT_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+$", re.ASCII)
@@ -452,16 +470,18 @@ def workbook_edits(draw):
         else:
             value = draw(CELL_VALUES)
         edits.append((leaf, value))
-    return source, edits
+    return source, edits, draw(st.integers(0, 3)) == 0  # and, now and then, the --report copy
 
 
 @fuzz_settings(40)
 @given(case=workbook_edits())
 def test_any_cell_mistake_is_read_exactly_or_refused_at_its_cell(tmp_path_factory, case):
-    source, edits = case
+    source, edits, report = case
     s = sample(source)
     path = write_copy(s.path, {leaf.cell: value for leaf, value in edits}, tmp_path_factory.mktemp("wb") / "x.xlsx")
     loaded, findings = read(path)
+    if report:
+        check_report_lists(path, findings)
     event("workbook: " + ("refused" if loaded is None else "read, with 错误" if any(
         f.severity == Severity.ERROR for f in findings) else "read, no 错误"))  # fmt: skip
     assert_findings_are_chinese_and_placed(findings, is_json=False)
@@ -664,6 +684,8 @@ def test_any_json_mistake_is_read_exactly_or_refused_at_its_path(tmp_path_factor
     path = tmp_path_factory.mktemp("json") / "data.json"
     path.write_bytes(blob)
     loaded, findings = read(path)
+    if findings and len(blob) % 4 == 0:  # now and then, the --report of a JSON input
+        check_report_lists(path, findings)
     event("json: " + ("refused" if loaded is None else "read, with 错误" if any(
         f.severity == Severity.ERROR for f in findings) else "read, no 错误"))  # fmt: skip
     assert_findings_are_chinese_and_placed(findings, is_json=True)

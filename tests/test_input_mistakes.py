@@ -769,3 +769,14 @@ def test_a_changed_comparison_header_is_warned_at_its_cell_and_the_missing_figur
     missing = [f for f in findings if f.rule == "comparisons.missing" and "收入支出总计的上年决算数" in f.message]
     assert missing and all("!" in c for f in findings for c in f.cells), [f.cells for f in findings]
     assert missing[0].cells == (f"{sheet}!A{ref[1:]}",)
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("1\x1f2", "1[U+001F]2"), ("\x0735", "[U+0007]35")])
+def test_control_characters_in_a_json_figure_are_refused_not_deleted(tmp_path, typed, shown):
+    """“1\\x1f2” was read as 12 (the character deleted with a warning): two numbers joined, where
+    the workbook refuses the same cell.  The message shows the invisible character."""
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    data["t01"]["fund_income"] = typed
+    findings = _findings(_json_text(tmp_path, json.dumps(data, ensure_ascii=False)))
+    assert [f.cells for f in findings] == [("t01.fund_income",)]
+    assert f"应为数字，实为“{shown}”" in findings[0].message

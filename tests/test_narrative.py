@@ -438,6 +438,23 @@ def test_user_text_is_never_markup():
     assert "# 不是标题" not in [h.text for h in doc.headings()]
 
 
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
+def test_a_line_separator_in_user_text_never_starts_markup(brk):
+    """A LINE SEPARATOR (U+2028, pasted from a web page or Word) ended a line for the markup
+    parser but not for the protection of inserted values: “原因\u2028# 标题” made a heading."""
+    d = make_disclosure(**{"comparisons.total.reason": f"人员增加{brk}# 不是标题{brk}@mark 草稿"})
+    doc = build_document(d)
+    assert "不是标题" not in [h.text for h in doc.headings()] and doc.mark == ""
+    assert "主要原因是：人员增加# 不是标题@mark 草稿。" in doc.plain_text()
+
+
+def test_a_private_use_character_of_the_data_is_kept():
+    """U+E000 (the first 造字 code point of GBK systems) was the template's internal mark and
+    was removed from every text: the text lost it while the check said the PDF could not show it."""
+    doc = build_document(make_disclosure(other_matters="本单位\ue000无其他事项。"))
+    assert paragraphs_after(doc, "十二、其他需说明的事项") == ["本单位\ue000无其他事项。"]
+
+
 def _toc(doc):
     from generator.document import Toc
 

@@ -1542,9 +1542,11 @@ class WorkbookReader:
                     continue
                 addr = sheet.addr(r, c)
                 expected = f"应为“{head[c - 1]}”" if c <= len(head) and head[c - 1] else "不是本表的列名"
+                shown = " ".join(spec.clean_text(v).split())
+                shown = shown if len(shown) <= 40 else shown[:40] + "…"
                 self.warn(
                     "input.compare_header",
-                    f"{addr}：表头“{spec.clean_text(v)}”{expected}，这一列的数字和文字不会读取（按未填写处理）；"
+                    f"{addr}：表头“{shown}”{expected}，这一列的数字和文字不会读取（按未填写处理）；"
                     "请把表头改回标准工作簿中的名称",
                     addr,
                 )
