@@ -34,7 +34,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import docx
 import openpyxl
 import pytest
 from pydantic import ValidationError
@@ -51,7 +50,7 @@ from generator.report import build_document
 from generator.source import json_path
 from generator.workbook import spec
 from generator.written import RECORDS
-from tests.clirun import invoke
+from tests.clirun import docx_text, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.xlsx"))
@@ -731,13 +730,6 @@ def test_any_json_mistake_is_read_exactly_or_refused_at_its_path(tmp_path_factor
 
 # ---------------------------------------------------------------------------- DOCX read back
 
-
-def docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
 
 
 @st.composite

@@ -27,7 +27,7 @@ from generator.errors import InputInvalid, InputUnreadable, Severity
 from generator.inputs import load_input
 from generator.numbers import NumberRefused, accept
 from generator.written import RECORDS
-from tests.clirun import invoke
+from tests.clirun import docx_text, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "乌鲁木齐市12345政务服务热线中心.xlsx"
@@ -84,13 +84,6 @@ def _input_errors(path: Path) -> list:
         return [f for f in exc.findings if f.rule.startswith("input.") and f.severity == Severity.ERROR]
     return []
 
-
-def _docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
 
 
 # ---------------------------------------------------------------------------- numbers typed as text
@@ -583,7 +576,7 @@ def test_every_command_handles_the_mistake(tmp_path, sources, edits, accepted, p
     files = sorted(p for p in out.glob("*") if p.name != RECORDS) if out.exists() else []
     if accepted:
         assert [f.suffix for f in files] == [".docx"]
-        assert printed in _docx_text(files[0])
+        assert printed in docx_text(files[0])
     else:
         assert files == []
 
@@ -654,7 +647,7 @@ def test_control_characters_are_removed_with_a_warning_and_the_document_is_writt
     result = invoke(path, "-o", out, "--format", "docx")
     assert result.exit_code == 0, result.output
     (written,) = out.glob("*.docx")
-    assert "乌鲁木齐市12345政务服务热线中心" in _docx_text(written)
+    assert "乌鲁木齐市12345政务服务热线中心" in docx_text(written)
 
 
 def test_control_characters_read_from_a_workbook_are_removed_with_a_warning_at_the_cell(sources):
@@ -685,7 +678,7 @@ def test_a_unit_name_with_characters_no_file_name_may_hold_says_how_the_file_is_
     (written,) = out.glob("*.docx")
     assert written.name == "乌鲁木齐市12345_政务服务热线中心2024年度单位决算公开.docx"
     assert "文件名不能使用的字符" in result.output and written.stem in result.output
-    assert "乌鲁木齐市12345/政务服务热线中心" in _docx_text(written)  # the document keeps the name as typed
+    assert "乌鲁木齐市12345/政务服务热线中心" in docx_text(written)  # the document keeps the name as typed
 
 
 @pytest.mark.parametrize("text", ["12 34", "12\n34", "1 2", "1064 89", "1 0648.9"])
