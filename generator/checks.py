@@ -707,13 +707,13 @@ def _declared_check(rule: _Declared) -> Check:
 
     def check(ctx: CheckContext) -> Iterator[Finding]:
         figures = rule.figures()
+        tables = {key: _table(ctx, key) for key in _TABLE_KEYS}
+        tables["table"] = _table(ctx, rule.rule_id.split(".")[0])
         for column in rule.over or ("",):
             paths = {name: _dotted(f.at, column) for name, f in figures.items()}
             if not all(_stated(ctx.d, p) for p in paths.values()):
                 continue
-            values = {key: _table(ctx, key) for key in _TABLE_KEYS}
-            values["table"] = _table(ctx, rule.rule_id.split(".")[0])
-            values |= {name: _path_title(p) for name, p in paths.items()}
+            values = tables | {name: _path_title(p) for name, p in paths.items()}
             if column:
                 first = next(iter(figures.values())).at
                 values["column"] = _path_title(_dotted(first[: first.index(_COLUMN) + 1], column))

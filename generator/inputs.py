@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from generator.errors import Finding, InputInvalid, InputUnreadable, JuesuanError, Severity
 from generator.model import Disclosure
+from generator.numbers import CONTROL_RE
 from generator.source import SourceMap, json_path
 
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
@@ -121,7 +122,6 @@ def _load(path: Path) -> LoadedInput:
     return LoadedInput(disclosure, sources, warnings, path)
 
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -147,12 +147,12 @@ def _text_findings(raw: Any, sources: SourceMap) -> list[Finding]:
         if _SURROGATE_RE.search(text):
             say(Severity.ERROR, "input.text", path, "文字中有无效的字符（不成对的 UTF-16 代理项），请改正编码后再试")
             return _escaped(text)
-        if _CONTROL_RE.search(text):
+        if CONTROL_RE.search(text):
             if _is_figure(path):  # "1\x1f2" is no figure (two numbers?): the number reader refuses it
                 return text
-            codes = "、".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL_RE.findall(text)}))
+            codes = "、".join(sorted({f"U+{ord(c):04X}" for c in CONTROL_RE.findall(text)}))
             say(Severity.WARNING, "input.control_chars", path, f"文字中有不可见的控制字符（{codes}），已删除")
-            return _CONTROL_RE.sub("", text)
+            return CONTROL_RE.sub("", text)
         return text
 
     def visit(obj: Any, path: tuple) -> None:

@@ -98,7 +98,9 @@ _FULLWIDTH = str.maketrans(
 _INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
 """Invisible characters pasted from web pages (zero-width space, byte-order mark, soft
 hyphen): removed wherever they stand."""
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters other than tab and line breaks: removed from texts (generator.inputs),
+made visible in messages."""
 _DIGIT_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
 _SPACE_RE = re.compile(r"\s+")
 _QUOTE_PREFIX = ("'", "‘", "’", "`")
@@ -128,7 +130,7 @@ def _show(value: object) -> str:
     if isinstance(value, int) and value.bit_length() > 200:
         return f"{Decimal(value).adjusted() + 1}位的整数"
     text = " ".join(str(value).split("\n")).replace("\r", "").strip()  # a message is one line
-    text = _CONTROL_RE.sub(lambda m: f"[U+{ord(m[0]):04X}]", text)  # invisible characters made visible
+    text = CONTROL_RE.sub(lambda m: f"[U+{ord(m[0]):04X}]", text)  # invisible characters made visible
     return text if len(text) <= 40 else text[:40] + "…"
 
 
